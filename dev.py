@@ -1,0 +1,279 @@
+#!/usr/bin/env python3
+"""Developer entry point: sets everything up, then runs the app, the tests or the benchmarks.
+
+    python3 dev.py run [args...]     start main.py with the project's virtualenv
+    python3 dev.py test [pytest...]  ruff, then pytest on SQLite, then on a throwaway PostgreSQL
+    python3 dev.py bench             run every bench/*.py
+
+Standard library only: this file runs before the virtualenv exists.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import importlib.util
+import os
+import pwd
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+VENV_PYTHON = VENV / "bin" / "python"
+STAMP = VENV / ".dev-py-installed"
+EXTRAS = "server,web,dev"
+
+# Debian package -> a file whose presence shows it is installed.
+SYSTEM_PACKAGES = {
+    "postgresql": "/usr/lib/postgresql/*/bin/initdb",
+    "chromium": "/usr/bin/chromium",
+    "gnome-keyring": "/usr/bin/gnome-keyring-daemon",
+    "dbus": "/usr/bin/dbus-run-session",
+    "libsecret-tools": "/usr/bin/secret-tool",
+}
+# A throwaway cluster: no passwords, superuser "postgres", locale that always exists.
+INITDB_OPTIONS = ["--auth=trust", "--username=postgres", "--encoding=UTF8", "--locale=C.UTF-8"]
+# Inside a private session bus: an unlocked Secret Service whose keyrings live in a temp dir.
+KEYRING_WRAPPER = (
+    'echo -n pw | XDG_DATA_HOME="$KEYRING_HOME" '
+    "gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
+    'exec "$@"'
+)
+
+
+def header(title: str) -> None:
+    print(f"\n{'=' * 72}\n== {title}\n{'=' * 72}", flush=True)
+
+
+def run(cmd: list[str], **kwargs) -> int:
+    print("$ " + shlex.join(cmd), flush=True)
+    return subprocess.run(cmd, **kwargs).returncode
+
+
+def is_root() -> bool:
+    return os.geteuid() == 0
+
+
+def has_apt() -> bool:
+    return Path("/etc/debian_version").exists() and shutil.which("apt-get") is not None
+
+
+_apt_updated = False
+
+
+def apt_install(packages: list[str]) -> int:
+    global _apt_updated
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if not _apt_updated:
+        if run(["apt-get", "update"], env=env) != 0:
+            return 1
+        _apt_updated = True
+    install = ["apt-get", "install", "-y", "--no-install-recommends"]
+    return run(install + packages, env=env, stdin=subprocess.DEVNULL)
+
+
+# --------------------------------------------------------------------------- virtualenv
+
+
+def ensure_venv() -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - runs under the system python3
+        sys.exit(f"dev.py needs Python 3.11 or newer, this is {sys.version.split()[0]}")
+    if not VENV_PYTHON.exists():
+        header(f"Creating virtualenv {VENV}")
+        if importlib.util.find_spec("ensurepip") is None:
+            # Debian's python3 ships venv's pip bootstrap in a separate package.
+            venv_pkg = f"python3.{sys.version_info.minor}-venv"
+            if not (is_root() and has_apt() and apt_install([venv_pkg]) == 0):
+                sys.exit(f"Python's venv cannot install pip here; install {venv_pkg} first.")
+        if run([sys.executable, "-m", "venv", str(VENV)]) != 0:
+            sys.exit("could not create the virtualenv")
+    pyproject = (ROOT / "pyproject.toml").read_bytes()
+    wanted = hashlib.sha256(pyproject + EXTRAS.encode()).hexdigest()
+    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return
+    header("Installing the project into .venv (pyproject.toml changed)")
+    pip = [str(VENV_PYTHON), "-m", "pip", "install", "--disable-pip-version-check"]
+    if run(pip + ["-e", f".[{EXTRAS}]"], cwd=ROOT) != 0:
+        sys.exit("pip install failed")
+    STAMP.write_text(wanted + "\n")
+
+
+# --------------------------------------------------------------------------- system packages
+
+
+def missing_system_packages() -> list[str]:
+    return [pkg for pkg, probe in SYSTEM_PACKAGES.items() if not glob.glob(probe)]
+
+
+def ensure_system_packages() -> None:
+    missing = missing_system_packages()
+    if not missing:
+        return
+    header("System packages")
+    if is_root() and has_apt():
+        if apt_install(missing) != 0:
+            # gnome-keyring needs some session bus; dbus-x11 satisfies it without systemd.
+            print("retrying with dbus-x11 as the session bus provider", flush=True)
+            apt_install(missing + ["dbus-x11"])
+        still = missing_system_packages()
+        if still:
+            print(f"WARNING: still missing {', '.join(still)}; tests needing them will skip")
+    else:
+        hint = "sudo apt-get install " if has_apt() else "install: "
+        print(
+            f"Missing system packages (tests needing them will skip):\n  {hint}"
+            + " ".join(missing),
+            flush=True,
+        )
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_pytest(args: list[str], env: dict[str, str]) -> int:
+    cmd = [str(VENV_PYTHON), "-m", "pytest", *args]
+    if shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon"):
+        with tempfile.TemporaryDirectory(prefix="dev-keyring-") as keyring_home:
+            env = dict(env, KEYRING_HOME=keyring_home)
+            wrapped = ["dbus-run-session", "--", "bash", "-c", KEYRING_WRAPPER, "_", *cmd]
+            return run(wrapped, cwd=ROOT, env=env)
+    return run(cmd, cwd=ROOT, env=env)
+
+
+def split_paths(args: list[str]) -> tuple[list[str], list[str]]:
+    """Separates test paths given on the command line from the other pytest options."""
+    paths = [a for a in args if not a.startswith("-") and (ROOT / a.split("::")[0]).exists()]
+    return paths, [a for a in args if a not in paths]
+
+
+def integration_paths(paths: list[str]) -> list[str]:
+    """The part of the selected paths that lies in tests/integration (all of it by default)."""
+    integration = ROOT / "tests" / "integration"
+    if not paths:
+        return ["tests/integration"]
+    chosen = []
+    for path in paths:
+        resolved = (ROOT / path.split("::")[0]).resolve()
+        if resolved == integration or integration in resolved.parents:
+            chosen.append(path)
+        elif resolved in integration.parents:
+            chosen.append("tests/integration")
+    return sorted(set(chosen))
+
+
+def postgres_tests(paths: list[str], options: list[str], env: dict[str, str]) -> int | None:
+    """Runs the integration tests against a throwaway PostgreSQL cluster; None if skipped."""
+    paths = integration_paths(paths)
+    initdbs = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not paths or not initdbs:
+        why = "no integration tests selected" if not paths else "PostgreSQL is not installed"
+        print(f"\nSkipping the PostgreSQL run: {why}.")
+        return None
+    bindir = Path(initdbs[-1]).parent
+    as_user = {}
+    tmp = Path(tempfile.mkdtemp(prefix="dev-pg-"))
+    if is_root():  # PostgreSQL refuses to run as root.
+        pg = pwd.getpwnam("postgres")
+        os.chown(tmp, pg.pw_uid, pg.pw_gid)
+        as_user = {"user": pg.pw_uid, "group": pg.pw_gid, "extra_groups": []}
+    data, port = tmp / "data", free_port()
+    pg_env = dict(os.environ, LC_ALL="C.UTF-8", LANG="C.UTF-8")
+    pg_ctl = [str(bindir / "pg_ctl"), "-D", str(data)]
+    try:
+        initdb = [str(bindir / "initdb"), "-D", str(data), *INITDB_OPTIONS]
+        if run(initdb, cwd=tmp, env=pg_env, stdout=subprocess.DEVNULL, **as_user) != 0:
+            return 1
+        with open(data / "postgresql.conf", "a") as conf:
+            conf.write(
+                f"\nlisten_addresses = '127.0.0.1'\nport = {port}\n"
+                f"unix_socket_directories = '{tmp}'\n"
+                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+            )
+        start = pg_ctl + ["-l", str(tmp / "server.log"), "-w", "-t", "60", "start"]
+        if run(start, cwd=tmp, env=pg_env, **as_user) != 0:
+            print((tmp / "server.log").read_text(errors="replace")[-3000:])
+            return 1
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        print(f"LOYALTY_TEST_DATABASE_URL={url}", flush=True)
+        return run_pytest(options + paths, dict(env, LOYALTY_TEST_DATABASE_URL=url))
+    finally:
+        if (data / "postmaster.pid").exists():
+            stop = pg_ctl + ["-m", "fast", "-w", "stop"]
+            if run(stop, cwd=tmp, env=pg_env, stdout=subprocess.DEVNULL, **as_user) != 0:
+                run(pg_ctl + ["-m", "immediate", "stop"], cwd=tmp, env=pg_env, **as_user)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def cmd_test(args: list[str]) -> int:
+    ensure_system_packages()
+    env = {k: v for k, v in os.environ.items() if k != "LOYALTY_TEST_DATABASE_URL"}
+    paths, options = split_paths(args)
+    steps = {
+        "ruff check": lambda: run([str(VENV / "bin" / "ruff"), "check", "."], cwd=ROOT),
+        "pytest on SQLite": lambda: run_pytest(options + (paths or ["tests"]), env),
+        "pytest on PostgreSQL": lambda: postgres_tests(paths, options, env),
+    }
+    results = []
+    for name, step in steps.items():
+        header(name)
+        started = time.monotonic()
+        code = step()
+        elapsed = time.monotonic() - started
+        if code is not None:
+            ok = code == 0 or (name.startswith("pytest") and code == 5)  # 5: none collected
+            results.append((name, ok, elapsed))
+
+    header("Summary")
+    for name, ok, elapsed in results:
+        print(f"  {'ok    ' if ok else 'FAILED'}  {name}  ({elapsed:.0f} s)")
+    return 0 if all(ok for _, ok, _ in results) else 1
+
+
+# --------------------------------------------------------------------------- run / bench
+
+
+def cmd_run(args: list[str]) -> int:
+    os.chdir(ROOT)
+    os.execv(VENV_PYTHON, [str(VENV_PYTHON), "main.py", *args])
+
+
+def cmd_bench(args: list[str]) -> int:
+    scripts = sorted((ROOT / "bench").glob("*.py"))
+    if not scripts:
+        print("no benchmarks in bench/")
+    failed = []
+    for script in scripts:
+        header(f"bench: {script.name}")
+        if run([str(VENV_PYTHON), str(script), *args], cwd=ROOT) != 0:
+            failed.append(script.name)
+    if failed:
+        print(f"\nFAILED: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in COMMANDS:
+        print(__doc__.strip())
+        return 2
+    ensure_venv()
+    return COMMANDS[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

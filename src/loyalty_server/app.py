@@ -1,0 +1,54 @@
+"""The FastAPI application: routers, problem handlers, the body limit, the shared context."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from . import __version__
+from .context import ServerContext
+from .db import Database
+from .limits import BodyLimit
+from .mailer import Mailer
+from .problems import install_problem_handlers
+from .programme import Programme, demo_programme_path, load_programme
+from .routes import auth, checkout, member, rewards, system
+from .services.catalogue import sync_rewards
+from .settings import Settings
+
+OPENAPI_COPY = Path(__file__).resolve().parents[1] / "loyalty_app" / "api" / "openapi.json"
+
+
+def build_context(settings: Settings) -> ServerContext:
+    programme: Programme = load_programme(settings.programme_path or demo_programme_path())
+    db = Database(settings.database_url)
+    ctx = ServerContext(
+        settings=settings,
+        db=db,
+        programme=programme,
+        mailer=Mailer(settings.smtp, programme.brand.name["en"]),
+    )
+    sync_rewards(db, programme, ctx.now())
+    return ctx
+
+
+def create_app(ctx: ServerContext) -> FastAPI:
+    app = FastAPI(
+        title="Loyalty API",
+        version=__version__,
+        description="The loyalty member app's backend contract. Errors are RFC 9457 "
+        "problem+json with stable `type`s; mutating calls take an Idempotency-Key.",
+    )
+    app.state.ctx = ctx
+    install_problem_handlers(app)
+    for module in (system, auth, member, rewards, checkout):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimit, max_bytes=ctx.settings.max_body_bytes)
+    return app
+
+
+def openapi_document(app: FastAPI) -> str:
+    """The contract as committed: stable key order, trailing newline."""
+    return json.dumps(app.openapi(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"

@@ -1,0 +1,180 @@
+"""`loyalty-server`: serve, migrate, seed-demo, staff add, openapi."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .settings import Settings, SmtpSettings, default_database_url
+
+BANNER = """
+======================================================================
+  DEMO MODE: demo members sign in with codes printed here, and the
+  "try the demo" sign-in needs no code. Never run a real shop like this.
+======================================================================"""
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--database-url",
+        default=os.environ.get("LOYALTY_DATABASE_URL"),
+        help="SQLAlchemy URL (default: SQLite in the user-data directory; "
+        "PostgreSQL: postgresql+psycopg://user@host/db)",
+    )
+    p.add_argument(
+        "--programme",
+        type=Path,
+        default=os.environ.get("LOYALTY_PROGRAMME"),
+        help="programme TOML file (default: the Harbor Coffee demo programme)",
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="loyalty-server", description=__doc__)
+    sub = root.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the API server")
+    _common(serve)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="seed demo members if none exist and print their sign-in codes",
+    )
+    serve.add_argument(
+        "--public-url",
+        default=os.environ.get("LOYALTY_PUBLIC_URL", ""),
+        help="the URL members reach this server at (for referral links)",
+    )
+    serve.add_argument("--smtp-host", default=os.environ.get("LOYALTY_SMTP_HOST"))
+    serve.add_argument(
+        "--smtp-port", type=int, default=int(os.environ.get("LOYALTY_SMTP_PORT", "25"))
+    )
+    serve.add_argument(
+        "--smtp-from", default=os.environ.get("LOYALTY_SMTP_FROM", "loyalty@localhost")
+    )
+    serve.add_argument("--smtp-user", default=os.environ.get("LOYALTY_SMTP_USER"))
+    serve.add_argument("--smtp-starttls", action="store_true")
+    migrate = sub.add_parser("migrate", help="bring the database schema up to date")
+    _common(migrate)
+    seed = sub.add_parser("seed-demo", help="add the Harbor Coffee demo members")
+    _common(seed)
+    staff = sub.add_parser("staff", help="manage staff / kiosk credentials")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_sub.add_parser("add", help="create a credential (printed once)")
+    add.add_argument("name")
+    add.add_argument("--store", default="Harbor Coffee Pier 7")
+    _common(add)
+    openapi = sub.add_parser("openapi", help="print the OpenAPI document")
+    _common(openapi)
+    return root
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    smtp = None
+    if getattr(args, "smtp_host", None):
+        smtp = SmtpSettings(
+            host=args.smtp_host,
+            port=args.smtp_port,
+            sender=args.smtp_from,
+            username=args.smtp_user,
+            password=os.environ.get("LOYALTY_SMTP_PASSWORD"),
+            starttls=args.smtp_starttls,
+        )
+    return Settings(
+        database_url=args.database_url or default_database_url(),
+        programme_path=args.programme,
+        demo=getattr(args, "demo", False),
+        smtp=smtp,
+        public_url=getattr(args, "public_url", "") or "",
+    )
+
+
+def _context(settings: Settings):  # noqa: ANN202
+    from .app import build_context
+    from .db import Database
+    from .migrate import upgrade
+
+    db = Database(settings.database_url)
+    upgrade(db)
+    db.dispose()
+    return build_context(settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from .programme import ProgrammeError
+
+    try:
+        return _run(args)
+    except ProgrammeError as exc:
+        print(f"loyalty-server: programme file: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.command == "openapi":
+        from .app import create_app, openapi_document
+        from .context import ServerContext
+        from .mailer import Mailer
+        from .programme import demo_programme_path, load_programme
+
+        programme = load_programme(settings.programme_path or demo_programme_path())
+        ctx = ServerContext(settings, None, programme, Mailer(None, ""))  # type: ignore[arg-type]
+        sys.stdout.write(openapi_document(create_app(ctx)))
+        return 0
+    ctx = _context(settings)
+    if args.command == "migrate":
+        print(f"database is up to date: {_safe_url(settings.database_url)}")
+    elif args.command == "seed-demo":
+        from .demo import seed
+
+        for email in seed(ctx):
+            print(f"demo member: {email}")
+        print(
+            "sign in with `loyalty-member sign-in EMAIL` against a server started with --demo:"
+            " it prints the one-time code."
+        )
+    elif args.command == "staff":
+        from .demo import add_staff
+
+        token = add_staff(ctx, args.name, args.store)
+        print(f"Staff credential for {args.name} at {args.store} (shown once, keep it safe):")
+        print(token)
+    elif args.command == "serve":
+        return _serve(ctx, args)
+    return 0
+
+
+def _serve(ctx, args: argparse.Namespace) -> int:  # noqa: ANN001
+    import uvicorn
+
+    from .app import create_app
+
+    if ctx.settings.demo:
+        from .demo import seed
+
+        emails = seed(ctx)
+        print(BANNER, flush=True)
+        print("demo members: " + ", ".join(emails), flush=True)
+    print(
+        f"loyalty-server on http://{args.host}:{args.port} "
+        f"(database {_safe_url(ctx.settings.database_url)})",
+        flush=True,
+    )
+    uvicorn.run(
+        create_app(ctx), host=args.host, port=args.port, log_level="warning", access_log=False
+    )
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    """The URL without a password, fit for logs."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

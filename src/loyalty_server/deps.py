@@ -1,0 +1,112 @@
+"""Request dependencies: the shared context, who is calling, the Idempotency-Key, ETags."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from .context import ServerContext
+from .models import Staff
+from .problems import Problem
+from .services import idempotency
+from .services.auth import MemberPrincipal, resolve_access_token
+from .services.checkout import StaffPrincipal
+from .services.tokens import token_hash
+
+
+def get_ctx(request: Request) -> ServerContext:
+    return request.app.state.ctx
+
+
+CtxDep = Annotated[ServerContext, Depends(get_ctx)]
+
+_member_bearer = HTTPBearer(
+    auto_error=False, scheme_name="MemberToken", description="Access token from sign-in"
+)
+_staff_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="StaffToken",
+    description="Staff credential from `loyalty-server staff add`",
+)
+
+_SIGN_IN = Problem(
+    401,
+    "unauthorized",
+    "Sign-in required",
+    "Sign in again: the access token is missing, expired or revoked.",
+)
+
+
+def current_member(
+    ctx: CtxDep, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_member_bearer)]
+) -> MemberPrincipal:
+    if creds is None:
+        raise _SIGN_IN
+    principal = resolve_access_token(ctx, creds.credentials)
+    if principal is None:
+        raise _SIGN_IN
+    return principal
+
+
+def current_staff(
+    ctx: CtxDep, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_staff_bearer)]
+) -> StaffPrincipal:
+    if creds is None:
+        raise Problem(
+            401,
+            "staff-credential-required",
+            "Staff credential needed",
+            "This is for staff: set up the kiosk with a staff credential.",
+        )
+    with ctx.db.read() as s:
+        staff = s.scalar(
+            select(Staff).where(
+                Staff.token_hash == token_hash(creds.credentials), Staff.revoked_at.is_(None)
+            )
+        )
+    if staff is None:
+        raise Problem(
+            403,
+            "staff-credential-invalid",
+            "Staff credential not valid",
+            "This staff credential is unknown or revoked.",
+        )
+    return StaffPrincipal(staff_id=staff.id, name=staff.name, store=staff.store)
+
+
+MemberAuth = Annotated[MemberPrincipal, Depends(current_member)]
+StaffAuth = Annotated[StaffPrincipal, Depends(current_staff)]
+
+
+def idempotency_key(
+    key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
+) -> str:
+    return idempotency.check_key(key)
+
+
+IdemKey = Annotated[str, Depends(idempotency_key)]
+
+
+def json_result(status: int, body: Any) -> Response:
+    return Response(json.dumps(body), status_code=status, media_type="application/json")
+
+
+def etag_response(
+    request: Request, model: BaseModel, volatile: frozenset[str] = frozenset()
+) -> Response:
+    """JSON with a strong ETag over the content less `volatile` fields (a server clock, say);
+    304 when the client's If-None-Match already has it."""
+    body = model.model_dump_json().encode()
+    stable = model.model_dump_json(exclude=set(volatile)).encode() if volatile else body
+    etag = '"' + hashlib.sha256(stable).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    wanted = request.headers.get("if-none-match", "")
+    if etag in [t.strip().removeprefix("W/") for t in wanted.split(",")] or wanted.strip() == "*":
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)

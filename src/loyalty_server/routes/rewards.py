@@ -1,0 +1,42 @@
+"""/v1/rewards: the catalogue (ETag, delta) and redeeming."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from .. import schemas
+from ..deps import CtxDep, IdemKey, MemberAuth, etag_response, json_result
+from ..problems import Problem
+from ..services import catalogue, redeem
+from .common import NOT_MODIFIED, PROBLEMS
+
+router = APIRouter(prefix="/v1/rewards", tags=["rewards"], responses=PROBLEMS)
+
+
+@router.get("", response_model=schemas.Catalogue, responses=NOT_MODIFIED)
+def list_rewards(
+    ctx: CtxDep, request: Request, updated_since: Annotated[datetime | None, Query()] = None
+) -> Response:
+    """Every active reward; with `updated_since`, only what changed (and what was removed)."""
+    if updated_since is not None and updated_since.tzinfo is None:
+        raise Problem(
+            422,
+            "invalid-timestamp",
+            "Time zone needed",
+            "updated_since needs a UTC offset, e.g. 2026-11-01T00:00:00Z.",
+        )
+    with ctx.db.read() as s:
+        view = catalogue.catalogue(s, ctx.programme, ctx.now(), updated_since)
+    return etag_response(request, view, volatile=frozenset({"server_time"}))
+
+
+@router.post("/{reward_id}/redeem", status_code=201, response_model=schemas.Redemption)
+def redeem_reward(
+    reward_id: Annotated[str, Path(max_length=64)], who: MemberAuth, ctx: CtxDep, key: IdemKey
+) -> Response:
+    """Spend points on a reward and get a voucher; the same Idempotency-Key spends once."""
+    status, body = redeem.redeem(ctx, who.member_id, reward_id, key)
+    return json_result(status, body)

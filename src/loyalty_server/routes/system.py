@@ -1,0 +1,66 @@
+"""Health, the programme's public face, and the referral landing link."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import HTMLResponse
+from sqlalchemy import text
+
+from .. import __version__, schemas
+from ..deps import CtxDep, etag_response
+from ..services import referral
+from ..services.auth import CARD_DIGITS, CARD_PERIOD
+from .common import NOT_MODIFIED, PROBLEMS
+
+router = APIRouter(tags=["system"], responses=PROBLEMS)
+
+
+@router.get("/healthz", response_model=schemas.Health)
+def healthz(ctx: CtxDep) -> schemas.Health:
+    """Answers when the server and its database work."""
+    with ctx.db.read() as s:
+        s.execute(text("SELECT 1"))
+    return schemas.Health(status="ok", database="ok", demo=ctx.settings.demo, version=__version__)
+
+
+@router.get("/v1/programme", response_model=schemas.ProgrammeOut, responses=NOT_MODIFIED)
+def programme(ctx: CtxDep, request: Request) -> Response:
+    """Brand, currency, earn rate and card format: what an app needs to look like this shop."""
+    p = ctx.programme
+    return etag_response(
+        request,
+        schemas.ProgrammeOut(
+            id=p.id,
+            name=dict(p.brand.name),
+            primary_colour=p.brand.primary_colour,
+            logo=p.brand.logo,
+            currency=p.currency,
+            currency_decimals=p.currency_decimals,
+            earn_points_per_unit=str(p.earn_points_per_unit),
+            card_prefix=p.card_prefix,
+            card_period=CARD_PERIOD,
+            card_digits=CARD_DIGITS,
+            expiry_months=p.expiry_months,
+            max_purchase_amount=str(p.max_purchase_amount),
+            demo=ctx.settings.demo,
+        ),
+    )
+
+
+@router.get("/r/{code}", response_class=HTMLResponse)
+def referral_landing(code: Annotated[str, Path(max_length=16)], ctx: CtxDep) -> HTMLResponse:
+    """Where a shared referral link lands: counts the visit, explains how to join."""
+    with ctx.db.write() as s:
+        known = referral.record_visit(s, code, ctx.now())
+    name = ctx.programme.brand.name["en"]
+    safe = "".join(c for c in code.upper() if c.isalnum())
+    body = (
+        f"<!doctype html><meta charset=utf-8><title>{name}</title>"
+        f"<h1>Join {name}</h1><p>Install the app and enter the code <b>{safe}</b> "
+        "when you sign up: you both get bonus points on your first purchase.</p>"
+        if known
+        else f"<!doctype html><title>{name}</title><p>Unknown referral code.</p>"
+    )
+    return HTMLResponse(body, status_code=200 if known else 404)

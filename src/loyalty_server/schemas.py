@@ -1,0 +1,340 @@
+"""Request and response bodies: the typed half of the OpenAPI contract."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Texts = dict[str, str]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- auth -------------------------------------------------------------------------------------
+
+
+class CodeRequest(Strict):
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=20)
+
+
+class CodeSent(BaseModel):
+    sent: bool
+    expires_in: int
+
+
+class VerifyRequest(Strict):
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=20)
+    code: str = Field(min_length=1, max_length=12)
+    device_name: str = Field(default="", max_length=100)
+    name: str | None = Field(default=None, max_length=100)
+    referral_code: str | None = Field(default=None, max_length=16)
+
+
+class RefreshRequest(Strict):
+    refresh_token: str = Field(min_length=1, max_length=200)
+
+
+class CardCredentialOut(BaseModel):
+    card_id: str
+    secret: str
+    prefix: str
+    period: int
+    digits: int
+    algorithm: str
+
+
+class Session(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "Bearer"
+    expires_in: int
+    member_id: str
+    new_member: bool
+    card: CardCredentialOut
+
+
+class Tokens(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "Bearer"
+    expires_in: int
+
+
+# --- member -----------------------------------------------------------------------------------
+
+
+class TierRef(BaseModel):
+    code: str
+    name: Texts
+    colour: str
+    multiplier: str
+
+
+class ExpiringPoints(BaseModel):
+    points: int
+    on: date
+
+
+class PunchCardState(BaseModel):
+    stamps: int
+    of: int
+    reward_id: str
+
+
+class Me(BaseModel):
+    member_id: str
+    member_number: str
+    name: str
+    email: str | None
+    phone: str | None
+    language: str
+    birthday: date | None
+    joined_at: datetime
+    tier: TierRef
+    balance: int
+    pending: int
+    expiring: list[ExpiringPoints]
+    punch_card: PunchCardState | None
+    is_demo: bool
+
+
+class ProfileUpdate(Strict):
+    name: str | None = Field(default=None, max_length=100)
+    language: str | None = Field(default=None, pattern="^(en|zh-Hans|zh-Hant)$")
+    birthday: date | None = None
+
+
+# --- ledger -----------------------------------------------------------------------------------
+
+
+class LedgerItem(BaseModel):
+    id: int
+    at: datetime
+    amount: int
+    kind: str
+    reason: str
+    details: dict
+    expires_at: datetime | None
+    available_at: datetime | None
+    voided: bool
+
+
+class LedgerPage(BaseModel):
+    items: list[LedgerItem]
+    next_cursor: str | None
+
+
+# --- tiers ------------------------------------------------------------------------------------
+
+
+class TierOut(BaseModel):
+    code: str
+    name: Texts
+    qualifying_points: int
+    multiplier: str
+    benefits: list[Texts]
+    colour: str
+
+
+class TierLadder(BaseModel):
+    window_months: int
+    tiers: list[TierOut]
+
+
+class TierProgressOut(BaseModel):
+    tier: str
+    next_tier: str | None
+    qualifying_points: int
+    points_to_next: int
+    fraction: float
+    requalify_at: datetime | None
+    window_months: int
+
+
+# --- rewards and vouchers ---------------------------------------------------------------------
+
+
+class RewardOut(BaseModel):
+    id: str
+    name: Texts
+    description: Texts
+    terms: Texts
+    category: str
+    cost: int
+    stock: int | None
+    valid_until: date | None
+    image: str | None
+    min_tier: str | None
+    active: bool
+    updated_at: datetime
+
+
+class Category(BaseModel):
+    id: str
+    name: Texts
+
+
+class Catalogue(BaseModel):
+    items: list[RewardOut]
+    categories: list[Category]
+    server_time: datetime
+    delta: bool
+    removed: list[str]
+
+
+class VoucherOut(BaseModel):
+    id: str
+    code: str
+    qr_payload: str
+    reward_id: str
+    reward_name: Texts
+    source: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    status: str  # usable | used | expired
+
+
+class VoucherList(BaseModel):
+    items: list[VoucherOut]
+
+
+class Redemption(BaseModel):
+    voucher: VoucherOut
+    points_spent: int
+    balance: int
+
+
+# --- referral ---------------------------------------------------------------------------------
+
+
+class ReferralStats(BaseModel):
+    invited: int
+    joined: int
+    rewarded: int
+
+
+class ReferralOut(BaseModel):
+    code: str
+    link: str
+    referrer_points: int
+    referee_points: int
+    stats: ReferralStats
+    referred_by: str | None
+
+
+class ClaimRequest(Strict):
+    code: str = Field(min_length=1, max_length=16)
+
+
+# --- programme --------------------------------------------------------------------------------
+
+
+class ProgrammeOut(BaseModel):
+    id: str
+    name: Texts
+    primary_colour: str
+    logo: str | None
+    currency: str
+    currency_decimals: int
+    earn_points_per_unit: str
+    card_prefix: str
+    card_period: int
+    card_digits: int
+    expiry_months: int | None
+    max_purchase_amount: str
+    demo: bool
+
+
+# --- checkout (staff) -------------------------------------------------------------------------
+
+
+class ScanRequest(Strict):
+    token: str = Field(min_length=1, max_length=256)
+    scanned_at: datetime | None = None
+
+
+class MemberNumberLookup(Strict):
+    member_number: str = Field(min_length=1, max_length=32)
+
+
+class CheckoutMember(BaseModel):
+    member_id: str
+    display_name: str
+    member_number: str
+    tier: TierRef
+    balance: int
+    vouchers: list[VoucherOut]
+
+
+class CreditRequest(Strict):
+    token: str | None = Field(default=None, max_length=256)
+    member_number: str | None = Field(default=None, max_length=32)
+    amount: str = Field(min_length=1, max_length=32)
+    scanned_at: datetime | None = None
+
+
+class CreditResult(BaseModel):
+    credit_id: int
+    member_id: str
+    display_name: str
+    purchase_amount: str
+    currency: str
+    base_points: int
+    bonus_points: int
+    points: int
+    multiplier: str
+    tier: TierRef
+    tier_change: str
+    balance: int
+    punch_card: PunchCardState | None
+    voucher_issued: VoucherOut | None
+    referral_bonus: int
+
+
+class VoidResult(BaseModel):
+    credit_id: int
+    points_removed: int
+    balance: int
+
+
+class VoucherRedeemRequest(Strict):
+    code: str = Field(min_length=1, max_length=64)
+
+
+class VoucherRedeemResult(BaseModel):
+    voucher: VoucherOut
+    member_display_name: str
+
+
+class JoinRequest(Strict):
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=20)
+    name: str = Field(default="", max_length=100)
+    referral_code: str | None = Field(default=None, max_length=16)
+
+
+class JoinResult(BaseModel):
+    member_id: str
+    member_number: str
+    display_name: str
+    app_link: str
+    referral_applied: bool
+
+
+class StaffMe(BaseModel):
+    staff_id: str
+    name: str
+    store: str
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+    demo: bool
+    version: str

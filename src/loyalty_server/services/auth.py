@@ -1,0 +1,289 @@
+"""Sign-in by one-time code, sessions per device, refresh, sign-out and the card credential."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from loyalty_app.card.token import new_card_id
+from loyalty_app.card.totp import new_secret
+
+from .. import schemas
+from ..context import ServerContext
+from ..mailer import MailError
+from ..models import AuthToken, CardCredential, Device, Member, OneTimeCode
+from ..problems import Problem
+from .identity import normalise_identity
+from .members import create_member, find_by_identity
+from .referral import apply_referral_code
+from .tokens import new_token, token_hash
+
+log = logging.getLogger("loyalty_server.auth")
+
+CARD_PERIOD = 30
+CARD_DIGITS = 8
+CARD_ALGORITHM = "sha1"
+
+
+def _code_hash(identity: str, code: str) -> str:
+    return token_hash(f"{identity}:{code}")
+
+
+def request_code(ctx: ServerContext, email: str | None, phone: str | None) -> schemas.CodeSent:
+    kind, identity = normalise_identity(email, phone)
+    settings = ctx.settings
+    now = ctx.now()
+    code = f"{secrets.randbelow(10**6):06d}"
+    with ctx.db.write() as s:
+        since = now - timedelta(seconds=settings.code_window_seconds)
+        recent = s.scalar(
+            select(func.count())
+            .select_from(OneTimeCode)
+            .where(OneTimeCode.identity == identity, OneTimeCode.created_at > since)
+        )
+        if recent >= settings.code_requests_per_window:
+            raise Problem(
+                429,
+                "too-many-code-requests",
+                "Too many code requests",
+                "Wait a few minutes before asking for another code.",
+                retry_after=settings.code_window_seconds,
+            )
+        member = find_by_identity(s, kind, identity)
+        s.add(
+            OneTimeCode(
+                identity=identity,
+                code_hash=_code_hash(identity, code),
+                created_at=now,
+                attempts=0,
+                expires_at=now + timedelta(seconds=settings.code_ttl_seconds),
+            )
+        )
+        is_demo_member = member is not None and member.is_demo
+    minutes = settings.code_ttl_seconds // 60
+    if settings.demo and is_demo_member:
+        print(f"DEMO MODE: one-time code for {identity} is {code}", flush=True)
+    elif kind == "email" and ctx.mailer.configured:
+        try:
+            ctx.mailer.send_code(identity, code, minutes)
+        except MailError as exc:
+            raise Problem(
+                503,
+                "mail-unavailable",
+                "Could not send the code",
+                "The sign-in e-mail could not be sent; try again shortly.",
+            ) from exc
+    else:
+        log.warning("no way to deliver a one-time code to %s (no SMTP/SMS configured)", kind)
+        raise Problem(
+            503,
+            "delivery-unavailable",
+            "Could not send the code",
+            f"This server cannot send codes by {kind} yet.",
+        )
+    return schemas.CodeSent(sent=True, expires_in=settings.code_ttl_seconds)
+
+
+def _issue_device(
+    ctx: ServerContext,
+    s: Session,
+    member: Member,
+    device_name: str,
+    now: datetime,
+    new_member: bool,
+) -> schemas.Session:
+    device = Device(
+        id=str(uuid.uuid4()), member_id=member.id, name=device_name.strip(), created_at=now
+    )
+    s.add(device)
+    s.flush()  # no ORM relationships: flush parents before children
+    card = CardCredential(
+        id=new_card_id(),
+        device_id=device.id,
+        member_id=member.id,
+        secret=new_secret(),
+        created_at=now,
+    )
+    s.add(card)
+    s.flush()
+    access, refresh = _new_pair(ctx, s, device.id, now)
+    return schemas.Session(
+        access_token=access,
+        refresh_token=refresh,
+        expires_in=ctx.settings.access_ttl_seconds,
+        member_id=member.id,
+        new_member=new_member,
+        card=schemas.CardCredentialOut(
+            card_id=card.id,
+            secret=card.secret,
+            prefix=ctx.programme.card_prefix,
+            period=CARD_PERIOD,
+            digits=CARD_DIGITS,
+            algorithm=CARD_ALGORITHM,
+        ),
+    )
+
+
+def _new_pair(ctx: ServerContext, s: Session, device_id: str, now: datetime) -> tuple[str, str]:
+    access, refresh = new_token("lat"), new_token("lrt")
+    s.add(
+        AuthToken(
+            token_hash=token_hash(access),
+            kind="access",
+            device_id=device_id,
+            expires_at=now + timedelta(seconds=ctx.settings.access_ttl_seconds),
+        )
+    )
+    s.add(
+        AuthToken(
+            token_hash=token_hash(refresh),
+            kind="refresh",
+            device_id=device_id,
+            expires_at=now + timedelta(seconds=ctx.settings.refresh_ttl_seconds),
+        )
+    )
+    return access, refresh
+
+
+_BAD_CODE = Problem(
+    401,
+    "invalid-code",
+    "Wrong or expired code",
+    "That code is wrong or has expired. Ask for a new one.",
+)
+
+
+def verify(ctx: ServerContext, body: schemas.VerifyRequest) -> schemas.Session:
+    kind, identity = normalise_identity(body.email, body.phone)
+    now = ctx.now()
+    with ctx.db.write() as s:
+        otc = s.scalar(
+            select(OneTimeCode)
+            .where(
+                OneTimeCode.identity == identity,
+                OneTimeCode.used_at.is_(None),
+                OneTimeCode.expires_at > now,
+            )
+            .order_by(OneTimeCode.id.desc())
+            .limit(1)
+        )
+        if otc is None or otc.attempts >= ctx.settings.code_max_attempts:
+            raise _BAD_CODE
+        wrong = not hmac.compare_digest(otc.code_hash, _code_hash(identity, body.code.strip()))
+        if wrong:
+            otc.attempts += 1  # committed below: the count survives the refusal
+    if wrong:
+        raise _BAD_CODE
+    with ctx.db.write() as s:
+        otc = s.scalar(
+            select(OneTimeCode).where(OneTimeCode.id == otc.id, OneTimeCode.used_at.is_(None))
+        )
+        if otc is None:
+            raise _BAD_CODE
+        otc.used_at = now
+        member = find_by_identity(s, kind, identity)
+        new_member = member is None
+        if member is None:
+            member = create_member(
+                s, ctx.programme, now, kind=kind, value=identity, name=body.name or ""
+            )
+        elif body.name and not member.name:
+            member.name = body.name.strip()
+        if body.referral_code and new_member:
+            apply_referral_code(s, member, body.referral_code, now)
+        return _issue_device(ctx, s, member, body.device_name, now, new_member)
+
+
+PRIMARY_DEMO_EMAIL = "mei.lin@harbor.demo"
+
+
+def demo_sign_in(ctx: ServerContext, device_name: str) -> schemas.Session:
+    """Demo mode only: sign in as the first demo member without a code."""
+    if not ctx.settings.demo:
+        raise Problem(404, "not-found", "Not found", "Demo sign-in exists only in demo mode.")
+    now = ctx.now()
+    with ctx.db.write() as s:
+        member = s.scalar(
+            select(Member).where(Member.is_demo.is_(True), Member.email == PRIMARY_DEMO_EMAIL)
+        )
+        if member is None:
+            raise Problem(
+                409, "no-demo-member", "No demo member", "Run `loyalty-server seed-demo` first."
+            )
+        return _issue_device(ctx, s, member, device_name or "demo", now, False)
+
+
+def refresh(ctx: ServerContext, refresh_token: str) -> schemas.Tokens:
+    now = ctx.now()
+    with ctx.db.write() as s:
+        row = s.scalar(
+            select(AuthToken)
+            .where(AuthToken.token_hash == token_hash(refresh_token), AuthToken.kind == "refresh")
+            .with_for_update()
+        )
+        device = s.get(Device, row.device_id) if row else None
+        if (
+            row is None
+            or row.revoked_at is not None
+            or row.expires_at <= now
+            or device is None
+            or device.revoked_at is not None
+        ):
+            raise Problem(
+                401,
+                "invalid-refresh-token",
+                "Sign in again",
+                "This session has ended; sign in again.",
+            )
+        row.revoked_at = now  # refresh tokens rotate: each works once
+        access, new_refresh = _new_pair(ctx, s, row.device_id, now)
+    return schemas.Tokens(
+        access_token=access, refresh_token=new_refresh, expires_in=ctx.settings.access_ttl_seconds
+    )
+
+
+def sign_out(ctx: ServerContext, device_id: str) -> None:
+    """Revoke the device: its tokens and its card credential stop working at once."""
+    now = ctx.now()
+    with ctx.db.write() as s:
+        s.execute(update(Device).where(Device.id == device_id).values(revoked_at=now))
+        s.execute(
+            update(AuthToken)
+            .where(AuthToken.device_id == device_id, AuthToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        s.execute(
+            update(CardCredential)
+            .where(CardCredential.device_id == device_id, CardCredential.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+
+
+@dataclass(frozen=True)
+class MemberPrincipal:
+    member_id: str
+    device_id: str
+
+
+def resolve_access_token(ctx: ServerContext, token: str) -> MemberPrincipal | None:
+    now = ctx.now()
+    with ctx.db.read() as s:
+        row = s.execute(
+            select(AuthToken.device_id, Device.member_id)
+            .join(Device, Device.id == AuthToken.device_id)
+            .where(
+                AuthToken.token_hash == token_hash(token),
+                AuthToken.kind == "access",
+                AuthToken.revoked_at.is_(None),
+                AuthToken.expires_at > now,
+                Device.revoked_at.is_(None),
+            )
+        ).first()
+    return MemberPrincipal(member_id=row.member_id, device_id=row.device_id) if row else None

@@ -1,0 +1,501 @@
+"""The till: scan a member's rotating card, credit a purchase, void it, redeem a voucher, join.
+Only staff credentials reach these functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from loyalty_app.card.scan import CardScan, MemberNumberScan, ScanError, VoucherScan, parse_scan
+from loyalty_app.card.token import verify_code
+from loyalty_app.domain.member_number import normalise_member_number
+
+from .. import rules, schemas
+from ..context import ServerContext
+from ..models import CardCredential, CardStepUse, LedgerEntry, Member, Voucher
+from ..problems import Problem
+from . import idempotency, points, vouchers
+from .auth import CARD_ALGORITHM, CARD_DIGITS, CARD_PERIOD
+from .identity import normalise_identity
+from .members import create_member, display_name, find_by_identity, punch_state, tier_ref
+from .referral import apply_referral_code, pay_referral_bonus
+
+
+@dataclass(frozen=True)
+class StaffPrincipal:
+    staff_id: str
+    name: str
+    store: str
+
+
+def _scan_problem(exc: ScanError) -> Problem:
+    if exc.kind == "not_ours":
+        return Problem(
+            422,
+            "not-our-code",
+            "Not our code",
+            "This code is not from this loyalty programme.",
+            scan_error=exc.kind,
+        )
+    if exc.kind == "bad_check_digit":
+        return Problem(
+            422,
+            "bad-check-digit",
+            "Member number mistyped",
+            "That member number's check digit is wrong; type it again.",
+            scan_error=exc.kind,
+        )
+    return Problem(
+        422,
+        "unreadable-code",
+        "Code not readable",
+        "The scanned code is incomplete or damaged; scan again.",
+        scan_error=exc.kind,
+    )
+
+
+def _parse(ctx: ServerContext, text: str) -> CardScan | MemberNumberScan | VoucherScan:
+    try:
+        return parse_scan(text, ctx.programme.card_prefix)
+    except ScanError as exc:
+        raise _scan_problem(exc) from exc
+
+
+def _scan_time(ctx: ServerContext, scanned_at: datetime | None) -> datetime:
+    now = ctx.now()
+    if scanned_at is None:
+        return now
+    if scanned_at.tzinfo is None:
+        raise Problem(
+            422,
+            "scan-time-invalid",
+            "Scan time needs a time zone",
+            "Send scanned_at with a UTC offset.",
+        )
+    if scanned_at > now + timedelta(seconds=60):
+        raise Problem(
+            422,
+            "scan-time-invalid",
+            "Scan time in the future",
+            "The kiosk's clock is ahead of the server's; check the kiosk's time.",
+        )
+    if scanned_at < now - timedelta(seconds=ctx.settings.offline_scan_max_age_seconds):
+        raise Problem(
+            422, "token-expired", "Scan too old", "This offline scan is too old to be credited."
+        )
+    return scanned_at
+
+
+def _verified_card(ctx: ServerContext, s: Session, scan: CardScan, at: datetime) -> CardCredential:
+    card = s.get(CardCredential, scan.token.card_id)
+    if card is None:
+        raise Problem(
+            422,
+            "unknown-card",
+            "Unknown card",
+            "This card is not known here; ask the member to open the app again.",
+        )
+    if card.revoked_at is not None and card.revoked_at <= at:
+        raise Problem(
+            422,
+            "card-revoked",
+            "Card signed out",
+            "This card was signed out; ask the member to sign in again.",
+        )
+    opts = dict(period=CARD_PERIOD, digits=CARD_DIGITS, algorithm=CARD_ALGORITHM)
+    ts = at.timestamp()
+    if verify_code(
+        scan.token,
+        card.secret,
+        ts,
+        past_steps=ctx.settings.card_past_steps,
+        future_steps=ctx.settings.card_future_steps,
+        **opts,
+    ):
+        return card
+    if verify_code(
+        scan.token, card.secret, scan.token.step_start, past_steps=0, future_steps=0, **opts
+    ):
+        if scan.token.step_start > ts:
+            raise Problem(
+                422,
+                "token-not-yet-valid",
+                "Code from the future",
+                "The phone's clock is ahead; ask the member to check its time.",
+            )
+        raise Problem(
+            422,
+            "token-expired",
+            "Code expired",
+            "This code has expired; ask the member to show the live card.",
+        )
+    raise Problem(
+        422,
+        "token-invalid",
+        "Code not valid",
+        "This card code is not valid; ask the member to show the live card.",
+    )
+
+
+_REPLAY = Problem(
+    409,
+    "token-replayed",
+    "Code already used",
+    "This card code was already used; ask the member to show the live card.",
+)
+
+
+def _summary(
+    s: Session, ctx: ServerContext, member: Member, now: datetime
+) -> schemas.CheckoutMember:
+    lots = points.load_lots(s, member.id)
+    return schemas.CheckoutMember(
+        member_id=member.id,
+        display_name=display_name(member),
+        member_number=member.number,
+        tier=tier_ref(ctx.programme.tier(member.tier_code)),
+        balance=points.balance_of(lots, now),
+        vouchers=vouchers.member_vouchers(s, member.id, ctx.programme, now, usable_only=True),
+    )
+
+
+def _member_by_number(s: Session, number: str) -> Member:
+    member = s.scalar(select(Member).where(Member.number == normalise_member_number(number)))
+    if member is None:
+        raise Problem(
+            404,
+            "unknown-member",
+            "Unknown member",
+            "No member has that number; check it and try again.",
+        )
+    return member
+
+
+def scan(
+    ctx: ServerContext, staff: StaffPrincipal, body: schemas.ScanRequest
+) -> schemas.CheckoutMember:
+    parsed = _parse(ctx, body.token)
+    now = ctx.now()
+    with ctx.db.write() as s:
+        if isinstance(parsed, MemberNumberScan):
+            return _summary(s, ctx, _member_by_number(s, parsed.number), now)
+        if isinstance(parsed, VoucherScan):
+            raise Problem(
+                422,
+                "voucher-not-card",
+                "That is a voucher",
+                "This is a reward voucher; use voucher redeem instead.",
+            )
+        at = _scan_time(ctx, body.scanned_at)
+        card = _verified_card(ctx, s, parsed, at)
+        member = points.lock_member(s, card.member_id)
+        if s.get(CardStepUse, (card.id, parsed.token.step_start)) is not None:
+            raise _REPLAY
+        s.add(
+            CardStepUse(
+                card_id=card.id, step=parsed.token.step_start, used_at=now, staff_id=staff.staff_id
+            )
+        )
+        points.settle(s, member, ctx.programme, now)
+        return _summary(s, ctx, member, now)
+
+
+def lookup(ctx: ServerContext, number: str) -> schemas.CheckoutMember:
+    parsed = _parse(ctx, number)
+    if not isinstance(parsed, MemberNumberScan):
+        raise Problem(
+            422,
+            "not-a-member-number",
+            "Not a member number",
+            "Type the 12-digit member number from the card.",
+        )
+    with ctx.db.read() as s:
+        return _summary(s, ctx, _member_by_number(s, parsed.number), ctx.now())
+
+
+def parse_amount(ctx: ServerContext, text: str) -> Decimal:
+    programme = ctx.programme
+    try:
+        amount = Decimal(text.strip())
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise Problem(
+            422,
+            "invalid-amount",
+            "Amount not a number",
+            "Enter the purchase amount as a number, like 12.50.",
+        )
+    if amount <= 0:
+        raise Problem(
+            422,
+            "invalid-amount",
+            "Amount must be positive",
+            "The purchase amount must be more than zero.",
+        )
+    if amount > programme.max_purchase_amount:
+        raise Problem(
+            422,
+            "invalid-amount",
+            "Amount too large",
+            f"The most one purchase can be is {programme.max_purchase_amount} "
+            f"{programme.currency}.",
+        )
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > programme.currency_decimals:
+        raise Problem(
+            422,
+            "invalid-amount",
+            "Too many decimals",
+            f"{programme.currency} amounts have at most {programme.currency_decimals} decimals.",
+        )
+    return amount.quantize(Decimal(1).scaleb(-programme.currency_decimals))
+
+
+def credit(
+    ctx: ServerContext, staff: StaffPrincipal, body: schemas.CreditRequest, key: str
+) -> tuple[int, dict]:
+    programme = ctx.programme
+    if bool(body.token) == bool(body.member_number):
+        raise Problem(
+            422,
+            "card-required",
+            "Card needed",
+            "Scan the member's card (or type the member number) to credit points.",
+        )
+    amount = parse_amount(ctx, body.amount)
+    parsed = _parse(ctx, body.token or body.member_number or "")
+    if isinstance(parsed, VoucherScan):
+        raise Problem(
+            422,
+            "voucher-not-card",
+            "That is a voucher",
+            "This is a reward voucher, not a member card.",
+        )
+    fingerprint = idempotency.request_fingerprint("credit", body.model_dump(mode="json"))
+    scope = f"staff:{staff.staff_id}"
+    scan_window = ctx.settings.scan_to_credit_seconds
+    now = ctx.now()
+    with ctx.db.write() as s:
+        if isinstance(parsed, MemberNumberScan):
+            member = points.lock_member(s, _member_by_number(s, parsed.number).id)
+            step_use = None
+        else:
+            at = _scan_time(ctx, body.scanned_at)
+            card = _verified_card(ctx, s, parsed, at)
+            member = points.lock_member(s, card.member_id)
+        stored = idempotency.replay(s, scope, key, fingerprint)
+        if stored is not None:
+            return stored
+        if isinstance(parsed, CardScan):
+            step_use = s.get(CardStepUse, (card.id, parsed.token.step_start))
+            if step_use is None:
+                step_use = CardStepUse(
+                    card_id=card.id,
+                    step=parsed.token.step_start,
+                    used_at=now,
+                    staff_id=staff.staff_id,
+                )
+                s.add(step_use)
+            elif (
+                step_use.staff_id != staff.staff_id
+                or step_use.credit_entry_id is not None
+                or step_use.used_at < now - timedelta(seconds=scan_window)
+            ):
+                raise _REPLAY
+        points.settle(s, member, programme, now)
+        tier = programme.tier(member.tier_code)
+        earn = rules.purchase_points(amount, programme, tier)
+        entry = points.post(
+            s,
+            member,
+            now,
+            amount=earn.total,
+            kind="purchase",
+            reason="purchase",
+            details={
+                "amount": str(amount),
+                "currency": programme.currency,
+                "base": earn.base,
+                "bonus": earn.bonus,
+                "multiplier": str(earn.multiplier),
+                "store": staff.store,
+            },
+            programme=programme,
+            qualifying=True,
+            purchase_amount=amount,
+            staff_id=staff.staff_id,
+        )
+        if step_use is not None:
+            step_use.credit_entry_id = entry.id
+        change = points.update_tier(s, member, programme, now)
+        referral_bonus = 0
+        if member.first_purchase_at is None:
+            member.first_purchase_at = now
+            referral_bonus = pay_referral_bonus(s, member, programme, now)
+        issued = None
+        if programme.punch_card is not None:
+            member.punch_stamps, due = rules.punch(member.punch_stamps, programme.punch_card)
+            reward = programme.reward(programme.punch_card.reward_id)
+            if due and reward is not None:
+                voucher = vouchers.issue(
+                    s, member, reward, now, source="punch_card", ledger_entry_id=None
+                )
+                issued = vouchers.voucher_view(voucher, programme, now)
+        lots = points.load_lots(s, member.id)
+        result = schemas.CreditResult(
+            credit_id=entry.id,
+            member_id=member.id,
+            display_name=display_name(member),
+            purchase_amount=str(amount),
+            currency=programme.currency,
+            base_points=earn.base,
+            bonus_points=earn.bonus,
+            points=earn.total,
+            multiplier=str(earn.multiplier),
+            tier=tier_ref(programme.tier(member.tier_code)),
+            tier_change=change,
+            balance=points.balance_of(lots, now),
+            punch_card=punch_state(member, programme),
+            voucher_issued=issued,
+            referral_bonus=referral_bonus,
+        ).model_dump(mode="json")
+        idempotency.remember(s, scope, key, fingerprint, 201, result, now)
+        return 201, result
+
+
+def void_credit(
+    ctx: ServerContext, staff: StaffPrincipal, credit_id: int, key: str
+) -> tuple[int, dict]:
+    fingerprint = idempotency.request_fingerprint(f"void/{credit_id}", {})
+    scope = f"staff:{staff.staff_id}"
+    now = ctx.now()
+    with ctx.db.write() as s:
+        found = s.get(LedgerEntry, credit_id)
+        if found is None or found.kind != "purchase":
+            raise Problem(
+                404,
+                "credit-not-found",
+                "No such purchase credit",
+                "There is no purchase credit with that number.",
+            )
+        member = points.lock_member(s, found.member_id)
+        stored = idempotency.replay(s, scope, key, fingerprint)
+        if stored is not None:
+            return stored
+        entry = s.get(LedgerEntry, credit_id, with_for_update=True)
+        assert entry is not None
+        if entry.voided_at is not None:
+            raise Problem(
+                409, "already-voided", "Already voided", "This purchase credit was already voided."
+            )
+        # Take the points back from this credit's own lot first, the rest oldest-first.
+        from_lot = min(entry.remaining, entry.amount)
+        entry.remaining -= from_lot
+        rest = entry.amount - from_lot
+        if rest:
+            try:
+                points.take_from_lots(
+                    s, rules.allocate_spend(points.load_lots(s, member.id), rest, now)
+                )
+            except rules.InsufficientPoints as exc:
+                raise Problem(
+                    409,
+                    "points-already-spent",
+                    "Points already spent",
+                    "The member has already spent these points; it cannot be voided.",
+                ) from exc
+        entry.voided_at = now
+        points.post(
+            s,
+            member,
+            now,
+            amount=-entry.amount,
+            kind="void",
+            reason="purchase_voided",
+            details={"credit_id": entry.id, "store": staff.store},
+        )
+        balance = points.balance_of(points.load_lots(s, member.id), now)
+        result = schemas.VoidResult(
+            credit_id=entry.id, points_removed=entry.amount, balance=balance
+        ).model_dump(mode="json")
+        idempotency.remember(s, scope, key, fingerprint, 200, result, now)
+        return 200, result
+
+
+def redeem_voucher(
+    ctx: ServerContext, staff: StaffPrincipal, text: str, key: str
+) -> tuple[int, dict]:
+    code = vouchers.parse_voucher_code(text, ctx.programme)
+    fingerprint = idempotency.request_fingerprint("voucher", {"code": code})
+    scope = f"staff:{staff.staff_id}"
+    now = ctx.now()
+    with ctx.db.write() as s:
+        voucher = s.scalar(select(Voucher).where(Voucher.code == code))
+        if voucher is None:
+            raise Problem(404, "unknown-voucher", "Unknown voucher", "No voucher has that code.")
+        member = points.lock_member(s, voucher.member_id)
+        stored = idempotency.replay(s, scope, key, fingerprint)
+        if stored is not None:
+            return stored
+        s.refresh(voucher)
+        if voucher.used_at is not None:
+            raise Problem(
+                409,
+                "voucher-used",
+                "Voucher already used",
+                f"This voucher was used on {voucher.used_at:%Y-%m-%d %H:%M} UTC.",
+            )
+        if voucher.expires_at <= now:
+            raise Problem(
+                409,
+                "voucher-expired",
+                "Voucher expired",
+                f"This voucher expired on {voucher.expires_at:%Y-%m-%d}.",
+            )
+        voucher.used_at, voucher.used_by_staff_id = now, staff.staff_id
+        member.version += 1
+        result = schemas.VoucherRedeemResult(
+            voucher=vouchers.voucher_view(voucher, ctx.programme, now),
+            member_display_name=display_name(member),
+        ).model_dump(mode="json")
+        idempotency.remember(s, scope, key, fingerprint, 200, result, now)
+        return 200, result
+
+
+def join(
+    ctx: ServerContext, body: schemas.JoinRequest, app_link: str, key: str
+) -> tuple[int, dict]:
+    kind, value = normalise_identity(body.email, body.phone)
+    fingerprint = idempotency.request_fingerprint("join", body.model_dump(mode="json"))
+    scope = "join"
+    now = ctx.now()
+    with ctx.db.write() as s:
+        stored = idempotency.replay(s, scope, key, fingerprint)
+        if stored is not None:
+            return stored
+        if find_by_identity(s, kind, value) is not None:
+            raise Problem(
+                409,
+                "already-member",
+                "Already a member",
+                "This e-mail or phone already has a membership; sign in in the app.",
+            )
+        member = create_member(s, ctx.programme, now, kind=kind, value=value, name=body.name)
+        applied = False
+        if body.referral_code:
+            apply_referral_code(s, member, body.referral_code, now)
+            applied = True
+        result = schemas.JoinResult(
+            member_id=member.id,
+            member_number=member.number,
+            display_name=display_name(member),
+            app_link=app_link,
+            referral_applied=applied,
+        ).model_dump(mode="json")
+        idempotency.remember(s, scope, key, fingerprint, 201, result, now)
+        return 201, result

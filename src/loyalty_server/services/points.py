@@ -1,0 +1,212 @@
+"""The ledger: posting entries, spending and expiring lots, tiers and the periodic bonuses.
+Every function here runs inside the caller's transaction and never commits on its own."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import rules
+from ..models import LedgerEntry, Member
+from ..problems import Problem
+from ..programme import Programme
+
+
+def lock_member(s: Session, member_id: str) -> Member:
+    """Take the member's row lock (SQLite write transactions are already exclusive)."""
+    member = s.scalar(select(Member).where(Member.id == member_id).with_for_update())
+    if member is None:
+        raise Problem(404, "member-not-found", "Member not found", "No such member.")
+    return member
+
+
+def load_lots(s: Session, member_id: str) -> list[rules.Lot]:
+    rows = s.execute(
+        select(
+            LedgerEntry.id,
+            LedgerEntry.remaining,
+            LedgerEntry.created_at,
+            LedgerEntry.expires_at,
+            LedgerEntry.available_at,
+        ).where(LedgerEntry.member_id == member_id, LedgerEntry.remaining > 0)
+    ).all()
+    return [
+        rules.Lot(
+            id=r.id,
+            remaining=r.remaining,
+            earned_at=r.created_at,
+            expires_at=r.expires_at,
+            available_at=r.available_at or r.created_at,
+        )
+        for r in rows
+    ]
+
+
+def balance_of(lots: list[rules.Lot], now: datetime) -> int:
+    return rules.spendable(lots, now)
+
+
+def post(
+    s: Session,
+    member: Member,
+    now: datetime,
+    *,
+    amount: int,
+    kind: str,
+    reason: str,
+    details: dict[str, Any] | None = None,
+    programme: Programme | None = None,
+    qualifying: bool = False,
+    purchase_amount: Any = None,
+    staff_id: str | None = None,
+) -> LedgerEntry:
+    """Append one entry. Positive entries become lots with an expiry date from the programme."""
+    expires_at = available_at = None
+    if amount > 0 and programme is not None:
+        expires_at = rules.earn_expiry(now, programme)
+        available_at = now + timedelta(days=programme.pending_hold_days)
+    entry = LedgerEntry(
+        member_id=member.id,
+        created_at=now,
+        amount=amount,
+        kind=kind,
+        reason=reason,
+        details=json.dumps(details or {}, default=str),
+        qualifying=qualifying,
+        remaining=max(amount, 0),
+        available_at=available_at,
+        expires_at=expires_at,
+        purchase_amount=purchase_amount,
+        staff_id=staff_id,
+    )
+    s.add(entry)
+    member.version += 1
+    s.flush()
+    return entry
+
+
+def take_from_lots(s: Session, allocation: list[tuple[int, int]]) -> None:
+    for lot_id, points in allocation:
+        lot = s.get(LedgerEntry, lot_id)
+        assert lot is not None and lot.remaining >= points
+        lot.remaining -= points
+
+
+def spend(
+    s: Session,
+    member: Member,
+    now: datetime,
+    points: int,
+    *,
+    kind: str,
+    reason: str,
+    details: dict[str, Any],
+) -> LedgerEntry:
+    """Spend oldest-expiring points first; 409 insufficient-points when the balance is short."""
+    lots = load_lots(s, member.id)
+    try:
+        allocation = rules.allocate_spend(lots, points, now)
+    except rules.InsufficientPoints as exc:
+        raise Problem(
+            409,
+            "insufficient-points",
+            "Not enough points",
+            f"This needs {exc.needed} points; the balance is {exc.available}.",
+            needed=exc.needed,
+            balance=exc.available,
+        ) from exc
+    take_from_lots(s, allocation)
+    return post(s, member, now, amount=-points, kind=kind, reason=reason, details=details)
+
+
+def qualifying_points(s: Session, member_id: str, programme: Programme, now: datetime) -> int:
+    since = rules.add_months(now, -programme.qualifying_window_months)
+    total = s.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+            LedgerEntry.member_id == member_id,
+            LedgerEntry.qualifying.is_(True),
+            LedgerEntry.voided_at.is_(None),
+            LedgerEntry.created_at > since,
+            LedgerEntry.created_at <= now,
+        )
+    )
+    return int(total or 0)
+
+
+def update_tier(s: Session, member: Member, programme: Programme, now: datetime) -> str:
+    """Apply the tier rules; returns the change ("up", "down", "requalified" or "none")."""
+    decision = rules.evaluate_tier(
+        programme.tiers,
+        member.tier_code,
+        member.requalify_at,
+        qualifying_points(s, member.id, programme, now),
+        now,
+        programme.qualifying_window_months,
+    )
+    if (decision.code, decision.requalify_at) != (member.tier_code, member.requalify_at):
+        member.tier_code = decision.code
+        member.requalify_at = decision.requalify_at
+        member.version += 1
+    return decision.change
+
+
+def needs_settling(s: Session, member: Member, programme: Programme, now: datetime) -> bool:
+    """A cheap read: is anything due (expired lots, birthday bonus, requalification)?"""
+    if member.requalify_at is not None and member.requalify_at <= now:
+        return True
+    if programme.birthday and rules.birthday_bonus_due(
+        member.birthday, member.last_birthday_year, now
+    ):
+        return True
+    expired = s.scalar(
+        select(LedgerEntry.id)
+        .where(
+            LedgerEntry.member_id == member.id,
+            LedgerEntry.remaining > 0,
+            LedgerEntry.expires_at <= now,
+        )
+        .limit(1)
+    )
+    return expired is not None
+
+
+def settle(s: Session, member: Member, programme: Programme, now: datetime) -> None:
+    """Expire due lots (one entry per expiry date), pay a due birthday bonus, requalify."""
+    lots = load_lots(s, member.id)
+    by_date: dict[Any, int] = {}
+    for lot_id, points in rules.expire_lots(lots, now):
+        lot = s.get(LedgerEntry, lot_id)
+        assert lot is not None
+        lot.remaining -= points
+        day = lot.expires_at.date() if lot.expires_at else now.date()
+        by_date[day] = by_date.get(day, 0) + points
+    for day, points in sorted(by_date.items()):
+        post(
+            s,
+            member,
+            now,
+            amount=-points,
+            kind="expire",
+            reason="points_expired",
+            details={"expired_on": day.isoformat()},
+        )
+    if programme.birthday and rules.birthday_bonus_due(
+        member.birthday, member.last_birthday_year, now
+    ):
+        member.last_birthday_year = now.year
+        post(
+            s,
+            member,
+            now,
+            amount=programme.birthday.points,
+            kind="bonus",
+            reason="birthday_bonus",
+            details={"year": now.year},
+            programme=programme,
+        )
+    if member.requalify_at is not None and member.requalify_at <= now:
+        update_tier(s, member, programme, now)

@@ -1,0 +1,127 @@
+"""Referral codes: claiming one at sign-up, the bonus on the referee's first purchase, stats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import schemas
+from ..models import Member, ReferralVisit
+from ..problems import Problem
+from ..programme import Programme
+
+
+def apply_referral_code(s: Session, member: Member, code: str, now: datetime) -> None:
+    code = code.strip().upper()
+    referrer = s.scalar(select(Member).where(Member.referral_code == code))
+    if referrer is None:
+        raise Problem(
+            422,
+            "unknown-referral-code",
+            "Unknown referral code",
+            "No member has that referral code; check it and try again.",
+        )
+    if referrer.id == member.id:
+        raise Problem(
+            422,
+            "own-referral-code",
+            "That is your own code",
+            "You cannot use your own referral code.",
+        )
+    if member.referred_by_id is not None:
+        raise Problem(
+            409,
+            "referral-already-claimed",
+            "Referral already claimed",
+            "A referral code was already used for this membership.",
+        )
+    if member.first_purchase_at is not None:
+        raise Problem(
+            409,
+            "referral-too-late",
+            "Too late for a referral code",
+            "A referral code can only be used before your first purchase.",
+        )
+    member.referred_by_id = referrer.id
+    member.version += 1
+
+
+def pay_referral_bonus(s: Session, member: Member, programme: Programme, now: datetime) -> int:
+    """On the referee's first purchase: bonus to both sides, once. Returns the referee's bonus."""
+    from .points import lock_member, post
+
+    if member.referred_by_id is None or member.referral_rewarded_at is not None:
+        return 0
+    member.referral_rewarded_at = now
+    bonus = programme.referral
+    post(
+        s,
+        member,
+        now,
+        amount=bonus.referee_points,
+        kind="bonus",
+        reason="referral_welcome",
+        details={"referrer": member.referred_by_id},
+        programme=programme,
+    )
+    referrer = lock_member(s, member.referred_by_id)
+    post(
+        s,
+        referrer,
+        now,
+        amount=bonus.referrer_points,
+        kind="bonus",
+        reason="referral_reward",
+        details={"referee_name": member.name.split()[0] if member.name else ""},
+        programme=programme,
+    )
+    return bonus.referee_points
+
+
+def record_visit(s: Session, code: str, now: datetime) -> bool:
+    code = code.strip().upper()
+    if s.scalar(select(Member.id).where(Member.referral_code == code)) is None:
+        return False
+    s.add(ReferralVisit(referral_code=code, visited_at=now))
+    return True
+
+
+def referral_view(
+    s: Session, member: Member, programme: Programme, base_url: str
+) -> schemas.ReferralOut:
+    joined = (
+        s.scalar(select(func.count()).select_from(Member).where(Member.referred_by_id == member.id))
+        or 0
+    )
+    rewarded = (
+        s.scalar(
+            select(func.count())
+            .select_from(Member)
+            .where(Member.referred_by_id == member.id, Member.referral_rewarded_at.is_not(None))
+        )
+        or 0
+    )
+    visits = (
+        s.scalar(
+            select(func.count())
+            .select_from(ReferralVisit)
+            .where(ReferralVisit.referral_code == member.referral_code)
+        )
+        or 0
+    )
+    link_base = programme.brand.link_base or f"{base_url.rstrip('/')}/r"
+    referred_by = None
+    if member.referred_by_id:
+        referred_by = s.scalar(
+            select(Member.referral_code).where(Member.id == member.referred_by_id)
+        )
+    return schemas.ReferralOut(
+        code=member.referral_code,
+        link=f"{link_base.rstrip('/')}/{member.referral_code}",
+        referrer_points=programme.referral.referrer_points,
+        referee_points=programme.referral.referee_points,
+        stats=schemas.ReferralStats(invited=max(visits, joined), joined=joined, rewarded=rewarded),
+        referred_by=referred_by,
+    )

@@ -1,0 +1,73 @@
+"""Shared fixtures: the real server as a subprocess, a fresh database per test, a mail catcher.
+
+The database is SQLite unless LOYALTY_TEST_DATABASE_URL names a PostgreSQL server
+(``python3 dev.py test`` runs tests/integration a second time that way).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # makes `support` importable
+
+from support.databases import fresh_database_url, postgres_server_url  # noqa: E402
+from support.mail import MailCatcher  # noqa: E402
+from support.servers import ServerProcess  # noqa: E402
+
+
+def pytest_report_header(config) -> str:
+    url = postgres_server_url()
+    return f"loyalty test database: {'PostgreSQL at ' + url if url else 'SQLite (file per test)'}"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Skips marked tests whose requirements are absent, always with a visible reason."""
+    no_postgres = pytest.mark.skip(
+        reason="needs LOYALTY_TEST_DATABASE_URL (python3 dev.py test starts PostgreSQL)"
+    )
+    no_browser = pytest.mark.skip(reason="needs Chromium (apt-get install chromium)")
+    have_browser = any(shutil.which(b) for b in ("chromium", "chromium-browser"))
+    for item in items:
+        if "postgres" in item.keywords and not postgres_server_url():
+            item.add_marker(no_postgres)
+        if "browser" in item.keywords and not have_browser:
+            item.add_marker(no_browser)
+
+
+@pytest.fixture(scope="module")
+def smtp():
+    catcher = MailCatcher().start()
+    yield catcher
+    catcher.stop()
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    return fresh_database_url(tmp_path)
+
+
+def _running_server(database_url, smtp, tmp_path, **kwargs):
+    server = ServerProcess(
+        database_url, smtp_port=smtp.port, log_path=tmp_path / "server.log", **kwargs
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def server(database_url, smtp, tmp_path):
+    """The reference server with its default programme, mailing codes to `smtp`."""
+    yield from _running_server(database_url, smtp, tmp_path)
+
+
+@pytest.fixture
+def demo_server(database_url, smtp, tmp_path):
+    """Like `server`, started with --demo (demo members and data)."""
+    yield from _running_server(database_url, smtp, tmp_path, demo=True)
