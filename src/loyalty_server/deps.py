@@ -97,16 +97,20 @@ def json_result(status: int, body: Any) -> Response:
     return Response(json.dumps(body), status_code=status, media_type="application/json")
 
 
-def etag_response(
-    request: Request, model: BaseModel, volatile: frozenset[str] = frozenset()
-) -> Response:
-    """JSON with a strong ETag over the content less `volatile` fields (a server clock, say);
-    304 when the client's If-None-Match already has it."""
-    body = model.model_dump_json().encode()
-    stable = model.model_dump_json(exclude=set(volatile)).encode() if volatile else body
-    etag = '"' + hashlib.sha256(stable).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+def etag_matches(request: Request, etag: str) -> bool:
     wanted = request.headers.get("if-none-match", "")
-    if etag in [t.strip().removeprefix("W/") for t in wanted.split(",")] or wanted.strip() == "*":
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="application/json", headers=headers)
+    tags = [t.strip().removeprefix("W/") for t in wanted.split(",")]
+    return etag in tags or wanted.strip() == "*"
+
+
+def etag_headers(etag: str) -> dict[str, str]:
+    return {"ETag": etag, "Cache-Control": "private, no-cache"}
+
+
+def etag_response(request: Request, model: BaseModel) -> Response:
+    """JSON with a strong ETag over its content; 304 when If-None-Match already has it."""
+    body = model.model_dump_json().encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    if etag_matches(request, etag):
+        return Response(status_code=304, headers=etag_headers(etag))
+    return Response(body, media_type="application/json", headers=etag_headers(etag))

@@ -152,10 +152,11 @@ class Programme:
 
     def reward(self, id: str) -> Reward | None:
         """The reward with this id, or ``None``."""
-        for reward in self.rewards:
-            if reward.id == id:
-                return reward
-        return None
+        by_id = self.__dict__.get("_rewards_by_id")
+        if by_id is None:  # frozen dataclass: cache the index beside the fields
+            by_id = {r.id: r for r in self.rewards}
+            object.__setattr__(self, "_rewards_by_id", by_id)
+        return by_id.get(id)
 
 
 def demo_programme_path() -> Path:

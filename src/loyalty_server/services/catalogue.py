@@ -6,7 +6,7 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -61,6 +61,18 @@ def _sync(s: Session, programme: Programme, now: datetime) -> None:
     for rid, state in states.items():
         if rid not in listed and state.active:
             state.active, state.updated_at = False, now
+
+
+def catalogue_etag(s: Session, programme: Programme, updated_since: datetime | None) -> str:
+    """A strong ETag from the rows' count and newest change: every stock or content change
+    moves `updated_at`, so this changes whenever the body would."""
+    query = select(func.count(), func.max(RewardState.updated_at))
+    if updated_since is not None:
+        query = query.where(RewardState.updated_at > updated_since)
+    count, newest = s.execute(query).one()
+    categories = json.dumps(programme.categories, sort_keys=True, ensure_ascii=False)
+    key = f"{programme.id}|{categories}|{count}|{newest}|{updated_since}"
+    return '"c-' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
 def reward_view(reward: Reward, state: RewardState) -> schemas.RewardOut:

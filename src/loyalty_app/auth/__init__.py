@@ -1,0 +1,1 @@
+"""Signing in and keeping its secrets (tokens, card secret) safe on the device."""

@@ -1,0 +1,175 @@
+"""The sync engine: push the outbox in order, then pull every resource with conditional GETs.
+Network errors and 5xx leave intents pending for a later retry; a 4xx marks the intent
+rejected with the server's reason and the queue moves on."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from ..api.client import LoyaltyApi
+from ..api.errors import Rejected, ServerError, Unreachable
+from ..store.store import Intent, Store
+from .backoff import Backoff
+
+log = logging.getLogger("loyalty_app.sync")
+
+# Snapshot name -> path. The ledger snapshot is its first page; older pages load on demand.
+MEMBER_RESOURCES: dict[str, str] = {
+    "programme": "/v1/programme",
+    "me": "/v1/me",
+    "tier_progress": "/v1/me/tier",
+    "tiers": "/v1/tiers",
+    "ledger": "/v1/ledger",
+    "rewards": "/v1/rewards",
+    "vouchers": "/v1/vouchers",
+    "referral": "/v1/referral",
+}
+
+Pusher = Callable[[LoyaltyApi, Intent], Awaitable[dict[str, Any]]]
+
+
+async def _push_redeem(api: LoyaltyApi, intent: Intent) -> dict[str, Any]:
+    return await api.redeem(intent.payload["reward_id"], intent.idempotency_key)
+
+
+async def _push_claim(api: LoyaltyApi, intent: Intent) -> dict[str, Any]:
+    return await api.claim_referral(intent.payload["code"])
+
+
+async def _push_credit(api: LoyaltyApi, intent: Intent) -> dict[str, Any]:
+    p = intent.payload
+    scanned_at = datetime.fromisoformat(p["scanned_at"]) if p.get("scanned_at") else None
+    return await api.credit(
+        amount=p["amount"],
+        idempotency_key=intent.idempotency_key,
+        token=p.get("token"),
+        member_number=p.get("member_number"),
+        scanned_at=scanned_at,
+    )
+
+
+async def _push_voucher(api: LoyaltyApi, intent: Intent) -> dict[str, Any]:
+    return await api.redeem_voucher(intent.payload["code"], intent.idempotency_key)
+
+
+PUSHERS: dict[str, Pusher] = {
+    "redeem": _push_redeem,
+    "claim_referral": _push_claim,
+    "credit": _push_credit,
+    "redeem_voucher": _push_voucher,
+}
+
+
+@dataclass
+class SyncState:
+    connectivity: str = "unknown"  # online | offline | syncing | unknown
+    last_synced: dict[str, datetime] = field(default_factory=dict)
+    pending: int = 0
+    rejected: list[Intent] = field(default_factory=list)
+    last_error: str | None = None
+    requests: int = 0
+    not_modified: int = 0
+    signed_out: bool = False
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        api: LoyaltyApi,
+        store: Store,
+        *,
+        resources: dict[str, str] | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.api = api
+        self.store = store
+        self.resources = MEMBER_RESOURCES if resources is None else resources
+        self.clock = clock
+        self.backoff = Backoff()
+        self.state = SyncState()
+        self._listeners: list[Callable[[SyncState], None]] = []
+        self._refresh_counts()
+
+    def subscribe(self, listener: Callable[[SyncState], None]) -> None:
+        self._listeners.append(listener)
+
+    def _emit(self) -> None:
+        for listener in self._listeners:
+            listener(self.state)
+
+    def _refresh_counts(self) -> None:
+        self.state.pending = len(self.store.pending_intents())
+        self.state.rejected = self.store.intents("rejected")
+        self.state.last_synced = self.store.snapshots_synced()
+
+    async def sync(self, trigger: str = "manual") -> SyncState:
+        """Push then pull. `interval` and `resume` triggers respect the retry backoff."""
+        now = self.clock()
+        if trigger in ("interval", "resume") and not self.backoff.due(now):
+            return self.state
+        self.state.connectivity = "syncing"
+        self.state.requests = self.state.not_modified = 0
+        self._emit()
+        try:
+            await self.push()
+            await self.pull()
+        except Unreachable as exc:
+            self._failed("offline", f"cannot reach the server: {exc}")
+        except ServerError as exc:
+            self._failed("online", f"the server had a problem: {exc}")
+        except Rejected as exc:
+            # Session ended or rate-limited: nothing is lost, the member is told why.
+            self._failed("online", exc.detail or exc.title)
+            self.state.signed_out = exc.signed_out
+        else:
+            self.backoff.succeeded()
+            self.state.connectivity = "online"
+            self.state.last_error = None
+        self._refresh_counts()
+        self._emit()
+        return self.state
+
+    def _failed(self, connectivity: str, message: str) -> None:
+        self.backoff.failed(self.clock())
+        self.state.connectivity = connectivity
+        self.state.last_error = message
+        log.info("sync stopped: %s", message)
+
+    async def push(self) -> None:
+        """Send pending intents oldest first; stop at the first that could not be delivered."""
+        for intent in self.store.pending_intents():
+            pusher = PUSHERS.get(intent.kind)
+            if pusher is None:
+                self.store.mark_rejected(
+                    intent.id, "/problems/unknown-intent", f"This app cannot send '{intent.kind}'."
+                )
+                continue
+            try:
+                self.state.requests += 1
+                result = await pusher(self.api, intent)
+            except Rejected as exc:
+                if exc.signed_out or exc.status == 429:
+                    # Not the intent's fault: keep it for after sign-in / the wait.
+                    self.store.record_attempt(intent.id, exc.detail or exc.title)
+                    raise
+                self.store.mark_rejected(intent.id, exc.type, exc.detail or exc.title)
+            except (Unreachable, ServerError) as exc:
+                self.store.record_attempt(intent.id, str(exc))
+                raise
+            else:
+                self.store.mark_done(intent.id, result)
+
+    async def pull(self) -> None:
+        for name, path in self.resources.items():
+            etag = self.store.get_etag(name)
+            self.state.requests += 1
+            fetched = await self.api.get_resource(path, etag=etag)
+            now = self.clock()
+            if fetched.status == 304 and self.store.touch_snapshot(name, now):
+                self.state.not_modified += 1
+            elif fetched.data is not None:
+                self.store.put_snapshot(name, fetched.data, fetched.etag, now)
