@@ -94,14 +94,19 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def _context(settings: Settings):  # noqa: ANN202
-    from .app import build_context
+def _migrated_database(settings: Settings):  # noqa: ANN202
     from .db import Database
     from .migrate import upgrade
 
     db = Database(settings.database_url)
     upgrade(db)
-    db.dispose()
+    return db
+
+
+def _context(settings: Settings):  # noqa: ANN202
+    from .app import build_context
+
+    _migrated_database(settings).dispose()
     return build_context(settings)
 
 
@@ -128,10 +133,30 @@ def _run(args: argparse.Namespace) -> int:
         ctx = ServerContext(settings, None, programme, Mailer(None, ""))  # type: ignore[arg-type]
         sys.stdout.write(openapi_document(create_app(ctx)))
         return 0
+    if args.command in ("migrate", "staff"):
+        # Only `serve` and `seed-demo` bring the rewards in line with a programme file: these
+        # must not rewrite a shop's catalogue and stock with the default programme.
+        from .context import ServerContext
+        from .mailer import Mailer
+
+        db = _migrated_database(settings)
+        try:
+            if args.command == "migrate":
+                print(f"database is up to date: {_safe_url(settings.database_url)}")
+            else:
+                from .demo import add_staff
+
+                ctx = ServerContext(settings, db, None, Mailer(None, ""))  # type: ignore[arg-type]
+                token = add_staff(ctx, args.name, args.store)
+                print(
+                    f"Staff credential for {args.name} at {args.store} (shown once, keep it safe):"
+                )
+                print(token)
+        finally:
+            db.dispose()
+        return 0
     ctx = _context(settings)
-    if args.command == "migrate":
-        print(f"database is up to date: {_safe_url(settings.database_url)}")
-    elif args.command == "seed-demo":
+    if args.command == "seed-demo":
         from .demo import seed
 
         for email in seed(ctx):
@@ -140,12 +165,6 @@ def _run(args: argparse.Namespace) -> int:
             "sign in with `loyalty-member sign-in EMAIL` against a server started with --demo:"
             " it prints the one-time code."
         )
-    elif args.command == "staff":
-        from .demo import add_staff
-
-        token = add_staff(ctx, args.name, args.store)
-        print(f"Staff credential for {args.name} at {args.store} (shown once, keep it safe):")
-        print(token)
     elif args.command == "serve":
         return _serve(ctx, args)
     return 0

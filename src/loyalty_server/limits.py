@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from starlette.exceptions import HTTPException
+
 from .problems import PROBLEM_JSON, Problem
 
 
@@ -26,7 +28,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLarge
+                    raise _TooLarge(self.max_bytes)
             return message
 
         try:
@@ -56,5 +58,9 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body.encode()})
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """An HTTPException, so FastAPI's body reading re-raises it (instead of turning it into
+    400 "error parsing the body") and the problem handlers answer 413."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"Requests may carry at most {max_bytes} bytes.")

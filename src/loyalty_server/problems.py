@@ -87,7 +87,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug, title = _HTTP_SLUGS.get(exc.status_code, ("http-error", "Request failed"))
         detail = exc.detail if isinstance(exc.detail, str) else title
-        return problem_response(Problem(exc.status_code, slug, title, detail), request)
+        response = problem_response(Problem(exc.status_code, slug, title, detail), request)
+        response.headers.update(exc.headers or {})  # e.g. Allow on 405 (RFC 9110)
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 Texts = dict[str, str]
+
+
+def _refuse_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character")
+    return value
+
+
+# Free text that is stored as typed (names): PostgreSQL cannot store NUL, so it is refused
+# up front (422) on every database instead of failing in the INSERT.
+StoredText = Annotated[str, AfterValidator(_refuse_nul)]
 
 
 class Strict(BaseModel):
@@ -30,8 +42,8 @@ class VerifyRequest(Strict):
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=20)
     code: str = Field(min_length=1, max_length=12)
-    device_name: str = Field(default="", max_length=100)
-    name: str | None = Field(default=None, max_length=100)
+    device_name: StoredText = Field(default="", max_length=100)
+    name: StoredText | None = Field(default=None, max_length=100)
     referral_code: str | None = Field(default=None, max_length=16)
 
 
@@ -104,7 +116,7 @@ class Me(BaseModel):
 
 
 class ProfileUpdate(Strict):
-    name: str | None = Field(default=None, max_length=100)
+    name: StoredText | None = Field(default=None, max_length=100)
     language: str | None = Field(default=None, pattern="^(en|zh-Hans|zh-Hant)$")
     birthday: date | None = None
 
@@ -270,6 +282,9 @@ class CheckoutMember(BaseModel):
     tier: TierRef
     balance: int
     vouchers: list[VoucherOut]
+    next_tier: TierRef | None
+    points_to_next: int
+    tier_fraction: float
 
 
 class CreditRequest(Strict):
@@ -315,7 +330,7 @@ class VoucherRedeemResult(BaseModel):
 class JoinRequest(Strict):
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=20)
-    name: str = Field(default="", max_length=100)
+    name: StoredText = Field(default="", max_length=100)
     referral_code: str | None = Field(default=None, max_length=16)
 
 

@@ -26,7 +26,7 @@ def verify(body: schemas.VerifyRequest, ctx: CtxDep) -> schemas.Session:
 
 
 class DemoRequest(BaseModel):
-    device_name: str = Field(default="", max_length=100)
+    device_name: schemas.StoredText = Field(default="", max_length=100)
 
 
 @router.post("/demo", response_model=schemas.Session)

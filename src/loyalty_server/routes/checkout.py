@@ -41,9 +41,13 @@ def credit(body: schemas.CreditRequest, staff: StaffAuth, ctx: CtxDep, key: Idem
     return json_result(status, result)
 
 
+# Ledger ids are INTEGER columns: 32-bit on PostgreSQL, which refuses to compare a bigger number.
+MAX_ID = 2**31 - 1
+
+
 @router.post("/credits/{credit_id}/void", response_model=schemas.VoidResult)
 def void(
-    credit_id: Annotated[int, Path(ge=1, le=2**62)], staff: StaffAuth, ctx: CtxDep, key: IdemKey
+    credit_id: Annotated[int, Path(ge=1, le=MAX_ID)], staff: StaffAuth, ctx: CtxDep, key: IdemKey
 ) -> Response:
     """Undo a purchase credit (the member's points go back down)."""
     status, result = checkout.void_credit(ctx, staff, credit_id, key)

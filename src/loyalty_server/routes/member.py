@@ -68,7 +68,9 @@ def update_me(body: schemas.ProfileUpdate, who: MemberAuth, ctx: CtxDep) -> sche
 def _decode_cursor(cursor: str) -> int:
     try:
         value = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
-        if not isinstance(value, int) or value < 0:
+        # Ledger ids are INTEGER columns (32-bit on PostgreSQL): a bigger number is no cursor
+        # of ours, and the databases refuse to compare with it (a 500, not an empty page).
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
             raise ValueError
         return value
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:

@@ -35,8 +35,9 @@ def list_rewards(
         if etag_matches(request, etag):
             return Response(status_code=304, headers=etag_headers(etag))
         view = catalogue.catalogue(s, ctx.programme, ctx.now(), updated_since)
-    return Response(view.model_dump_json(), media_type="application/json",
-                    headers=etag_headers(etag))
+    return Response(
+        view.model_dump_json(), media_type="application/json", headers=etag_headers(etag)
+    )
 
 
 @router.post("/{reward_id}/redeem", status_code=201, response_model=schemas.Redemption)

@@ -53,7 +53,8 @@ def programme(ctx: CtxDep, request: Request) -> Response:
 def referral_landing(code: Annotated[str, Path(max_length=16)], ctx: CtxDep) -> HTMLResponse:
     """Where a shared referral link lands: counts the visit, explains how to join."""
     with ctx.db.write() as s:
-        known = referral.record_visit(s, code, ctx.now())
+        # No code has a NUL in it (and PostgreSQL would refuse to compare one): unknown.
+        known = "\x00" not in code and referral.record_visit(s, code, ctx.now())
     name = ctx.programme.brand.name["en"]
     safe = "".join(c for c in code.upper() if c.isalnum())
     body = (

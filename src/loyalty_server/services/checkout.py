@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loyalty_app.card.scan import CardScan, MemberNumberScan, ScanError, VoucherScan, parse_scan
 from loyalty_app.card.token import verify_code
+from loyalty_app.domain import amounts
 from loyalty_app.domain.member_number import normalise_member_number
 
 from .. import rules, schemas
@@ -153,13 +154,20 @@ def _summary(
     s: Session, ctx: ServerContext, member: Member, now: datetime
 ) -> schemas.CheckoutMember:
     lots = points.load_lots(s, member.id)
+    programme = ctx.programme
+    progress = rules.tier_progress(
+        programme.tiers, member.tier_code, points.qualifying_points(s, member.id, programme, now)
+    )
     return schemas.CheckoutMember(
         member_id=member.id,
         display_name=display_name(member),
         member_number=member.number,
-        tier=tier_ref(ctx.programme.tier(member.tier_code)),
+        tier=tier_ref(programme.tier(member.tier_code)),
         balance=points.balance_of(lots, now),
-        vouchers=vouchers.member_vouchers(s, member.id, ctx.programme, now, usable_only=True),
+        vouchers=vouchers.member_vouchers(s, member.id, programme, now, usable_only=True),
+        next_tier=tier_ref(programme.tier(progress.next)) if progress.next else None,
+        points_to_next=progress.points_to_next,
+        tier_fraction=progress.fraction,
     )
 
 
@@ -217,43 +225,27 @@ def lookup(ctx: ServerContext, number: str) -> schemas.CheckoutMember:
         return _summary(s, ctx, _member_by_number(s, parsed.number), ctx.now())
 
 
+_AMOUNT_TITLES = {
+    "not_a_number": "Amount not a number",
+    "not_positive": "Amount must be positive",
+    "too_large": "Amount too large",
+    "too_many_decimals": "Too many decimals",
+}
+
+
 def parse_amount(ctx: ServerContext, text: str) -> Decimal:
     programme = ctx.programme
     try:
-        amount = Decimal(text.strip())
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite():
-        raise Problem(
-            422,
-            "invalid-amount",
-            "Amount not a number",
-            "Enter the purchase amount as a number, like 12.50.",
+        return amounts.parse_amount(
+            text,
+            decimals=programme.currency_decimals,
+            maximum=programme.max_purchase_amount,
+            currency=programme.currency,
         )
-    if amount <= 0:
+    except amounts.AmountError as exc:
         raise Problem(
-            422,
-            "invalid-amount",
-            "Amount must be positive",
-            "The purchase amount must be more than zero.",
-        )
-    if amount > programme.max_purchase_amount:
-        raise Problem(
-            422,
-            "invalid-amount",
-            "Amount too large",
-            f"The most one purchase can be is {programme.max_purchase_amount} "
-            f"{programme.currency}.",
-        )
-    exponent = amount.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > programme.currency_decimals:
-        raise Problem(
-            422,
-            "invalid-amount",
-            "Too many decimals",
-            f"{programme.currency} amounts have at most {programme.currency_decimals} decimals.",
-        )
-    return amount.quantize(Decimal(1).scaleb(-programme.currency_decimals))
+            422, "invalid-amount", _AMOUNT_TITLES[exc.kind], exc.message, amount_error=exc.kind
+        ) from exc
 
 
 def credit(

@@ -6,7 +6,7 @@ import re
 
 from ..problems import Problem
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+_EMAIL = re.compile(r"^[^@\s\x00]{1,64}@[^@\s\x00]+\.[^@\s\x00]{2,}$")  # no NUL: PostgreSQL
 _PHONE = re.compile(r"^\+?[0-9]{6,15}$")
 
 

@@ -15,7 +15,10 @@ from ..programme import Programme
 
 def apply_referral_code(s: Session, member: Member, code: str, now: datetime) -> None:
     code = code.strip().upper()
-    referrer = s.scalar(select(Member).where(Member.referral_code == code))
+    # No code has a NUL in it (and PostgreSQL would refuse to compare one): unknown.
+    referrer = (
+        None if "\x00" in code else s.scalar(select(Member).where(Member.referral_code == code))
+    )
     if referrer is None:
         raise Problem(
             422,

@@ -1,0 +1,60 @@
+"""Build the bundled CJK font subsets in assets/fonts from Debian's Noto Sans CJK (OFL).
+
+The web client has no fallback fonts offline, so Chinese needs a bundled font. Subsetting
+keeps the repository small: the characters of every message catalogue, the demo programme,
+ASCII and common punctuation. Run after changing a catalogue or the demo programme:
+
+    apt-get install fonts-noto-cjk
+    .venv/bin/python build_config/make_fonts.py
+"""
+
+from __future__ import annotations
+
+import string
+import sys
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTCollection
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+OUT = ROOT / "assets" / "fonts"
+# Face names inside the collection: the SC and TC cuts of Noto Sans CJK.
+FACES = {"NotoSansSC-subset.otf": "Noto Sans CJK SC", "NotoSansTC-subset.otf": "Noto Sans CJK TC"}
+EXTRA = "·…—–“”‘’，。、：；！？（）《》「」『』【】￥×"
+
+
+def characters() -> str:
+    sys.path.insert(0, str(ROOT / "src"))
+    from loyalty_app.i18n import CATALOGUES, LANGUAGES
+
+    chars = set(string.printable) | set(EXTRA) | set("".join(LANGUAGES.values()))
+    for messages in CATALOGUES.values():
+        for text in messages.values():
+            chars |= set(text)
+    for toml in (ROOT / "src" / "loyalty_server" / "programmes").glob("*.toml"):
+        chars |= set(toml.read_text(encoding="utf-8"))
+    # Dates and numbers as babel writes them in Chinese.
+    chars |= set("年月日时時分秒上下午星期周週一二三四五六七八九十零")
+    return "".join(sorted(c for c in chars if c.isprintable()))
+
+
+def main() -> None:
+    text = characters()
+    OUT.mkdir(parents=True, exist_ok=True)
+    collection = TTCollection(str(SOURCE))
+    for filename, family in FACES.items():
+        font = next(f for f in collection.fonts if f["name"].getDebugName(1) == family)
+        options = subset.Options()
+        options.layout_features = ["*"]
+        options.name_IDs = ["*"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=text)
+        subsetter.subset(font)
+        font.save(str(OUT / filename))
+        print(f"{filename}: {len(text)} characters, {(OUT / filename).stat().st_size:,} bytes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Message catalogues (en, zh-Hans, zh-Hant) and locale-aware formatting with babel."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
+
+from . import en, zh_hans, zh_hant
+
+LANGUAGES: dict[str, str] = {"en": "English", "zh-Hans": "简体中文", "zh-Hant": "繁體中文"}
+CATALOGUES: dict[str, dict[str, str]] = {
+    "en": en.MESSAGES,
+    "zh-Hans": zh_hans.MESSAGES,
+    "zh-Hant": zh_hant.MESSAGES,
+}
+BABEL_LOCALES = {"en": "en_US", "zh-Hans": "zh_Hans_CN", "zh-Hant": "zh_Hant_TW"}
+
+
+def language_for(tag: str | None) -> str:
+    """Map a system or browser locale tag (en_GB, zh-TW, zh_CN.UTF-8…) to a catalogue."""
+    value = (tag or "").replace("_", "-").split(".")[0].lower()
+    if value.startswith("zh"):
+        traditional = any(x in value for x in ("hant", "-tw", "-hk", "-mo"))
+        return "zh-Hant" if traditional else "zh-Hans"
+    return "en"
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    """The message for `key` in `lang` (English when missing), with `{values}` filled in."""
+    text = CATALOGUES.get(lang, en.MESSAGES).get(key) or en.MESSAGES.get(key, key)
+    return text.format(**values) if values else text
+
+
+def fmt_number(lang: str, value: int | float | Decimal) -> str:
+    return format_decimal(value, locale=BABEL_LOCALES.get(lang, "en_US"))
+
+
+def fmt_money(lang: str, amount: Decimal | str, currency: str) -> str:
+    return format_currency(Decimal(str(amount)), currency, locale=BABEL_LOCALES.get(lang, "en_US"))
+
+
+def fmt_date(lang: str, value: date | datetime) -> str:
+    return format_date(value, format="medium", locale=BABEL_LOCALES.get(lang, "en_US"))
+
+
+def fmt_datetime(lang: str, value: datetime) -> str:
+    return format_datetime(value, format="short", locale=BABEL_LOCALES.get(lang, "en_US"))

@@ -1,0 +1,260 @@
+"""The kiosk's core: set-up with a staff credential and PIN, scans, credits through the
+outbox (so an offline till loses nothing and never credits twice), vouchers, joins."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..api.client import LoyaltyApi
+from ..api.errors import ApiError, Rejected, ServerError, Unreachable
+from ..auth.secrets import SecretStore
+from ..card.scan import CardScan, MemberNumberScan, ScanError, VoucherScan, parse_scan
+from ..domain.amounts import AmountError, parse_amount
+from ..domain.models import Programme
+from ..store.store import Intent, Store
+from ..sync.engine import SyncEngine, SyncState
+from .pin import PinError, hash_pin, verify_pin
+
+KIOSK_RESOURCES = {"programme": "/v1/programme", "rewards": "/v1/rewards"}
+
+
+class KioskError(Exception):
+    """A refusal to show the person at the kiosk: `kind` picks the translated message,
+    `detail` is the server's own words when it gave some."""
+
+    def __init__(self, kind: str, detail: str = "") -> None:
+        super().__init__(detail or kind)
+        self.kind = kind
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    """Who the next credit is for: a live summary, or (offline) the raw scan to verify later."""
+
+    summary: dict[str, Any] | None
+    token: str | None = None
+    member_number: str | None = None
+    scanned_at: datetime | None = None
+
+    @property
+    def offline(self) -> bool:
+        return self.summary is None
+
+
+@dataclass(frozen=True)
+class CreditOutcome:
+    status: str  # done | pending | rejected
+    intent: Intent
+    result: dict[str, Any] | None = None
+
+
+@dataclass
+class KioskStatus:
+    pending: list[Intent] = field(default_factory=list)
+    rejected: list[Intent] = field(default_factory=list)
+    connectivity: str = "unknown"
+
+
+class KioskCore:
+    def __init__(self, backend_url: str, data_dir: Path, secrets: SecretStore) -> None:
+        self.backend_url = backend_url.rstrip("/")
+        self.secrets = secrets
+        self.store = Store.open(Path(data_dir) / "kiosk.db")
+        self._api: LoyaltyApi | None = None
+        self._engine: SyncEngine | None = None
+        self.staff: dict[str, Any] | None = None
+        # Secrets are named per kiosk, so two kiosks on one machine keep their own.
+        kiosk_id = self.store.get_meta("kiosk_id")
+        if not kiosk_id:
+            kiosk_id = uuid.uuid4().hex[:12]
+            self.store.set_meta("kiosk_id", kiosk_id)
+        self._staff_secret = f"kiosk:{kiosk_id}:staff_credential"
+        self._pin_secret = f"kiosk:{kiosk_id}:pin_hash"
+
+    async def aclose(self) -> None:
+        if self._api is not None:
+            await self._api.aclose()
+        self.store.close()
+
+    # --- set-up -------------------------------------------------------------------------------
+
+    async def is_set_up(self) -> bool:
+        staff = await self.secrets.get(self._staff_secret)
+        return bool(staff and await self.secrets.get(self._pin_secret))
+
+    async def set_up(self, credential: str, pin: str) -> dict[str, Any]:
+        """Check the credential with the server, then keep it and the PIN hash."""
+        try:
+            pin_hash = hash_pin(pin)
+        except PinError as exc:
+            raise KioskError("bad_pin_format", str(exc)) from exc
+        probe = LoyaltyApi(self.backend_url, staff_token=credential.strip(), timeout=10)
+        try:
+            staff = await probe.whoami()
+        except Rejected as exc:
+            raise KioskError("bad_credential", exc.detail or exc.title) from exc
+        except ApiError as exc:
+            raise KioskError("unreachable", str(exc)) from exc
+        finally:
+            await probe.aclose()
+        await self.secrets.set(self._staff_secret, credential.strip())
+        await self.secrets.set(self._pin_secret, pin_hash)
+        self.staff = staff
+        self.store.set_meta("store_name", staff.get("store", ""))
+        await self._reset_api()
+        return staff
+
+    async def check_pin(self, pin: str) -> bool:
+        return verify_pin(pin, await self.secrets.get(self._pin_secret))
+
+    async def api(self) -> LoyaltyApi:
+        if self._api is None:
+            token = await self.secrets.get(self._staff_secret)
+            self._api = LoyaltyApi(self.backend_url, staff_token=token, timeout=8)
+        return self._api
+
+    async def _reset_api(self) -> None:
+        if self._api is not None:
+            await self._api.aclose()
+        self._api, self._engine = None, None
+
+    async def engine(self) -> SyncEngine:
+        if self._engine is None:
+            self._engine = SyncEngine(await self.api(), self.store, resources=KIOSK_RESOURCES)
+        return self._engine
+
+    @property
+    def store_name(self) -> str:
+        return self.store.get_meta("store_name") or ""
+
+    def programme(self) -> Programme | None:
+        snap = self.store.get_snapshot("programme")
+        return Programme.from_json(snap.data) if snap else None
+
+    def rewards(self) -> list[dict[str, Any]]:
+        snap = self.store.get_snapshot("rewards")
+        return list(snap.data.get("items", [])) if snap else []
+
+    async def sync(self) -> SyncState:
+        """Send queued credits (the server verifies each offline scan), refresh the catalogue."""
+        state = await (await self.engine()).sync("manual")
+        if state.connectivity == "online" and self.staff is None:
+            try:
+                self.staff = await (await self.api()).whoami()
+                self.store.set_meta("store_name", self.staff.get("store", ""))
+            except ApiError:
+                pass
+        return state
+
+    def status(self) -> KioskStatus:
+        engine_state = self._engine.state.connectivity if self._engine else "unknown"
+        return KioskStatus(
+            pending=[i for i in self.store.pending_intents() if i.kind == "credit"],
+            rejected=self.store.intents("rejected"),
+            connectivity=engine_state,
+        )
+
+    # --- at the till ----------------------------------------------------------------------
+
+    def _prefix(self) -> str:
+        programme = self.programme()
+        if programme is None:
+            raise KioskError("not_ready")
+        return programme.card_prefix
+
+    async def scan(
+        self, text: str, *, source: str = "scanner", now: float | None = None
+    ) -> MemberRef | dict[str, Any]:
+        """A member (MemberRef) for a card or member number; a redeemed voucher (dict)."""
+        at = time.time() if now is None else now
+        try:
+            parsed = parse_scan(text, self._prefix(), at)
+        except ScanError as exc:
+            raise KioskError(f"scan_{exc.kind}", exc.message) from exc
+        if source == "typed" and not isinstance(parsed, MemberNumberScan):
+            raise KioskError("typed_not_number")
+        api = await self.api()
+        scanned_at = datetime.fromtimestamp(at, UTC)
+        try:
+            if isinstance(parsed, CardScan):
+                return MemberRef(await api.scan(parsed.raw), token=parsed.raw)
+            if isinstance(parsed, MemberNumberScan):
+                return MemberRef(await api.lookup(parsed.number), member_number=parsed.number)
+            return await self.redeem_voucher(parsed)
+        except Rejected as exc:
+            raise KioskError(exc.slug, exc.detail or exc.title) from exc
+        except (Unreachable, ServerError):
+            if isinstance(parsed, VoucherScan):
+                raise KioskError("voucher_offline") from None
+            # Offline: the form was checked here; the server checks the code on sync.
+            if isinstance(parsed, CardScan):
+                return MemberRef(None, token=parsed.raw, scanned_at=scanned_at)
+            return MemberRef(None, member_number=parsed.number, scanned_at=scanned_at)
+
+    async def redeem_voucher(self, voucher: VoucherScan) -> dict[str, Any]:
+        """Online only. A fresh key per scan: scanning a used voucher again must say
+        "already used", not replay the first success."""
+        return await (await self.api()).redeem_voucher(voucher.code, f"voucher-{uuid.uuid4()}")
+
+    def check_amount(self, text: str) -> str:
+        programme = self.programme()
+        if programme is None:
+            raise KioskError("not_ready")
+        try:
+            amount = parse_amount(
+                text,
+                decimals=programme.currency_decimals,
+                maximum=programme.max_purchase_amount,
+                currency=programme.currency,
+            )
+        except AmountError as exc:
+            raise KioskError(f"amount_{exc.kind}", exc.message) from exc
+        return str(amount)
+
+    async def credit(self, member: MemberRef, amount_text: str) -> CreditOutcome:
+        """Queue the credit with its idempotency key, then try to deliver it at once."""
+        amount = self.check_amount(amount_text)
+        payload: dict[str, Any] = {"amount": amount}
+        if member.token:
+            payload["token"] = member.token
+        else:
+            payload["member_number"] = member.member_number
+        if member.scanned_at is not None:
+            payload["scanned_at"] = member.scanned_at.isoformat()
+        intent = self.store.add_intent("credit", payload, datetime.now(UTC))
+        await self.sync()
+        final = self.store.get_intent(intent.id) or intent
+        return CreditOutcome(final.status, final, final.result)
+
+    async def void(self, credit_id: int, pin: str) -> dict[str, Any]:
+        if not await self.check_pin(pin):
+            raise KioskError("bad_pin")
+        key = f"void-credit-{credit_id}"
+        try:
+            return await (await self.api()).void_credit(credit_id, key)
+        except Rejected as exc:
+            raise KioskError(exc.slug, exc.detail or exc.title) from exc
+        except (Unreachable, ServerError) as exc:
+            raise KioskError("offline", str(exc)) from exc
+
+    async def join(self, *, contact: str, name: str, referral_code: str) -> dict[str, Any]:
+        contact = contact.strip()
+        kind = "email" if "@" in contact else "phone"
+        intent_key = f"join-{kind}-{contact.lower()}"
+        try:
+            return await (await self.api()).join(
+                idempotency_key=intent_key[:128],
+                name=name.strip(),
+                referral_code=referral_code.strip() or None,
+                **{kind: contact},
+            )
+        except Rejected as exc:
+            raise KioskError(exc.slug, exc.detail or exc.title) from exc
+        except (Unreachable, ServerError) as exc:
+            raise KioskError("offline", str(exc)) from exc

@@ -1,0 +1,154 @@
+"""Starting the app: parse options, find or start a backend, choose web or desktop, serve."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+import flet as ft
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+DEFAULT_BRAND = "#0B4F6C"
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="main.py", description="The loyalty member app.")
+    p.add_argument(
+        "--backend",
+        default=os.environ.get("LOYALTY_BACKEND"),
+        help="loyalty server URL (default: start the demo server in-process)",
+    )
+    p.add_argument("--web", action="store_true", help="serve the web client instead of a window")
+    p.add_argument("--host", default="127.0.0.1", help="web mode: address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8550, help="web mode: port (default 8550)")
+    p.add_argument("--data-dir", type=Path, default=None, help="where this app keeps its data")
+    p.add_argument(
+        "--kiosk",
+        choices=["checkout", "self-service"],
+        default=None,
+        help="run as an in-store kiosk",
+    )
+    p.add_argument(
+        "--idle-seconds",
+        type=float,
+        default=60.0,
+        help="kiosk: back to the start screen after this long without input",
+    )
+    return p
+
+
+def _has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _desktop_client_available() -> bool:
+    try:
+        import flet_desktop  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("loyalty_app").setLevel(logging.INFO)
+    for noisy in ("flet", "flet_web", "httpx", "httpcore", "uvicorn"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    from .store.paths import default_data_dir
+
+    data_dir = (args.data_dir or default_data_dir()).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    backend = args.backend
+    if not backend:
+        from .embedded import EmbeddedServerError, start_embedded_server
+
+        try:
+            backend = start_embedded_server(data_dir)
+        except EmbeddedServerError as exc:
+            print(f"main.py: {exc}", file=sys.stderr)
+            return 2
+        print(
+            f"No --backend given: the demo loyalty server runs in-process at {backend}", flush=True
+        )
+    from .auth.secrets import KeyringSecretStore, NoSecretBackend
+
+    try:
+        secrets = KeyringSecretStore()
+    except NoSecretBackend as exc:
+        print(f"main.py: {exc}", file=sys.stderr)
+        return 2
+    session_main = (
+        _member_main(backend, data_dir, secrets)
+        if args.kiosk is None
+        else _kiosk_main(args.kiosk, backend, data_dir, secrets, args.idle_seconds)
+    )
+    web = args.web or not _has_display() or not _desktop_client_available()
+    if web:
+        print(
+            f"Open http://{args.host}:{args.port}/ in a browser (serving on {args.host} only).",
+            flush=True,
+        )
+        ft.run(
+            session_main,
+            view=ft.AppView.WEB_BROWSER,
+            host=args.host,
+            port=args.port,
+            no_cdn=True,
+            assets_dir=str(ASSETS),
+        )
+    else:
+        ft.run(session_main, view=ft.AppView.FLET_APP, assets_dir=str(ASSETS))
+    return 0
+
+
+def _member_main(backend: str, data_dir: Path, secrets):  # noqa: ANN001, ANN202
+    from .core import MemberCore
+    from .ui.app import App
+    from .ui.state import Prefs
+
+    shared: dict[str, MemberCore] = {}
+
+    def session(page: ft.Page) -> None:
+        # One core per process, made on Flet's loop: every browser tab sees one member.
+        if "core" not in shared:
+            shared["core"] = MemberCore(backend, data_dir, secrets)
+        page.title = "Harbor Coffee"
+        page.render_views(App, shared["core"], Prefs(data_dir / "prefs.json"), DEFAULT_BRAND)
+
+    return session
+
+
+def _kiosk_main(
+    mode: str,
+    backend: str,
+    data_dir: Path,
+    secrets,  # noqa: ANN001, ANN202
+    idle_seconds: float,
+):
+    from .i18n import language_for
+    from .kiosk.core import KioskCore
+    from .ui.app import FONTS, LOCALES, _font_for
+    from .ui.kiosk.app import KioskApp
+
+    shared: dict[str, KioskCore] = {}
+
+    def session(page: ft.Page) -> None:
+        if "core" not in shared:
+            shared["core"] = KioskCore(backend, data_dir / f"kiosk-{mode}", secrets)
+        lang = language_for(os.environ.get("LANG", ""))
+        page.title = "Harbor Coffee kiosk"
+        page.fonts = FONTS
+        page.theme = ft.Theme(color_scheme_seed=DEFAULT_BRAND, font_family=_font_for(lang))
+        page.locale_configuration = ft.LocaleConfiguration(
+            supported_locales=list(LOCALES.values()), current_locale=LOCALES[lang]
+        )
+        page.window.full_screen = True  # desktop; browsers need --kiosk (see README)
+        page.render(KioskApp, shared["core"], mode, lang, idle_seconds)
+
+    return session

@@ -1,0 +1,99 @@
+"""The member app: state, theme and language on the page, one route table."""
+
+from __future__ import annotations
+
+import asyncio
+import locale
+import logging
+
+import flet as ft
+
+from ..core import MemberCore
+from ..i18n import language_for
+from .context import AppCtx
+from .layout import Layout
+from .screens.card import CardPage
+from .screens.points import PointsPage
+from .screens.referral import ReferralPage
+from .screens.rewards import RewardDetailPage, RewardsPage
+from .screens.settings import SettingsPage
+from .screens.tier import TierPage
+from .screens.vouchers import VouchersPage
+from .state import AppState, Prefs
+
+log = logging.getLogger("loyalty_app.ui")
+
+SYNC_INTERVAL_SECONDS = 60
+FONTS = {"NotoSansSC": "fonts/NotoSansSC-subset.otf", "NotoSansTC": "fonts/NotoSansTC-subset.otf"}
+LOCALES = {
+    "en": ft.Locale("en", "US"),
+    "zh-Hans": ft.Locale("zh", "CN", script_code="Hans"),
+    "zh-Hant": ft.Locale("zh", "TW", script_code="Hant"),
+}
+
+
+def _font_for(lang: str) -> str:
+    # The SC subset covers English and Simplified text; the TC one Traditional text.
+    return "NotoSansTC" if lang == "zh-Hant" else "NotoSansSC"
+
+
+def _system_language() -> str:
+    return language_for(locale.getlocale()[0] or "")
+
+
+@ft.component
+def App(core: MemberCore, prefs: Prefs, brand_colour: str) -> list[ft.View]:
+    app, _ = ft.use_state(lambda: AppState(core=core, prefs=prefs))
+    page = ft.context.page
+
+    async def run() -> None:
+        app.load_prefs(_system_language())
+        page.on_resize = lambda e: setattr(app, "width", e.width)
+        await app.start()
+        while True:  # interval sync; "resume" and manual refresh go through the same path
+            await asyncio.sleep(SYNC_INTERVAL_SECONDS)
+            if page.session.connection is not None:
+                await app.refresh("interval")
+
+    ft.use_effect(run, dependencies=[], cleanup=lambda: None)
+
+    def apply_page_settings() -> None:
+        colour = app.programme.primary_colour if app.programme else brand_colour
+        font = _font_for(app.lang)
+        page.fonts = FONTS
+        page.theme = ft.Theme(color_scheme_seed=colour, font_family=font)
+        page.dark_theme = ft.Theme(color_scheme_seed=colour, font_family=font)
+        page.theme_mode = {"light": ft.ThemeMode.LIGHT, "dark": ft.ThemeMode.DARK}.get(
+            app.theme, ft.ThemeMode.SYSTEM
+        )
+        page.locale_configuration = ft.LocaleConfiguration(
+            supported_locales=list(LOCALES.values()), current_locale=LOCALES[app.lang]
+        )
+        if app.programme:
+            page.title = app.programme.name.get(app.lang) or app.programme.name.get("en", "")
+
+    ft.use_effect(
+        apply_page_settings, dependencies=[app.theme, app.lang, app.programme is not None]
+    )
+
+    return AppCtx(
+        app,
+        lambda: ft.Router(
+            [
+                ft.Route(
+                    component=Layout,
+                    children=[
+                        ft.Route(index=True, component=CardPage),
+                        ft.Route(path="card", component=CardPage),
+                        ft.Route(path="points", component=PointsPage),
+                        ft.Route(path="tier", component=TierPage),
+                        ft.Route(path="rewards", component=RewardsPage),
+                        ft.Route(path="rewards/:reward_id", component=RewardDetailPage),
+                        ft.Route(path="vouchers", component=VouchersPage),
+                        ft.Route(path="referral", component=ReferralPage),
+                        ft.Route(path="settings", component=SettingsPage),
+                    ],
+                ),
+            ]
+        ),
+    )

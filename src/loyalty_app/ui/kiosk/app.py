@@ -1,0 +1,182 @@
+"""The kiosk frame: store and connection in the header, one screen at a time, staff
+settings behind the PIN, back to the attract screen when idle."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import flet as ft
+
+from ...i18n import LANGUAGES, t
+from ...kiosk.core import KioskCore
+from ...kiosk.state import KioskState
+from .context import KioskCtx, use_kiosk
+from .screens import (
+    AttractScreen,
+    CreditedScreen,
+    JoinScreen,
+    MemberScreen,
+    SetupScreen,
+    VoucherScreen,
+)
+
+SYNC_EVERY_SECONDS = 20
+SCREENS = {
+    "setup": SetupScreen,
+    "attract": AttractScreen,
+    "member": MemberScreen,
+    "credited": CreditedScreen,
+    "voucher": VoucherScreen,
+    "join": JoinScreen,
+    "joined": JoinScreen,
+}
+
+
+@ft.component
+def StaffPanel() -> ft.Control:
+    kiosk = use_kiosk()
+    pin = ft.use_ref(None)
+    if kiosk is None:
+        return ft.Container()
+    lang = kiosk.lang
+
+    async def unlock() -> None:
+        await kiosk.unlock(pin.current.value or "")
+
+    async def exit_kiosk() -> None:
+        kiosk.phase = "stopped"
+        await asyncio.sleep(0.5)
+        os._exit(0)  # a kiosk has no other way out: the PIN-holder ends the process
+
+    if not kiosk.staff_unlocked:
+        return ft.Row(
+            [
+                ft.TextField(
+                    label=t(lang, "kiosk.staff_pin"),
+                    ref=pin,
+                    password=True,
+                    width=200,
+                    key="staff-pin",
+                    on_submit=unlock,
+                    keyboard_type=ft.KeyboardType.NUMBER,
+                ),
+                ft.OutlinedButton(t(lang, "kiosk.unlock"), on_click=unlock, key="staff-unlock"),
+            ]
+        )
+    return ft.Column(
+        [
+            ft.Text(t(lang, "kiosk.staff_title"), size=20, weight=ft.FontWeight.BOLD),
+            ft.SegmentedButton(
+                selected=[lang],
+                key="kiosk-language",
+                segments=[ft.Segment(value=k, label=ft.Text(v)) for k, v in LANGUAGES.items()],
+                on_change=lambda e: kiosk.set_language(
+                    e.control.selected[0] if e.control.selected else lang
+                ),
+            ),
+            ft.Row(
+                [
+                    ft.OutlinedButton(
+                        t(lang, "kiosk.sync_now"), on_click=kiosk.sync, key="sync-now"
+                    ),
+                    ft.OutlinedButton(
+                        t(lang, "kiosk.reset_setup"),
+                        key="reset-setup",
+                        on_click=lambda: setattr(kiosk, "phase", "setup"),
+                    ),
+                    ft.OutlinedButton(t(lang, "kiosk.exit"), on_click=exit_kiosk, key="exit"),
+                    ft.FilledButton(t(lang, "kiosk.lock"), on_click=kiosk.lock, key="lock"),
+                ],
+                wrap=True,
+            ),
+        ]
+    )
+
+
+@ft.component
+def KioskFrame() -> ft.Control:
+    kiosk = use_kiosk()
+    show_staff, set_show_staff = ft.use_state(False)
+    if kiosk is None:
+        return ft.Container()
+    lang = kiosk.lang
+    if kiosk.phase == "stopped":
+        return ft.Text(t(lang, "kiosk.stopped"), size=24)
+    mode = t(lang, "kiosk.checkout" if kiosk.mode == "checkout" else "kiosk.self_service")
+    offline = kiosk.connectivity == "offline"
+    status = (
+        t(lang, "kiosk.offline", pending=kiosk.pending)
+        if offline
+        else t(lang, "kiosk.pending", pending=kiosk.pending)
+        if kiosk.pending
+        else t(lang, "kiosk.online")
+    )
+    screen = SCREENS.get(kiosk.phase)
+    header = ft.Row(
+        [
+            ft.Text(mode, size=18, weight=ft.FontWeight.BOLD),
+            ft.Text(
+                t(lang, "kiosk.store", store=kiosk.store_name),
+                visible=bool(kiosk.store_name),
+                key="kiosk-store",
+            ),
+            ft.Container(expand=True),
+            ft.Icon(ft.Icons.CLOUD_OFF if offline else ft.Icons.CLOUD_DONE, size=18),
+            ft.Text(status, key="kiosk-status"),
+            ft.IconButton(
+                ft.Icons.ADMIN_PANEL_SETTINGS,
+                tooltip=t(lang, "kiosk.staff"),
+                key="staff",
+                on_click=lambda: (set_show_staff(not show_staff), kiosk.lock()),
+            ),
+        ]
+    )
+    body = screen() if screen else ft.ProgressRing()
+    return ft.Column(
+        [
+            header,
+            ft.Container(
+                StaffPanel(),
+                visible=show_staff,
+                padding=10,
+                bgcolor=ft.Colors.SURFACE_CONTAINER_HIGH,
+                border_radius=10,
+            ),
+            ft.Divider(),
+            ft.Container(body, expand=True, alignment=ft.Alignment.TOP_CENTER),
+        ],
+        expand=True,
+    )
+
+
+@ft.component
+def KioskApp(core: KioskCore, mode: str, lang: str, idle_seconds: float) -> ft.Control:
+    kiosk, _ = ft.use_state(
+        lambda: KioskState(core=core, mode=mode, lang=lang, idle_seconds=idle_seconds)
+    )
+    page = ft.context.page
+
+    async def run() -> None:
+        await kiosk.start()
+        ticks = 0
+        while True:
+            await asyncio.sleep(1)
+            ticks += 1
+            if page.session.connection is None:
+                continue
+            kiosk.idle_check()
+            if ticks % SYNC_EVERY_SECONDS == 0 and kiosk.phase not in ("setup", "loading"):
+                await kiosk.sync()
+
+    ft.use_effect(run, dependencies=[], cleanup=lambda: None)
+
+    async def lockdown() -> None:
+        try:
+            await ft.BrowserContextMenu().disable()
+            await ft.Wakelock().enable()
+        except Exception:  # not every platform has these; the kiosk works without
+            pass
+
+    ft.use_effect(lockdown, dependencies=[], cleanup=lambda: None)
+    return KioskCtx(kiosk, lambda: ft.Container(KioskFrame(), padding=20, expand=True))

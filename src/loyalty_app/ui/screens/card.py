@@ -1,0 +1,195 @@
+"""Card (home): the rotating QR with its countdown, member number, name, tier, balance."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+import flet as ft
+
+from ...card.render import qr_png
+from ...core import NotSignedIn
+from ...domain.member_number import format_member_number
+from ...domain.models import text
+from ...i18n import fmt_number, t
+from ..context import use_app
+from ..widgets import sync_note
+
+
+@ft.observable
+@dataclass
+class CardState:
+    token: str = ""
+    png: bytes = b""
+    seconds_left: int = 0
+    missing: bool = False
+    full_screen: bool = False
+
+    def toggle_full_screen(self) -> None:
+        self.full_screen = not self.full_screen
+
+
+@ft.component
+def CardPage() -> ft.Control:
+    app = use_app()
+    card, _ = ft.use_state(CardState)
+    page = ft.context.page
+
+    async def ticker() -> None:
+        # The secret is on the device: the code rotates with no network at all.
+        while True:
+            if page.session.connection is not None:
+                try:
+                    token, seconds = await app.core.card_token(time.time())
+                except NotSignedIn:
+                    card.missing = True
+                else:
+                    if token != card.token:
+                        card.token, card.png = token, qr_png(token, box_size=8)
+                    card.seconds_left = max(1, round(seconds))
+            await asyncio.sleep(1)
+
+    ft.use_effect(ticker, dependencies=[], cleanup=lambda: None)
+    if app is None:
+        return ft.Container()
+
+    me, lang = app.me, app.lang
+    if card.missing:
+        return ft.Column([sync_note(app), ft.Text(t(lang, "card.no_card"))])
+    qr = (
+        ft.Image(
+            src=card.png,
+            width=260,
+            height=260,
+            semantics_label=t(lang, "card.qr_label"),
+            gapless_playback=True,
+            key="card-qr",
+        )
+        if card.png
+        else ft.ProgressRing()
+    )
+    number = format_member_number(me.number) if me else ""
+    tier_name = text(me.tier_name, lang) if me else ""
+    tier_colour = me.tier_colour if me else ft.Colors.PRIMARY
+    # No tooltip here: a hover tooltip would cover the code the cashier scans.
+    qr_box = ft.Container(
+        qr,
+        bgcolor=ft.Colors.WHITE,
+        padding=12,
+        border_radius=12,
+        on_click=card.toggle_full_screen,
+        key="card-qr-box",
+    )
+    if card.full_screen:
+        return ft.Container(
+            ft.Column(
+                [
+                    ft.Image(
+                        src=card.png,
+                        width=340,
+                        height=340,
+                        semantics_label=t(lang, "card.qr_label"),
+                    )
+                    if card.png
+                    else qr,
+                    ft.Text(
+                        number,
+                        size=30,
+                        weight=ft.FontWeight.BOLD,
+                        color=ft.Colors.BLACK,
+                        font_family="RobotoMono",
+                    ),
+                    ft.Text(
+                        t(lang, "card.next_code", seconds=card.seconds_left), color=ft.Colors.BLACK
+                    ),
+                    ft.FilledButton(
+                        t(lang, "card.close_full"),
+                        on_click=card.toggle_full_screen,
+                        key="close-full",
+                    ),
+                ],
+                horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+                scroll=ft.ScrollMode.AUTO,
+            ),
+            bgcolor=ft.Colors.WHITE,
+            expand=True,
+            alignment=ft.Alignment.CENTER,
+            padding=16,
+        )
+    return ft.Column(
+        [
+            sync_note(app),
+            ft.Container(
+                ft.Column(
+                    [
+                        ft.Row(
+                            [
+                                ft.Text(
+                                    me.name if me else "",
+                                    size=20,
+                                    weight=ft.FontWeight.BOLD,
+                                    color=ft.Colors.WHITE,
+                                    expand=True,
+                                ),
+                                ft.Container(
+                                    ft.Text(tier_name, color=ft.Colors.BLACK, size=13),
+                                    bgcolor=ft.Colors.WHITE,
+                                    padding=ft.Padding.symmetric(horizontal=10, vertical=4),
+                                    border_radius=12,
+                                ),
+                            ]
+                        ),
+                        ft.Text(
+                            t(
+                                lang,
+                                "card.balance",
+                                points=fmt_number(lang, me.balance if me else 0),
+                            ),
+                            size=28,
+                            weight=ft.FontWeight.BOLD,
+                            color=ft.Colors.WHITE,
+                            key="card-balance",
+                        ),
+                    ]
+                ),
+                bgcolor=tier_colour,
+                padding=16,
+                border_radius=16,
+            ),
+            ft.Row([qr_box], alignment=ft.MainAxisAlignment.CENTER),
+            ft.Row(
+                [
+                    ft.Text(
+                        t(lang, "card.next_code", seconds=card.seconds_left),
+                        size=13,
+                        key="countdown",
+                    ),
+                    ft.TextButton(
+                        t(lang, "card.tap_full"),
+                        icon=ft.Icons.FULLSCREEN,
+                        on_click=card.toggle_full_screen,
+                        key="full-screen",
+                    ),
+                ],
+                alignment=ft.MainAxisAlignment.CENTER,
+                wrap=True,
+            ),
+            ft.Column(
+                [
+                    ft.Text(t(lang, "card.number"), size=13),
+                    ft.Text(
+                        number,
+                        size=30,
+                        weight=ft.FontWeight.BOLD,
+                        selectable=True,
+                        key="member-number",
+                    ),
+                ],
+                horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+            ),
+        ],
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+        scroll=ft.ScrollMode.AUTO,
+        spacing=14,
+    )

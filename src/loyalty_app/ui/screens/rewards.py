@@ -1,0 +1,287 @@
+"""Rewards: a searchable, filterable grid; a detail view with terms and a confirmed redeem."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import flet as ft
+
+from ...domain.models import Reward, text
+from ...domain.rewards import can_afford
+from ...i18n import fmt_date, fmt_number, t
+from ..context import use_app
+from ..state import AppState
+from ..widgets import empty_state, heading, labelled_button, sync_note
+
+CATEGORY_ICONS = {
+    "drinks": ft.Icons.LOCAL_CAFE,
+    "food": ft.Icons.BAKERY_DINING,
+    "merchandise": ft.Icons.SHOPPING_BAG,
+    "experiences": ft.Icons.EMOJI_EVENTS,
+}
+
+
+def _status_line(app: AppState, reward: Reward) -> str:
+    if app.me is None or app.ladder is None:
+        return ""
+    verdict = can_afford(
+        reward, app.me.balance, app.me.tier_code, app.ladder, datetime.now(UTC).date()
+    )
+    lang = app.lang
+    if verdict.status == "short":
+        return t(lang, "rewards.short", points=fmt_number(lang, verdict.points_short))
+    if verdict.status == "tier":
+        tier = app.ladder.get(reward.min_tier) if reward.min_tier else None
+        return t(lang, "rewards.tier_only", tier=text(tier.name, lang) if tier else "")
+    if verdict.status == "sold_out":
+        return t(lang, "rewards.sold_out")
+    if verdict.status == "expired":
+        return t(lang, "rewards.expired")
+    if reward.stock is not None:
+        return t(lang, "rewards.stock", count=reward.stock)
+    return ""
+
+
+def _tile(app: AppState, reward: Reward) -> ft.Control:
+    lang = app.lang
+    name = text(reward.name, lang)
+    return ft.Card(
+        ft.Container(
+            ft.Column(
+                [
+                    ft.Container(
+                        ft.Icon(
+                            CATEGORY_ICONS.get(reward.category, ft.Icons.REDEEM),
+                            size=44,
+                            color=ft.Colors.WHITE,
+                        ),
+                        bgcolor=app.programme.primary_colour if app.programme else None,
+                        height=84,
+                        alignment=ft.Alignment.CENTER,
+                        border_radius=8,
+                    ),
+                    ft.Text(name, weight=ft.FontWeight.BOLD, max_lines=2),
+                    ft.Text(
+                        t(lang, "rewards.cost", points=fmt_number(lang, reward.cost)),
+                        color=ft.Colors.PRIMARY,
+                    ),
+                    ft.Text(_status_line(app, reward), size=12),
+                ],
+                spacing=4,
+            ),
+            padding=10,
+            on_click=lambda: ft.context.page.navigate(f"/rewards/{reward.id}"),
+            tooltip=name,
+            key=f"reward-{reward.id}",
+        )
+    )
+
+
+@ft.component
+def RewardsPage() -> ft.Control:
+    app = use_app()
+    if app is None:
+        return ft.Container()
+    lang = app.lang
+    shown = app.rewards_shown()
+    cats = app.catalogue.categories if app.catalogue else ()
+    chips = [
+        ft.Chip(
+            label=ft.Text(t(lang, "rewards.all")),
+            selected=app.category is None,
+            on_select=lambda: app.choose_category(None),
+            key="cat-all",
+        )
+    ]
+    chips += [
+        ft.Chip(
+            label=ft.Text(text(c.name, lang)),
+            selected=app.category == c.id,
+            on_select=lambda c=c: app.choose_category(c.id),
+            key=f"cat-{c.id}",
+        )
+        for c in cats
+    ]
+    grid = (
+        ft.GridView(
+            [_tile(app, r) for r in shown],
+            max_extent=220,
+            child_aspect_ratio=0.8,
+            spacing=8,
+            run_spacing=8,
+            expand=True,
+        )
+        if shown
+        else empty_state(t(lang, "rewards.empty"), ft.Icons.SEARCH_OFF)
+    )
+    return ft.Column(
+        [
+            sync_note(app),
+            ft.Row(
+                [
+                    heading(t(lang, "rewards.title")),
+                    ft.Container(expand=True),
+                    labelled_button(
+                        t(lang, "rewards.my_vouchers"),
+                        lambda: ft.context.page.navigate("/vouchers"),
+                        icon=ft.Icons.CONFIRMATION_NUMBER,
+                        key="my-vouchers",
+                    ),
+                ]
+            ),
+            _pending_banner(app),
+            ft.TextField(
+                label=t(lang, "rewards.search"),
+                value=app.query,
+                prefix_icon=ft.Icons.SEARCH,
+                on_change=lambda e: app.search(e.control.value),
+                key="reward-search",
+            ),
+            ft.Row(chips, wrap=True, spacing=6),
+            ft.Switch(
+                label=t(lang, "rewards.affordable"),
+                value=app.affordable_only,
+                on_change=lambda e: app.toggle_affordable(e.control.value),
+                key="affordable",
+            ),
+            grid,
+        ],
+        expand=True,
+        spacing=8,
+    )
+
+
+def _pending_banner(app: AppState) -> ft.Control:
+    """Queued redeems stay visible until they go through; rejections say why."""
+    lang = app.lang
+    names = {r.id: text(r.name, lang) for r in (app.catalogue.items if app.catalogue else ())}
+    rows: list[ft.Control] = []
+    for intent in app.pending:
+        if intent["kind"] == "redeem":
+            rows.append(
+                ft.Row(
+                    [
+                        ft.Icon(ft.Icons.SCHEDULE, size=16),
+                        ft.Text(
+                            t(
+                                lang,
+                                "vouchers.pending",
+                                reward=names.get(intent["payload"]["reward_id"], ""),
+                            ),
+                            key="pending-redeem",
+                        ),
+                    ]
+                )
+            )
+    for intent in app.rejected:
+        rows.append(
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.ERROR_OUTLINE, size=16, color=ft.Colors.ERROR),
+                    ft.Text(
+                        t(lang, "rewards.rejected", reason=intent.get("last_error") or ""),
+                        expand=True,
+                        key="rejected-redeem",
+                    ),
+                    ft.TextButton(
+                        t(lang, "vouchers.dismiss"), on_click=lambda i=intent: app.dismiss(i["id"])
+                    ),
+                ]
+            )
+        )
+    return ft.Column(rows, visible=bool(rows))
+
+
+@ft.component
+def RewardDetailPage() -> ft.Control:
+    app = use_app()
+    params = ft.use_route_params()
+    if app is None:
+        return ft.Container()
+    lang = app.lang
+    reward = next(
+        (
+            r
+            for r in (app.catalogue.items if app.catalogue else ())
+            if r.id == params.get("reward_id")
+        ),
+        None,
+    )
+    back = labelled_button(
+        t(lang, "rewards.back"),
+        lambda: ft.context.page.navigate("/rewards"),
+        icon=ft.Icons.ARROW_BACK,
+        key="back",
+    )
+    if reward is None:
+        return ft.Column([back, empty_state(t(lang, "rewards.empty"))])
+    name = text(reward.name, lang)
+    balance = app.me.balance if app.me else 0
+    verdict = (
+        can_afford(reward, balance, app.me.tier_code, app.ladder, datetime.now(UTC).date())
+        if app.me and app.ladder
+        else None
+    )
+    page = ft.context.page
+
+    async def confirmed() -> None:
+        page.pop_dialog()
+        await app.redeem(reward.id)
+        page.navigate("/vouchers")
+
+    def ask() -> None:
+        page.show_dialog(
+            ft.AlertDialog(
+                modal=True,
+                title=ft.Text(t(lang, "rewards.confirm_title", reward=name)),
+                content=ft.Text(
+                    t(
+                        lang,
+                        "rewards.confirm_body",
+                        points=fmt_number(lang, reward.cost),
+                        after=fmt_number(lang, balance - reward.cost),
+                    )
+                ),
+                actions=[
+                    ft.TextButton(
+                        t(lang, "rewards.cancel"),
+                        on_click=lambda: page.pop_dialog(),
+                        key="cancel-redeem",
+                    ),
+                    ft.FilledButton(
+                        t(lang, "rewards.confirm"), on_click=confirmed, key="confirm-redeem"
+                    ),
+                ],
+            )
+        )
+
+    return ft.Column(
+        [
+            back,
+            heading(name),
+            ft.Text(
+                t(lang, "rewards.cost", points=fmt_number(lang, reward.cost)),
+                size=20,
+                color=ft.Colors.PRIMARY,
+            ),
+            ft.Text(text(reward.description, lang)),
+            ft.Text(
+                t(lang, "rewards.valid_until", date=fmt_date(lang, reward.valid_until)),
+                visible=reward.valid_until is not None,
+            ),
+            ft.Text(_status_line(app, reward), size=13),
+            ft.Text(t(lang, "rewards.terms"), weight=ft.FontWeight.BOLD),
+            ft.Text(text(reward.terms, lang), size=13),
+            labelled_button(
+                t(lang, "rewards.redeem"),
+                ask,
+                filled=True,
+                icon=ft.Icons.REDEEM,
+                key="redeem",
+                disabled=not (verdict and verdict.ok),
+            ),
+        ],
+        scroll=ft.ScrollMode.AUTO,
+        expand=True,
+        spacing=10,
+    )

@@ -1,0 +1,304 @@
+"""Observable app state over the client core. Methods are named for what the member does;
+no controls in here, so tests drive them directly in plain Python."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import flet as ft
+
+from ..api.errors import ApiError, Rejected, Unreachable
+from ..core import MemberCore, NotSignedIn
+from ..domain.models import (
+    Catalogue,
+    LedgerEntry,
+    LedgerPage,
+    Member,
+    PayloadError,
+    Programme,
+    Referral,
+    Reward,
+    TierLadder,
+    TierProgress,
+    Voucher,
+)
+from ..domain.rewards import RewardIndex, can_afford
+from ..i18n import LANGUAGES
+
+log = logging.getLogger("loyalty_app.ui")
+
+THEMES = ("system", "light", "dark")
+
+
+class Prefs:
+    """Language and theme: not secret, and kept across sign-out, so a small JSON file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return {k: v for k, v in data.items() if isinstance(v, str)}
+        except (OSError, ValueError, AttributeError):
+            return {}
+
+    def save(self, **values: str) -> None:
+        data = self.load() | values
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        tmp.replace(self.path)
+
+
+def _parse(cls: Any, data: dict | None) -> Any:
+    if data is None:
+        return None
+    try:
+        return cls.from_json(data)
+    except PayloadError as exc:
+        log.warning("ignoring a stored %s the app cannot read: %s", cls.__name__, exc)
+        return None
+
+
+@ft.observable
+@dataclass
+class AppState:
+    core: MemberCore = field(repr=False, compare=False)
+    prefs: Prefs = field(repr=False, compare=False)
+    lang: str = "en"
+    theme: str = "system"
+    width: float = 0
+    phase: str = "loading"  # loading | signed_out | signed_in
+    # Sign-in
+    demo_available: bool = False
+    email: str = ""
+    code_sent: bool = False
+    signin_error: str | None = None
+    # What the store holds
+    programme: Programme | None = None
+    me: Member | None = None
+    progress: TierProgress | None = None
+    ladder: TierLadder | None = None
+    history: list[LedgerEntry] = field(default_factory=list)
+    history_cursor: str | None = None
+    history_loading: bool = False
+    catalogue: Catalogue | None = None
+    vouchers: list[Voucher] = field(default_factory=list)
+    referral: Referral | None = None
+    # Sync
+    connectivity: str = "unknown"
+    last_synced: datetime | None = None
+    sync_error: str | None = None
+    syncing: bool = False
+    pending: list[dict] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    # Rewards screen
+    query: str = ""
+    category: str | None = None
+    affordable_only: bool = False
+    notice: str | None = None  # a message key (and values) for a snackbar-like line
+    notice_values: dict = field(default_factory=dict)
+
+    # --- start-up ---------------------------------------------------------------------------
+
+    def load_prefs(self, system_lang: str) -> None:
+        prefs = self.prefs.load()
+        self.lang = prefs.get("lang") if prefs.get("lang") in LANGUAGES else system_lang
+        self.theme = prefs.get("theme") if prefs.get("theme") in THEMES else "system"
+
+    async def start(self) -> None:
+        """Show what the store has at once, then sync in the background of the caller."""
+        if self.core.member_id:
+            self.phase = "signed_in"
+            self.reload_from_store()
+            await self.refresh("start")
+        else:
+            self.phase = "signed_out"
+            await self.check_demo()
+
+    async def check_demo(self) -> None:
+        try:
+            fetched = await (await self.core.api()).programme()
+            self.programme = _parse(Programme, fetched.data)
+            self.demo_available = bool(self.programme and self.programme.demo)
+        except ApiError:
+            self.demo_available = False
+
+    def reload_from_store(self) -> None:
+        snap = self.core.snapshot
+        self.programme = _parse(Programme, snap("programme")) or self.programme
+        self.me = _parse(Member, snap("me"))
+        self.progress = _parse(TierProgress, snap("tier_progress"))
+        self.ladder = _parse(TierLadder, snap("tiers"))
+        page = _parse(LedgerPage, snap("ledger"))
+        if page is not None:
+            self.history = list(page.items)
+            self.history_cursor = page.next_cursor
+        self.catalogue = _parse(Catalogue, snap("rewards"))
+        vouchers = (snap("vouchers") or {}).get("items", [])
+        self.vouchers = [v for v in (_parse(Voucher, d) for d in vouchers) if v]
+        self.referral = _parse(Referral, snap("referral"))
+        status = self.core.status()
+        self.pending = status["pending_intents"]
+        self.rejected = status["rejected_intents"]
+        synced = self.core.store.snapshots_synced()
+        self.last_synced = synced.get("me")
+
+    # --- sync -------------------------------------------------------------------------------
+
+    async def refresh(self, trigger: str = "manual") -> None:
+        if self.phase != "signed_in" or self.syncing:
+            return
+        self.syncing = True
+        try:
+            state = await self.core.sync(trigger)
+            self.connectivity = state.connectivity
+            self.sync_error = state.last_error
+            if state.signed_out:
+                self.sync_error = "signed_out"
+        except NotSignedIn:
+            self.phase = "signed_out"
+        finally:
+            self.syncing = False
+        if self.phase == "signed_in":
+            self.reload_from_store()
+
+    async def load_more_history(self) -> None:
+        if not self.history_cursor or self.history_loading:
+            return
+        self.history_loading = True
+        try:
+            fetched = await (await self.core.api()).ledger(cursor=self.history_cursor)
+            page = LedgerPage.from_json(fetched.data or {})
+            self.history = self.history + list(page.items)
+            self.history_cursor = page.next_cursor
+        except Unreachable:
+            self.say("error.offline_action")
+        except ApiError as exc:
+            self.say("error.generic", error=str(exc))
+        finally:
+            self.history_loading = False
+
+    # --- sign-in ----------------------------------------------------------------------------
+
+    async def request_code(self, email: str) -> None:
+        self.signin_error = None
+        try:
+            await self.core.request_code(email.strip())
+            self.email, self.code_sent = email.strip(), True
+        except Rejected as exc:
+            self.signin_error = exc.detail or exc.title
+        except ApiError as exc:
+            self.signin_error = str(exc)
+
+    async def verify(self, code: str, name: str = "", referral_code: str = "") -> None:
+        self.signin_error = None
+        try:
+            await self.core.sign_in(
+                self.email,
+                code.strip(),
+                name=name.strip() or None,
+                referral_code=referral_code.strip() or None,
+                device_name="member app",
+            )
+        except Rejected as exc:
+            self.signin_error = exc.detail or exc.title
+            return
+        except ApiError as exc:
+            self.signin_error = str(exc)
+            return
+        await self._signed_in()
+
+    async def try_demo(self) -> None:
+        self.signin_error = None
+        try:
+            await self.core.demo_sign_in("member app (demo)")
+        except ApiError as exc:
+            self.signin_error = getattr(exc, "detail", None) or str(exc)
+            return
+        await self._signed_in()
+
+    async def _signed_in(self) -> None:
+        self.phase, self.code_sent = "signed_in", False
+        await self.refresh("start")
+
+    def change_email(self) -> None:
+        self.code_sent, self.signin_error = False, None
+
+    async def sign_out(self) -> None:
+        await self.core.sign_out()
+        self.phase = "signed_out"
+        self.me = self.progress = self.catalogue = self.referral = None
+        self.history, self.vouchers, self.pending, self.rejected = [], [], [], []
+        await self.check_demo()
+
+    # --- rewards ----------------------------------------------------------------------------
+
+    def rewards_shown(self) -> list[Reward]:
+        """The catalogue after search, category and "I can afford" filters."""
+        if self.catalogue is None:
+            return []
+        index = self._index()
+        found = index.search(self.query, self.lang, category=self.category)
+        if self.affordable_only and self.me is not None and self.ladder is not None:
+            today = datetime.now(UTC).date()
+            found = [
+                r
+                for r in found
+                if can_afford(r, self.me.balance, self.me.tier_code, self.ladder, today).ok
+            ]
+        return found
+
+    def _index(self) -> RewardIndex:
+        cached = self.__dict__.get("_index_cache")
+        if cached is None or cached[0] is not self.catalogue:
+            cached = (self.catalogue, RewardIndex(self.catalogue.items))
+            object.__setattr__(self, "_index_cache", cached)
+        return cached[1]
+
+    def search(self, query: str) -> None:
+        self.query = query
+
+    def choose_category(self, category: str | None) -> None:
+        self.category = category or None
+
+    def toggle_affordable(self, value: bool) -> None:
+        self.affordable_only = bool(value)
+
+    async def redeem(self, reward_id: str) -> str:
+        """Queue the redeem and try to deliver it; returns done | pending | rejected."""
+        queued = await self.core.redeem(reward_id)
+        self.reload_from_store()
+        status = queued.intent.status
+        if status == "done":
+            self.say("rewards.done")
+        elif status == "pending":
+            self.say("rewards.queued")
+        else:
+            self.say("rewards.rejected", reason=queued.intent.last_error or "")
+        return status
+
+    def dismiss(self, intent_id: int) -> None:
+        self.core.store.dismiss(intent_id)
+        self.reload_from_store()
+
+    # --- settings ---------------------------------------------------------------------------
+
+    def set_language(self, lang: str) -> None:
+        if lang in LANGUAGES:
+            self.lang = lang
+            self.prefs.save(lang=lang)
+
+    def set_theme(self, theme: str) -> None:
+        if theme in THEMES:
+            self.theme = theme
+            self.prefs.save(theme=theme)
+
+    def say(self, key: str | None, **values: Any) -> None:
+        self.notice, self.notice_values = key, values

@@ -1,0 +1,80 @@
+"""Small shared pieces: translated text, the sync note, labelled buttons, empty states."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import flet as ft
+
+from ..i18n import fmt_datetime, t
+from .state import AppState
+
+
+def heading(text: str) -> ft.Text:
+    return ft.Text(text, size=24, weight=ft.FontWeight.BOLD)
+
+
+def labelled_button(
+    label: str,
+    on_click: Callable,
+    *,
+    icon: ft.IconData | None = None,
+    filled: bool = False,
+    key: str | None = None,
+    disabled: bool = False,
+) -> ft.Control:
+    """A button with one accessible name (see FLET_PATTERNS 7)."""
+    cls = ft.FilledButton if filled else ft.OutlinedButton
+    return cls(label, icon=icon, on_click=on_click, key=key, disabled=disabled, tooltip=label)
+
+
+def sync_note(app: AppState) -> ft.Control:
+    """Honest about freshness: offline with the last sync time, or syncing, or up to date."""
+    when = fmt_datetime(app.lang, app.last_synced.astimezone()) if app.last_synced else None
+    if app.syncing:
+        text, icon = t(app.lang, "sync.syncing"), ft.Icons.SYNC
+    elif app.sync_error == "signed_out":
+        text, icon = t(app.lang, "sync.signed_out"), ft.Icons.LOCK_CLOCK
+    elif app.connectivity == "offline":
+        text = t(app.lang, "sync.offline", when=when) if when else t(app.lang, "sync.offline_never")
+        icon = ft.Icons.CLOUD_OFF
+    elif app.last_synced and (datetime.now(UTC) - app.last_synced).total_seconds() > 600:
+        text, icon = t(app.lang, "sync.stale", when=when), ft.Icons.HISTORY
+    else:
+        text, icon = t(app.lang, "sync.online"), ft.Icons.CLOUD_DONE
+    return ft.Row(
+        [
+            ft.Icon(icon, size=16),
+            ft.Text(text, size=13, key="sync-note"),
+            ft.Container(expand=True),
+            ft.ProgressRing(
+                width=16,
+                height=16,
+                visible=app.syncing,
+                semantics_label=t(app.lang, "sync.syncing"),
+            ),
+            ft.IconButton(
+                ft.Icons.REFRESH,
+                tooltip=t(app.lang, "sync.refresh"),
+                on_click=lambda: _refresh(app),
+                key="refresh",
+                disabled=app.syncing,
+            ),
+        ]
+    )
+
+
+async def _refresh(app: AppState) -> None:
+    await app.refresh("manual")
+
+
+def empty_state(text: str, icon: ft.IconData = ft.Icons.INFO_OUTLINE) -> ft.Control:
+    return ft.Container(
+        ft.Column(
+            [ft.Icon(icon, size=40), ft.Text(text, text_align=ft.TextAlign.CENTER)],
+            horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+        ),
+        padding=24,
+        alignment=ft.Alignment.CENTER,
+    )

@@ -1,0 +1,195 @@
+"""Self-test of the browser harness (tests/support/browser.py) on a tiny Flet app of its own.
+
+The app (tests/support/flet_harness_app.py) takes main.py's options, so AppProcess starts it
+exactly as it starts the member app: web mode on 127.0.0.1, client served without a CDN.
+"""
+
+from __future__ import annotations
+
+import io
+import urllib.request
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+from support.browser import (
+    AppProcess,
+    AppStartError,
+    decode_qr,
+    enable_semantics,
+    glyph_report,
+    has_cjk_glyphs,
+    screenshot,
+    wait_cjk_glyphs,
+    wait_first_frame,
+    wait_qr,
+)
+from support.browser_fixtures import browser, start_app  # noqa: F401
+
+ROOT = Path(__file__).resolve().parents[2]
+HARNESS_APP = ROOT / "tests" / "support" / "flet_harness_app.py"
+HEADING = "港湾咖啡 会员卡"
+DEBIAN_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+DEBIAN_SC_FACE = 2  # faces: 0 JP, 1 KR, 2 SC, 3 TC, 4 HK, then the Mono ones
+
+
+def _covers(font_path: Path, text: str, font_number: int = 0) -> bool:
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(font_path, fontNumber=font_number, lazy=True)
+        cmap = font.getBestCmap() or {}
+    except Exception:  # not a font we can read: not a candidate
+        return False
+    return all(ord(ch) in cmap for ch in text if not ch.isspace())
+
+
+@pytest.fixture(scope="module")
+def cjk_font(tmp_path_factory) -> Path:
+    """A font with the heading's characters: the project's own asset if there is one yet,
+    else a few-character subset of Debian's Noto Sans CJK SC (fonts-noto-cjk)."""
+    pytest.importorskip("fontTools", reason="fonttools is in the dev extra")
+    candidates = sorted((ROOT / "assets").rglob("*.[ot]tf")) if (ROOT / "assets").is_dir() else []
+    for candidate in candidates:
+        if _covers(candidate, HEADING):
+            return candidate
+    if not DEBIAN_CJK.is_file():
+        pytest.skip(
+            f"no CJK font: none in assets/ and no {DEBIAN_CJK} (apt-get install fonts-noto-cjk)"
+        )
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(DEBIAN_CJK, fontNumber=DEBIAN_SC_FACE)
+    options = subset.Options()
+    options.layout_features = ["*"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=HEADING + "".join(chr(c) for c in range(0x20, 0x7F)))
+    subsetter.subset(font)
+    path = tmp_path_factory.mktemp("fonts") / "harness-cjk-subset.otf"
+    font.save(path)
+    return path
+
+
+def harness(starter, *args: str) -> AppProcess:
+    return starter(*args, script=HARNESS_APP)
+
+
+# --------------------------------------------------------------------------- AppProcess
+
+
+def test_app_process_serves_the_flet_client_and_stops(start_app):  # noqa: F811
+    app = harness(start_app)
+    with urllib.request.urlopen(app.url, timeout=10) as reply:
+        body = reply.read().decode()
+    assert reply.status == 200
+    assert "flutter" in body.lower()
+    assert app.url == f"http://127.0.0.1:{app.port}/"
+    assert "--data-dir" in app.log_text()  # the command line heads the log
+    app.stop()
+    assert not app.running
+    assert app.process.returncode is not None
+
+
+def test_app_process_start_failure_shows_the_log(tmp_path):
+    app = AppProcess(tmp_path / "data", script="no_such_script.py", start_timeout=10)
+    with pytest.raises(AppStartError) as failure:
+        app.start()
+    assert "no_such_script.py" in str(failure.value)  # python's own complaint, from the log
+    assert not app.running
+
+
+# --------------------------------------------------------------------------- the browser
+
+
+@pytest.mark.browser
+def test_find_click_screenshot_and_decode_qr(browser, start_app, tmp_path):  # noqa: F811
+    code = "HARBOR-SELFTEST-0042"
+    app = harness(start_app, "--qr", code)
+    page = browser.open(app.url)
+    wait_first_frame(page)
+    assert page.evaluate("window.innerWidth") == 420
+    enable_semantics(page)
+
+    button = page.get_by_role("button", name="Show QR code")
+    assert button.count() == 1, browser.page_log(page)
+    assert decode_qr(screenshot(page)) == []
+    button.click()
+    page.get_by_text("QR shown").wait_for(timeout=10_000)
+    page.get_by_role("img", name="Harness QR code").wait_for(timeout=10_000)
+    assert wait_qr(page, expected=code) == [code]
+
+    png = screenshot(page, tmp_path / "qr.png")
+    assert (tmp_path / "qr.png").read_bytes() == png
+    assert decode_qr(png) == [code]
+
+    wide = browser.open(app.url, width=1000)
+    wait_first_frame(wide)
+    assert wide.evaluate("window.innerWidth") == 1000
+
+
+@pytest.mark.browser
+def test_cjk_check_tells_glyphs_from_tofu(browser, start_app, cjk_font, tmp_path):  # noqa: F811
+    reports = {}
+    for name, args in {"font": ["--font", str(cjk_font)], "no font": []}.items():
+        page = browser.open(harness(start_app, *args).url)
+        wait_first_frame(page)
+        enable_semantics(page)
+        heading = page.get_by_text(HEADING, exact=True)
+        reports[name] = wait_cjk_glyphs(page, heading, timeout=10_000 if args else 2_000)
+        screenshot(page, tmp_path / f"{name}.png")  # kept for a look when this fails
+    assert reports["font"].verdict, reports["font"].summary()
+    assert not reports["no font"].verdict, reports["no font"].summary()
+    assert reports["no font"].repeated >= 2
+
+
+# --------------------------------------------------------------------------- the pixel check
+
+
+def _png(draw_on) -> bytes:
+    image = Image.new("RGB", (320, 60), (250, 250, 252))
+    draw_on(ImageDraw.Draw(image))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _tofu(draw, x: int, crossed: bool) -> None:
+    draw.rectangle((x, 10, x + 14, 40), outline=(30, 30, 30), width=2)
+    if crossed:
+        draw.line((x, 10, x + 14, 40), fill=(30, 30, 30), width=1)
+        draw.line((x + 14, 10, x, 40), fill=(30, 30, 30), width=1)
+
+
+def _glyph(draw, x: int, n: int) -> None:
+    """A made-up character: different strokes for every n, not framed."""
+    ink = (30, 30, 30)
+    draw.line((x + 2, 12 + n % 3, x + 26, 12 + n % 3), fill=ink, width=2)
+    draw.line((x + 6 + n % 5, 10, x + 6 + n % 5, 40), fill=ink, width=2)
+    draw.line((x + 18, 16, x + 8 + n % 4 * 3, 38), fill=ink, width=2)
+    draw.line((x, 28 + n % 4, x + 24, 26), fill=ink, width=2)
+    draw.line((x + 20 + n % 3, 20, x + 26, 40 - n % 2 * 6), fill=ink, width=2)
+
+
+@pytest.mark.parametrize("crossed", [True, False], ids=["crossed boxes", "empty boxes"])
+def test_pixel_check_finds_repeated_boxes(crossed):
+    png = _png(lambda d: [_tofu(d, 10 + 22 * i, crossed) for i in range(5)])
+    report = glyph_report(png)
+    assert not report.verdict, report.summary()
+    assert report.repeated == 5
+    assert not has_cjk_glyphs(png, (0, 0, 320, 60))
+
+
+def test_pixel_check_accepts_distinct_glyphs():
+    png = _png(lambda d: [_glyph(d, 10 + 34 * i, i) for i in range(6)])
+    report = glyph_report(png)
+    assert report.verdict, report.summary()
+    assert has_cjk_glyphs(png, {"x": 0, "y": 0, "width": 320, "height": 60})
+
+
+def test_pixel_check_sees_touching_boxes_and_blank_regions():
+    touching = _png(lambda d: [_tofu(d, 10 + 14 * i, True) for i in range(5)])
+    assert not has_cjk_glyphs(touching), glyph_report(touching).summary()
+    blank = _png(lambda d: None)
+    assert glyph_report(blank).reason == "no text in the region"
+    assert not has_cjk_glyphs(blank)

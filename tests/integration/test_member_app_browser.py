@@ -1,0 +1,204 @@
+"""The member app end to end in real Chromium against the real server: demo sign-in, the
+card QR accepted at the till, balance, redeem, three languages, offline, screenshots."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from support.browser import (
+    enable_semantics,
+    wait_cjk_glyphs,
+    wait_first_frame,
+    wait_qr,
+)
+from support.browser_fixtures import browser, start_app  # noqa: F401
+from support.databases import fresh_database_url
+from support.servers import ServerProcess, add_staff
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "docs" / "screenshots"
+SCREENS = [
+    ("card", "Card"),
+    ("points", "Points"),
+    ("tier", "Tier"),
+    ("rewards", "Rewards"),
+    ("referral", "Invite"),
+    ("settings", "Settings"),
+]
+ZH_HANS_TABS = {
+    "Card": "会员卡",
+    "Points": "积分",
+    "Tier": "等级",
+    "Rewards": "兑换",
+    "Invite": "邀请",
+    "Settings": "设置",
+}
+
+
+@pytest.fixture(scope="module")
+def backend(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("member-browser")
+    server = ServerProcess(fresh_database_url(tmp), demo=True, log_path=tmp / "server.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def app(backend, tmp_path_factory):
+    """One member app process for the module: its store is the member's phone."""
+    from support.browser import AppProcess
+
+    tmp = tmp_path_factory.mktemp("member-app")
+    process = AppProcess(tmp / "data", "--backend", backend.base_url, log_path=tmp / "app.log")
+    process.start()
+    yield process
+    process.stop()
+
+
+def member_headers(backend) -> dict[str, str]:
+    session = httpx.post(f"{backend.base_url}/v1/auth/demo", json={}, timeout=10).json()
+    return {"Authorization": f"Bearer {session['access_token']}"}
+
+
+def server_balance(backend) -> int:
+    return httpx.get(
+        f"{backend.base_url}/v1/me", headers=member_headers(backend), timeout=10
+    ).json()["balance"]
+
+
+def open_app(browser, app, width: int = 420):  # noqa: F811
+    page = browser.open(app.url, width=width)
+    wait_first_frame(page)
+    enable_semantics(page)
+    return page
+
+
+def signed_in_page(browser, app):  # noqa: F811
+    page = open_app(browser, app)
+    demo = page.get_by_role("button", name="Try the demo")
+    card = page.get_by_role("img", name="Member QR code for the cashier to scan")
+    demo.or_(card).first.wait_for(timeout=20_000)
+    if demo.count():
+        demo.click()
+    card.wait_for(timeout=20_000)
+    return page
+
+
+def go(page, tab: str) -> None:
+    target = page.get_by_role("tab", name=tab).or_(page.get_by_role("button", name=tab))
+    target.first.click()
+    time.sleep(0.8)
+
+
+def test_demo_sign_in_shows_a_card_whose_qr_the_till_accepts_once(browser, app, backend):  # noqa: F811
+    page = signed_in_page(browser, app)
+    codes = wait_qr(page, timeout=15_000)
+    assert len(codes) == 1 and codes[0].startswith("HBR:"), codes
+    staff = add_staff(backend.database_url, "Ana Souza")
+    till = {"Authorization": f"Bearer {staff}"}
+    first = httpx.post(
+        f"{backend.base_url}/v1/checkout/scan", json={"token": codes[0]}, headers=till, timeout=10
+    )
+    assert first.status_code == 200, first.text
+    assert first.json()["display_name"] == "Mei L."
+    again = httpx.post(
+        f"{backend.base_url}/v1/checkout/scan", json={"token": codes[0]}, headers=till, timeout=10
+    )
+    assert again.status_code == 409
+    assert page.get_by_text("Member number").count() == 1
+
+
+def test_points_screen_shows_the_servers_balance(browser, app, backend):  # noqa: F811
+    page = signed_in_page(browser, app)
+    go(page, "Points")
+    balance = f"{server_balance(backend):,}"
+    page.get_by_text(balance, exact=True).first.wait_for(timeout=10_000)
+    assert page.get_by_text("History").count() == 1
+
+
+def test_redeem_a_reward_shows_the_voucher_and_spends_once(browser, app, backend):  # noqa: F811
+    page = signed_in_page(browser, app)
+    before = server_balance(backend)
+    go(page, "Rewards")
+    page.get_by_text("Oat milk upgrade").first.click()
+    page.get_by_text("Terms", exact=True).wait_for(timeout=10_000)
+    page.get_by_role("button", name="Redeem", exact=True).click()
+    page.get_by_role("button", name="Redeem now").click()
+    try:
+        page.get_by_text("Redeemed. Your voucher is ready.").wait_for(timeout=15_000)
+    finally:
+        page.screenshot(path=str(Path(app.log_path).with_name("redeem.png")))
+    assert page.get_by_text("My vouchers").count() >= 1
+    assert server_balance(backend) == before - 200
+    time.sleep(1.5)
+    assert server_balance(backend) == before - 200
+    vouchers = httpx.get(
+        f"{backend.base_url}/v1/vouchers", headers=member_headers(backend), timeout=10
+    ).json()["items"]
+    assert sum(v["reward_id"] == "oat-milk" and v["status"] == "usable" for v in vouchers) == 1
+
+
+@pytest.mark.parametrize(
+    "language,tab,title", [("简体中文", "设置", "语言"), ("繁體中文", "設定", "語言")]
+)
+def test_chinese_renders_as_glyphs_not_boxes(browser, app, language, tab, title):  # noqa: F811
+    page = signed_in_page(browser, app)
+    go(page, "Settings")
+    _choose_language(page, language)
+    heading = page.get_by_text(title, exact=True).first
+    heading.wait_for(timeout=10_000)
+    report = wait_cjk_glyphs(
+        page,
+        page.get_by_role("tab", name=tab).first.or_(page.get_by_text(tab, exact=True).first).first,
+    )
+    assert report.verdict, report.summary()
+    _choose_language(page, "English")
+
+
+def _choose_language(page, language: str) -> None:
+    page.get_by_role("button", name=language).first.click()
+    time.sleep(1.0)
+
+
+def test_every_screen_in_english_and_simplified_chinese_is_captured(browser, app):  # noqa: F811
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = signed_in_page(browser, app)
+    for lang, names in (("en", {v: v for _, v in SCREENS}), ("zh-Hans", ZH_HANS_TABS)):
+        if lang == "zh-Hans":
+            go(page, "Settings")
+            _choose_language(page, "简体中文")
+        for slug, tab in SCREENS:
+            go(page, names[tab])
+            page.mouse.move(5, 300)  # no hover tooltip in the picture
+            time.sleep(0.7)
+            page.screenshot(path=str(SHOTS / f"{slug}-{lang}.png"))
+    go(page, "设置")
+    _choose_language(page, "English")
+    for slug, _ in SCREENS:
+        assert (SHOTS / f"{slug}-en.png").stat().st_size > 5_000
+        assert (SHOTS / f"{slug}-zh-Hans.png").stat().st_size > 5_000
+
+
+def test_with_the_server_stopped_a_reload_still_shows_the_card_and_says_offline(
+    browser,  # noqa: F811
+    app,
+    backend,
+):
+    signed_in_page(browser, app).close()
+    backend.stop()
+    try:
+        page = open_app(browser, app)
+        page.get_by_role("img", name="Member QR code for the cashier to scan").wait_for(
+            timeout=20_000
+        )
+        codes = wait_qr(page, timeout=15_000)
+        assert codes and codes[0].startswith("HBR:")
+        page.get_by_text("Offline", exact=False).first.wait_for(timeout=20_000)
+    finally:
+        backend.start()

@@ -1,0 +1,607 @@
+"""Drives the member app in a real browser: the app as a web server, Chromium via Playwright.
+
+    with AppProcess(tmp_path / "data") as app, Browser() as browser:
+        page = browser.open(app.url)
+        wait_first_frame(page)
+        enable_semantics(page)
+        page.get_by_role("button", name="Show card").click()
+        png = screenshot(page, tmp_path / "card.png")
+        assert decode_qr(png)
+        assert has_cjk_glyphs(png, page.get_by_text("会员卡").bounding_box())
+
+Chromium is Debian's (/usr/bin/chromium); Playwright never downloads a browser of its own here
+(do not run `playwright install`). Flet's web client is a Flutter canvas: wait for the first
+frame, then switch on Flutter's accessibility tree to find controls by role and name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from .servers import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+START_TIMEOUT = 60.0
+FIRST_FRAME_TIMEOUT_MS = 30_000
+# Short, so sessions of closed tabs are evicted (and their background tasks stopped) quickly.
+SESSION_TIMEOUT = 30
+
+
+class AppStartError(RuntimeError):
+    pass
+
+
+# --------------------------------------------------------------------------- the app process
+
+
+class AppProcess:
+    """``python main.py --web --host 127.0.0.1 --port N --data-dir DIR [extra...]`` from the repo.
+
+    ``script`` may name another Flet app taking the same options (the harness self-test does).
+    The app's output goes to ``log_path``; ``start()`` returns once ``GET /`` answers 200.
+    """
+
+    def __init__(
+        self,
+        data_dir: str | os.PathLike,
+        *extra_args: str,
+        port: int | None = None,
+        script: str | os.PathLike = "main.py",
+        cwd: str | os.PathLike = ROOT,
+        log_path: str | os.PathLike | None = None,
+        session_timeout: int = SESSION_TIMEOUT,
+        env: Mapping[str, str] | None = None,
+        start_timeout: float = START_TIMEOUT,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.extra_args = [str(a) for a in extra_args]
+        self.port = port
+        self.script = str(script)
+        self.cwd = Path(cwd)
+        if log_path is None:
+            log_path = self.data_dir.parent / f"{self.data_dir.name}-app.log"
+        self.log_path = Path(log_path)
+        self.session_timeout = session_timeout
+        self.extra_env = dict(env or {})
+        self.start_timeout = start_timeout
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        if self.port is None:
+            raise RuntimeError("the app has not been started")
+        return f"http://127.0.0.1:{self.port}/"
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            self.script,
+            "--web",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir),
+            *self.extra_args,
+        ]
+
+    def environment(self) -> dict[str, str]:
+        # No FLET_WEB_NO_CDN here on purpose: the app itself must serve the client without a
+        # CDN, and a test that set it would hide an app that forgot to.
+        return {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "FLET_SESSION_TIMEOUT": str(self.session_timeout),
+            "FLET_FORCE_WEB_SERVER": "true",  # never try to open a desktop browser
+            **self.extra_env,
+        }
+
+    def start(self) -> AppProcess:
+        if self.running:
+            raise RuntimeError("the app is already running")
+        if self.port is None:
+            self.port = free_port()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "ab") as log:
+            log.write(f"\n--- starting: {' '.join(self.command())}\n".encode())
+            log.flush()
+            self.process = subprocess.Popen(
+                self.command(),
+                cwd=self.cwd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=self.environment(),
+            )
+        self._wait_ready()
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AppStartError(
+                    f"the app exited with code {self.process.returncode} before serving\n"
+                    f"{self.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as reply:
+                    if reply.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.2)
+        self.kill()
+        raise AppStartError(
+            f"GET {self.url} did not answer 200 within {self.start_timeout:.0f} s\n"
+            f"{self.log_tail()}"
+        )
+
+    def stop(self) -> None:
+        """SIGTERM (Flet shuts down gracefully), SIGKILL if it lingers."""
+        if not self.running:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self) -> None:
+        if not self.running:
+            return
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def log_tail(self, lines: int = 60) -> str:
+        tail = "\n".join(self.log_text().splitlines()[-lines:])
+        return f"--- last lines of {self.log_path}:\n{tail}"
+
+    def __enter__(self) -> AppProcess:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+# --------------------------------------------------------------------------- the browser
+
+
+def chromium_available() -> bool:
+    return Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)
+
+
+class Browser:
+    """Headless Debian Chromium under sync Playwright; each ``open`` gets a fresh context."""
+
+    def __init__(self, *, headless: bool = True, args: Sequence[str] = CHROMIUM_ARGS) -> None:
+        self.headless = headless
+        self.args = list(args)
+        self._playwright = None
+        self._browser = None
+        self._contexts: list[Any] = []
+        self._logs: dict[int, list[str]] = {}
+
+    def start(self) -> Browser:
+        from playwright.sync_api import sync_playwright
+
+        if not chromium_available():
+            raise RuntimeError(f"{CHROMIUM} is missing (apt-get install chromium)")
+        self._playwright = sync_playwright().start()
+        try:
+            self._browser = self._playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=self.headless, args=self.args
+            )
+        except BaseException:
+            self._playwright.stop()
+            self._playwright = None
+            raise
+        return self
+
+    def open(
+        self,
+        url: str,
+        width: int = 420,
+        height: int = 860,
+        *,
+        device_scale_factor: float = 1,
+        locale: str | None = None,
+    ):
+        """A new page (in its own browser context: no shared storage) showing ``url``.
+
+        420 x 860 is a phone, 1000 x 860 a tablet/desktop/kiosk window. Returns once the
+        document has loaded; call ``wait_first_frame`` before looking at the app.
+        """
+        if self._browser is None:
+            self.start()
+        context = self._browser.new_context(
+            viewport={"width": width, "height": height},
+            device_scale_factor=device_scale_factor,
+            locale=locale,
+        )
+        self._contexts.append(context)
+        page = context.new_page()
+        log = self._logs.setdefault(id(page), [])
+        page.on("console", lambda msg: log.append(f"console.{msg.type}: {msg.text}"))
+        page.on("pageerror", lambda exc: log.append(f"pageerror: {exc}"))
+        page.goto(url)
+        return page
+
+    def close_page(self, page) -> None:
+        """Closes the page like a closed tab (its context goes too); the app sees a disconnect."""
+        context = page.context
+        context.close()
+        if context in self._contexts:
+            self._contexts.remove(context)
+
+    def page_log(self, page) -> list[str]:
+        """Console messages and uncaught errors of a page opened here, oldest first."""
+        return list(self._logs.get(id(page), []))
+
+    def close(self) -> None:
+        for context in self._contexts:
+            with contextlib.suppress(Exception):  # the browser may already be gone
+                context.close()
+        self._contexts.clear()
+        if self._browser is not None:
+            self._browser.close()
+            self._browser = None
+        if self._playwright is not None:
+            self._playwright.stop()
+            self._playwright = None
+
+    def __enter__(self) -> Browser:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # The page helpers below, also reachable as methods.
+    def wait_first_frame(self, page, *, timeout: float = FIRST_FRAME_TIMEOUT_MS) -> None:
+        wait_first_frame(page, timeout=timeout)
+
+    def enable_semantics(self, page, *, timeout: float = 10_000) -> None:
+        enable_semantics(page, timeout=timeout)
+
+    def screenshot(self, page, path: str | os.PathLike | None = None, **kwargs) -> bytes:
+        return screenshot(page, path, **kwargs)
+
+    def decode_qr(self, png) -> list[str]:
+        return decode_qr(png)
+
+    def has_cjk_glyphs(self, png, region=None, *, scale: float = 1.0) -> bool:
+        return has_cjk_glyphs(png, region, scale=scale)
+
+
+def wait_first_frame(page, *, timeout: float = FIRST_FRAME_TIMEOUT_MS) -> None:
+    """Waits until Flutter has drawn its first frame (the ``#loading`` splash is removed)."""
+    page.wait_for_selector("#loading", state="detached", timeout=timeout)
+
+
+def enable_semantics(page, *, timeout: float = 10_000) -> None:
+    """Switches on Flutter's accessibility tree so ``get_by_role``/``get_by_text`` work.
+
+    Flutter web keeps it off until a hidden ``flt-semantics-placeholder`` is activated; a
+    Playwright click cannot reach it (it is off screen), so it is clicked from JavaScript.
+    """
+    enabled = "() => document.querySelectorAll('flt-semantics').length > 0"
+    if page.evaluate(enabled):
+        return
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=timeout)
+    page.evaluate("() => document.querySelector('flt-semantics-placeholder')?.click()")
+    page.wait_for_function(enabled, timeout=timeout)
+
+
+def screenshot(page, path: str | os.PathLike | None = None, **kwargs) -> bytes:
+    """A PNG of the viewport (also written to ``path`` if given)."""
+    return page.screenshot(path=str(path) if path is not None else None, **kwargs)
+
+
+def _image(png: bytes | str | os.PathLike | Image.Image) -> Image.Image:
+    if isinstance(png, Image.Image):
+        return png
+    if isinstance(png, bytes | bytearray):
+        return Image.open(io.BytesIO(png))
+    return Image.open(png)
+
+
+def decode_qr(png: bytes | str | os.PathLike | Image.Image) -> list[str]:
+    """The texts of every QR code visible in a screenshot (zxing-cpp), top-left first."""
+    import zxingcpp
+
+    image = _image(png).convert("RGB")
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = sorted(found, key=lambda b: (b.position.top_left.y, b.position.top_left.x))
+    return [b.text for b in found]
+
+
+def wait_qr(page, *, expected: str | None = None, timeout: float = 10_000) -> list[str]:
+    """Screenshots until a QR code decodes (or ``expected`` is among the codes) or time is up.
+
+    Flutter can update its accessibility tree a frame before the new pixels reach a
+    screenshot, and images decode asynchronously: poll the pixels rather than assert at once.
+    Returns the codes of the last screenshot.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        codes = decode_qr(page.screenshot())
+        done = expected in codes if expected is not None else bool(codes)
+        if done or time.monotonic() >= deadline:
+            return codes
+        page.wait_for_timeout(200)
+
+
+# --------------------------------------------------------------------------- CJK glyphs vs tofu
+#
+# Without a CJK font Flutter draws every Chinese character as the fallback font's ".notdef"
+# glyph: in Flet's web client (Roboto) a tall crossed box, elsewhere often an empty one.
+# Whatever its shape, ".notdef" is ONE glyph: a run of missing characters renders as a row of
+# identical boxes framed on all four sides, each as tall as the line. Real glyphs of different
+# characters differ, and few are framed (囗-shaped ones such as 国 or 回; the small 口 radical
+# of 咖 or 啡 is framed too, but much shorter than the line).
+#
+# The check, on the part of a screenshot that should show Chinese text:
+#  1. ink: pixels that differ from the region's most common colour (the background) by at least
+#     INK_FRACTION of the strongest contrast there (so dark mode and coloured text work too);
+#  2. lines: bands of rows holding ink; cells: runs of ink columns in a band (a character, or
+#     one part of a left/right compound such as 咖); the line height is the band's tallest cell;
+#  3. a cell is a "box" when ink covers >= FRAME_COVERAGE of each of its four edges (within
+#     FRAME_BAND px) and it is >= BOX_HEIGHT of the line high. A box up to 1.5 times as wide as
+#     high is one glyph; a wider box with inner full-height strokes is several boxes touching
+#     (small text at device scale 1) and counts as a run of them;
+#  4. two boxes are the same glyph when their sizes differ by <= 1 px and their ink masks,
+#     scaled to one size, overlap with IoU >= SAME_IOU;
+#  5. verdict False (tofu) when a line holds two or more boxes of the same glyph (or a run of
+#     touching boxes), when boxes are at least half of the text-sized cells, or when there is no
+#     text; True (glyphs) otherwise.
+# Ink complexity (mean count of separate ink runs per row) is reported for diagnostics only: it
+# tells empty boxes (<= 2) from glyphs, but Roboto's crossed boxes score like glyphs (2-3.5).
+
+INK_FRACTION = 0.15
+MIN_CONTRAST = 40
+MIN_CELL_HEIGHT = 6
+TEXT_HEIGHT = 0.4
+FRAME_BAND = 2
+FRAME_COVERAGE = 0.85
+BOX_HEIGHT = 0.8
+SAME_IOU = 0.8
+
+
+@dataclass
+class Cell:
+    x: int
+    y: int
+    width: int
+    height: int
+    mask: list[list[bool]] = field(repr=False)
+    runs_per_row: float = 0.0
+    boxes: int = 0  # 0: not a box; 1: one box; 2 or more: touching boxes
+
+
+@dataclass
+class GlyphReport:
+    """What ``glyph_report`` found; ``summary()`` is meant for assertion messages."""
+
+    cells: list[Cell]
+    text_cells: list[Cell]
+    boxes: list[Cell]
+    repeated: int
+    verdict: bool
+    reason: str
+
+    @property
+    def complexity(self) -> float:
+        cells = self.text_cells or self.cells
+        return sum(c.runs_per_row for c in cells) / len(cells) if cells else 0.0
+
+    def summary(self) -> str:
+        return (
+            f"{self.reason}: {len(self.text_cells)} text-sized cells, {len(self.boxes)} boxes "
+            f"({self.repeated} repeated), ink runs per row {self.complexity:.2f}"
+        )
+
+
+def _region_box(region, scale: float, size: tuple[int, int]) -> tuple[int, int, int, int]:
+    if region is None:
+        return 0, 0, size[0], size[1]
+    if isinstance(region, Mapping):
+        x, y, w, h = region["x"], region["y"], region["width"], region["height"]
+    else:
+        x, y, w, h = region
+    left, top = max(0, int(x * scale)), max(0, int(y * scale))
+    right = min(size[0], int(round((x + w) * scale)))
+    bottom = min(size[1], int(round((y + h) * scale)))
+    if right <= left or bottom <= top:
+        raise ValueError(f"region {region!r} lies outside the {size[0]}x{size[1]} image")
+    return left, top, right, bottom
+
+
+def _ink_mask(image: Image.Image) -> list[list[bool]]:
+    rgb = image.convert("RGB")
+    width, height = rgb.size
+    background = max(rgb.getcolors(width * height), key=lambda item: item[0])[1]
+    br, bg, bb = background
+    flat = getattr(rgb, "get_flattened_data", None) or rgb.getdata  # Pillow >= 13 / older
+    diffs = [max(abs(r - br), abs(g - bg), abs(b - bb)) for r, g, b in flat()]
+    strongest = max(diffs, default=0)
+    if strongest < MIN_CONTRAST:
+        return [[False] * width for _ in range(height)]
+    threshold = max(MIN_CONTRAST / 2, strongest * INK_FRACTION)
+    return [[d >= threshold for d in diffs[r * width : (r + 1) * width]] for r in range(height)]
+
+
+def _spans(flags: Iterable[bool]) -> list[tuple[int, int]]:
+    """[start, end) index ranges where flags are true."""
+    spans, start, end = [], None, 0
+    for end, flag in enumerate(flags):
+        if flag and start is None:
+            start = end
+        elif not flag and start is not None:
+            spans.append((start, end))
+            start = None
+    if start is not None:
+        spans.append((start, end + 1))
+    return spans
+
+
+def _bands(mask: list[list[bool]]) -> list[list[Cell]]:
+    """The cells of each band of ink rows (a text line, or a row of controls), top to bottom."""
+    bands = []
+    for top, bottom in _spans(any(row) for row in mask):
+        band, cells = mask[top:bottom], []
+        for left, right in _spans(any(row[c] for row in band) for c in range(len(mask[0]))):
+            rows = [r for r in range(top, bottom) if any(mask[r][left:right])]
+            y0, y1 = rows[0], rows[-1] + 1
+            sub = [mask[r][left:right] for r in range(y0, y1)]
+            runs = [len(_spans(row)) for row in sub]
+            cells.append(Cell(left, y0, right - left, y1 - y0, sub, sum(runs) / len(runs)))
+        bands.append(cells)
+    return bands
+
+
+def _count_boxes(cell: Cell, line_height: int) -> int:
+    """0 if the cell is not framed like a missing-glyph box, else how many boxes it holds."""
+    w, h, m = cell.width, cell.height, cell.mask
+    if h < max(MIN_CELL_HEIGHT, BOX_HEIGHT * line_height) or w < 4 or w < 0.25 * h:
+        return 0
+    band = FRAME_BAND
+
+    def covered(cells: Iterable[bool], length: int) -> bool:
+        return sum(cells) >= FRAME_COVERAGE * length
+
+    if not (
+        covered((any(m[r][c] for r in range(band)) for c in range(w)), w)
+        and covered((any(m[h - 1 - r][c] for r in range(band)) for c in range(w)), w)
+        and covered((any(m[r][c] for c in range(band)) for r in range(h)), h)
+        and covered((any(m[r][w - 1 - c] for c in range(band)) for r in range(h)), h)
+    ):
+        return 0
+    if w <= 1.5 * h:
+        return 1
+    # Wider than a glyph: boxes touching each other share full-height strokes; a framed
+    # control (an outlined text field) has none inside.
+    full = [sum(m[r][c] for r in range(h)) >= FRAME_COVERAGE * h for c in range(w)]
+    inner = _spans(full[band:-band])
+    return len(inner) + 1 if len(inner) >= max(1, int(w / (1.5 * h))) else 0
+
+
+def _same_glyph(a: Cell, b: Cell) -> bool:
+    if abs(a.width - b.width) > 1 or abs(a.height - b.height) > 1:
+        return False
+    w, h = min(a.width, b.width), min(a.height, b.height)
+    both = either = 0
+    for r in range(h):
+        row_a, row_b = a.mask[r * a.height // h], b.mask[r * b.height // h]
+        for c in range(w):
+            pa, pb = row_a[c * a.width // w], row_b[c * b.width // w]
+            both += pa and pb
+            either += pa or pb
+    return either > 0 and both / either >= SAME_IOU
+
+
+def glyph_report(
+    png: bytes | str | os.PathLike | Image.Image, region=None, *, scale: float = 1.0
+) -> GlyphReport:
+    """Looks for glyphs and missing-glyph boxes in ``region`` of a screenshot.
+
+    ``region``: (x, y, width, height) in CSS px or a Playwright bounding box; None for the
+    whole image. ``scale``: the page's device scale factor.
+    """
+    image = _image(png)
+    bands = _bands(_ink_mask(image.crop(_region_box(region, scale, image.size))))
+    cells = [cell for band in bands for cell in band]
+    text_cells: list[Cell] = []
+    boxes: list[Cell] = []
+    repeated = 0
+    for band in bands:
+        line_height = max(c.height for c in band)
+        # Text-sized: no dots or commas, no underlines or wide blobs (buttons, fields).
+        texts = [c for c in band if c.height >= max(MIN_CELL_HEIGHT, TEXT_HEIGHT * line_height)]
+        for cell in texts:
+            cell.boxes = _count_boxes(cell, line_height)
+        line_boxes = [c for c in texts if c.boxes]
+        texts = [c for c in texts if c.boxes or c.width <= 3 * c.height]
+        # The same box twice on a line is a missing glyph; across lines, maybe checkboxes.
+        repeated += sum(c.boxes for c in line_boxes if c.boxes > 1)
+        singles = [c for c in line_boxes if c.boxes == 1]
+        repeated += sum(any(_same_glyph(a, b) for b in singles if b is not a) for a in singles)
+        text_cells += texts
+        boxes += line_boxes
+    if not text_cells:
+        return GlyphReport(cells, [], [], 0, False, "no text in the region")
+    if repeated >= 2:
+        verdict, reason = False, "tofu: the same box repeated on a line"
+    elif 2 * len(boxes) >= len(text_cells):
+        verdict, reason = False, "tofu: mostly boxes"
+    else:
+        verdict, reason = True, "glyphs"
+    return GlyphReport(cells, text_cells, boxes, repeated, verdict, reason)
+
+
+def wait_cjk_glyphs(page, locator, *, timeout: float = 10_000, scale: float = 1.0) -> GlyphReport:
+    """Screenshots until ``locator``'s text shows as glyphs or ``timeout`` ms pass.
+
+    Fonts load after the first frame, so the first screenshots can show boxes even when the
+    font is there. Returns the last report: assert on ``.verdict``, print ``.summary()``.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        region = locator.bounding_box()
+        if region is None:
+            report = GlyphReport([], [], [], 0, False, "the element is missing or hidden")
+        else:
+            report = glyph_report(page.screenshot(), region, scale=scale)
+        if report.verdict or time.monotonic() >= deadline:
+            return report
+        page.wait_for_timeout(250)
+
+
+def has_cjk_glyphs(
+    png: bytes | str | os.PathLike | Image.Image, region=None, *, scale: float = 1.0
+) -> bool:
+    """True if the Chinese text in ``region`` of the screenshot is drawn as real glyphs.
+
+    False if it is drawn as tofu (missing-glyph boxes) or the region holds no text. Give the
+    region of an element known to show CJK text (``locator.bounding_box()`` after
+    ``enable_semantics``) and, for a page opened with ``device_scale_factor``, that ``scale``.
+    With no region the whole screenshot is searched for tofu; a line with a single missing
+    character may then go unnoticed. Latin-only text also counts as glyphs: this tells glyphs
+    from boxes, not one script from another. ``glyph_report(...).summary()`` says why.
+    """
+    return glyph_report(png, region, scale=scale).verdict
