@@ -223,3 +223,56 @@ def test_voucher_redeemed_once_and_join_with_referral(server, smtp, tmp_path):
         await kiosk.aclose()
 
     asyncio.run(scenario())
+
+
+def test_fuzzed_scans_never_crash_and_never_credit(server, smtp, tmp_path):
+    """Random and near-miss input at the real kiosk core: a refusal or a member summary,
+    never another exception, never an outbox entry, never a point."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    member = sign_in(client_for(server), smtp)
+    live = member.card_token()
+    near_misses = st.sampled_from(
+        [
+            live[:-1],
+            live + "0",
+            live.replace("HBR:", "hbr:"),
+            live.replace(":", ";"),
+            live[:4] + "c" + "0" * 12 + live[17:],
+            "HBR-V:" + "A" * 10,
+            "HBR-V:IIIIIIII",
+            member.member_number[:-1] + str((int(member.member_number[-1]) + 1) % 10),
+            "\x00" + live,
+            live + "\n\n",
+            " " * 300,
+            "８１２３４５６７８９０１",
+        ]
+    )
+    texts = st.one_of(
+        st.text(max_size=80), near_misses, st.binary(max_size=60).map(lambda b: b.decode("latin-1"))
+    )
+
+    async def make() -> KioskCore:
+        return await ready_kiosk(server, tmp_path)
+
+    loop = asyncio.new_event_loop()
+    kiosk = loop.run_until_complete(make())
+
+    @settings(
+        max_examples=120, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    )
+    @given(texts, st.sampled_from(["scanner", "typed"]))
+    def scan_anything(text: str, source: str) -> None:
+        try:
+            loop.run_until_complete(kiosk.scan(text, source=source))
+        except KioskError as exc:
+            assert exc.kind
+        assert kiosk.store.pending_intents() == []
+
+    try:
+        scan_anything()
+        assert member.balance() == 0
+    finally:
+        loop.run_until_complete(kiosk.aclose())
+        loop.close()

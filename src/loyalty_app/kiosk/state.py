@@ -117,6 +117,8 @@ class KioskState:
         self.touch()
 
     async def submit_scan(self, text: str, at: float | None = None) -> None:
+        if self.busy:  # one scan at a time; a second burst while busy is dropped
+            return
         source = self.timer.source(time.monotonic() if at is None else at)
         self.timer.reset()
         self.scans += 1

@@ -8,6 +8,7 @@ import flet as ft
 from ..i18n import t
 from .context import use_app
 from .screens.sign_in import SignInPage
+from .widgets import icon_button
 
 NAV = [
     ("/card", "nav.card", ft.Icons.CREDIT_CARD),
@@ -55,7 +56,12 @@ def Layout() -> ft.Control:
                     expand=True,
                     key="notice",
                 ),
-                ft.IconButton(ft.Icons.CLOSE, tooltip="OK", on_click=lambda: app.say(None)),
+                icon_button(
+                    ft.Icons.CLOSE,
+                    t(lang, "vouchers.dismiss"),
+                    lambda: app.say(None),
+                    key="dismiss-notice",
+                ),
             ]
         ),
         bgcolor=ft.Colors.SECONDARY_CONTAINER,

@@ -11,6 +11,7 @@ import flet as ft
 from ...i18n import LANGUAGES, t
 from ...kiosk.core import KioskCore
 from ...kiosk.state import KioskState
+from ..widgets import icon_button
 from .context import KioskCtx, use_kiosk
 from .screens import (
     AttractScreen,
@@ -124,11 +125,11 @@ def KioskFrame() -> ft.Control:
             ft.Container(expand=True),
             ft.Icon(ft.Icons.CLOUD_OFF if offline else ft.Icons.CLOUD_DONE, size=18),
             ft.Text(status, key="kiosk-status"),
-            ft.IconButton(
+            icon_button(
                 ft.Icons.ADMIN_PANEL_SETTINGS,
-                tooltip=t(lang, "kiosk.staff"),
+                t(lang, "kiosk.staff"),
+                lambda: (set_show_staff(not show_staff), kiosk.lock()),
                 key="staff",
-                on_click=lambda: (set_show_staff(not show_staff), kiosk.lock()),
             ),
         ]
     )

@@ -14,12 +14,15 @@ def ScanField() -> ft.Control:
     kiosk = use_kiosk()
     field = ft.use_ref(None)
     scans = kiosk.scans if kiosk else 0
+    busy = kiosk.busy if kiosk else False
 
     async def refocus() -> None:
-        if field.current is not None:
+        # After every scan (a fresh field) and once the answer is in: the next scan must
+        # land here without anyone touching the screen.
+        if field.current is not None and not busy:
             await field.current.focus()
 
-    ft.use_effect(refocus, dependencies=[scans])
+    ft.use_effect(refocus, dependencies=[scans, busy])
     if kiosk is None:
         return ft.Container()
 

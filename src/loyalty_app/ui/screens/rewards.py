@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import flet as ft
@@ -40,6 +41,15 @@ def _status_line(app: AppState, reward: Reward) -> str:
     if reward.stock is not None:
         return t(lang, "rewards.stock", count=reward.stock)
     return ""
+
+
+def _choose(app: AppState, category: str) -> Callable[[], None]:
+    # A closure, not `lambda c=c:` - Flet passes the event to a handler's first parameter.
+    return lambda: app.choose_category(category)
+
+
+def _dismiss(app: AppState, intent_id: int) -> Callable[[], None]:
+    return lambda: app.dismiss(intent_id)
 
 
 def _tile(app: AppState, reward: Reward) -> ft.Control:
@@ -97,7 +107,7 @@ def RewardsPage() -> ft.Control:
         ft.Chip(
             label=ft.Text(text(c.name, lang)),
             selected=app.category == c.id,
-            on_select=lambda c=c: app.choose_category(c.id),
+            on_select=_choose(app, c.id),
             key=f"cat-{c.id}",
         )
         for c in cats
@@ -184,7 +194,7 @@ def _pending_banner(app: AppState) -> ft.Control:
                         key="rejected-redeem",
                     ),
                     ft.TextButton(
-                        t(lang, "vouchers.dismiss"), on_click=lambda i=intent: app.dismiss(i["id"])
+                        t(lang, "vouchers.dismiss"), on_click=_dismiss(app, intent["id"])
                     ),
                 ]
             )

@@ -1,0 +1,250 @@
+"""Property-based contract test: Schemathesis generates requests from the OpenAPI document and
+checks every answer of a real server (a subprocess on loopback, with --demo data) against it:
+no 5xx, a documented status code, a documented content type and headers, a body that matches
+the documented schema, and 405 with an Allow header for an undeclared method.
+
+The operations are collected from the committed copy (src/loyalty_app/api/openapi.json), one
+pytest item each; before any request the module asserts that the running server serves exactly
+that document, so the cases come from the served contract. (Schemathesis' lazy
+``schemathesis.pytest.from_fixture`` would fetch it at run time instead, but 4.32 does not run
+under pytest 9: it reads ``Function._nodeid``, which pytest 9 no longer has.)
+
+Member routes are called with a demo member's access token, /v1/checkout/* with a staff
+credential. Random data rarely gets past the business checks (a member number that exists, an
+amount, a one-time code), so every other positive fuzzing case of those operations is steered
+to real values from the server: that way the success answers are checked against their schema
+too. Generation is bounded (a few examples per operation, a few hundred requests in all) and
+derandomized with a fixed seed, so CI sends the same cases every run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import httpx
+import pytest
+import requests
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core import NotSet
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+    unsupported_method,
+)
+from support.databases import fresh_database_url
+from support.servers import ServerProcess, add_staff
+
+COMMITTED_OPENAPI = Path(__file__).resolve().parents[2] / "src/loyalty_app/api/openapi.json"
+REGENERATE = ".venv/bin/loyalty-server openapi > src/loyalty_app/api/openapi.json"
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    unsupported_method,  # 405 with an Allow header for a method the path does not have
+]
+MAX_EXAMPLES = 8  # per operation in the fuzzing phase; the coverage phase adds boundary cases
+MAX_REQUESTS = 700  # a guard for the whole module, so the run stays CI-sized
+AMOUNTS = ["4.75", "0.01", "12.40", "999.99", "1000"]
+
+schema = schemathesis.openapi.from_path(
+    COMMITTED_OPENAPI,
+    config=schemathesis.Config.from_dict(
+        {
+            "seed": 20260101,
+            "generation": {"deterministic": True, "database": "none"},
+            # One wrong-method probe per operation is enough (the default tries seven).
+            "phases": {"coverage": {"unexpected-methods": ["DELETE"]}},
+        }
+    ),
+)
+
+
+class Api:
+    """A running --demo server, a demo member's access token, a staff credential, and real
+    values (member number, rewards, credits, vouchers, codes) to steer cases with."""
+
+    def __init__(self, server: ServerProcess, staff_token: str, smtp) -> None:  # noqa: ANN001
+        self.server = server
+        self.base_url = server.base_url
+        self.smtp = smtp
+        self.client = httpx.Client(base_url=server.base_url, timeout=15)
+        self.staff = {"Authorization": f"Bearer {staff_token}"}
+        self.member = {"Authorization": f"Bearer {self.sign_in()['access_token']}"}
+        self.member_number = self._get("/v1/me", self.member)["member_number"]
+        self.referral_code = self._get("/v1/referral", self.member)["code"]
+        self.reward_ids = [r["id"] for r in self._get("/v1/rewards", {})["items"]]
+        self.cheapest_reward = min(self._get("/v1/rewards", {})["items"], key=lambda r: r["cost"])
+        self.requests: Counter[str] = Counter()
+        self.positives: Counter[str] = Counter()
+        self.steered: Counter[str] = Counter()
+        self.answers: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self._made = 0
+        self.credit("1000")  # points for the vouchers the steered cases redeem
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _get(self, path: str, headers: dict[str, str]) -> dict:
+        reply = self.client.get(path, headers=headers)
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+    def _post(self, path: str, body: dict, headers: dict[str, str], status: int) -> dict:
+        reply = self.client.post(path, json=body, headers=headers)
+        assert reply.status_code == status, f"{path}: {reply.status_code} {reply.text}"
+        return reply.json()
+
+    def _key(self, what: str) -> dict[str, str]:
+        self._made += 1
+        return {"Idempotency-Key": f"schemathesis-setup-{what}-{self._made}"}
+
+    def sign_in(self) -> dict:
+        return self._post("/v1/auth/demo", {"device_name": "schemathesis"}, {}, 200)
+
+    def credit(self, amount: str) -> int:
+        body = {"member_number": self.member_number, "amount": amount}
+        return self._post("/v1/checkout/credit", body, self.staff | self._key("credit"), 201)[
+            "credit_id"
+        ]
+
+    def voucher_code(self) -> str:
+        path = f"/v1/rewards/{self.cheapest_reward['id']}/redeem"
+        return self._post(path, {}, self.member | self._key("redeem"), 201)["voucher"]["code"]
+
+    def one_time_code(self, email: str) -> str:
+        after = self.smtp.mark()
+        self._post("/v1/auth/code", {"email": email}, {}, 202)
+        return self.smtp.wait_for_code(email, after=after)
+
+    def auth_for(self, case) -> dict[str, str]:  # noqa: ANN001
+        path = case.operation.path
+        if path.startswith("/v1/checkout/"):
+            return self.staff
+        if path == "/v1/auth/sign-out":
+            # Signing out revokes the token it is called with: never the shared one.
+            return {"Authorization": f"Bearer {self.sign_in()['access_token']}"}
+        if case.operation.definition.raw.get("security"):
+            return self.member
+        return {}
+
+    def steer(self, case) -> None:  # noqa: ANN001
+        """Every other positive fuzzing case of the operations below gets real values."""
+        meta = case.meta
+        if meta is None or meta.generation.mode != GenerationMode.POSITIVE:
+            return
+        if meta.phase.name != "fuzzing" or not isinstance(case.body, dict | NotSet):
+            return
+        label = case.operation.label
+        n = self.positives[label]
+        self.positives[label] += 1
+        if n % 2:
+            return
+        has_body = isinstance(case.body, dict)
+        body = dict(case.body) if has_body else {}
+        key = {"Idempotency-Key": f"schemathesis-{label.replace(' ', '')}-{n}"}
+        match label:
+            case "POST /v1/checkout/credit":
+                body.pop("token", None)
+                body |= {"member_number": self.member_number, "amount": AMOUNTS[n // 2 % 5]}
+            case "POST /v1/checkout/credits/{credit_id}/void":
+                case.path_parameters = {"credit_id": self.credit("3.95")}
+            case "POST /v1/checkout/lookup":
+                body["member_number"] = self.member_number
+            case "POST /v1/checkout/scan":
+                body["token"] = self.member_number
+            case "POST /v1/checkout/join":
+                body |= {"email": f"join-{n}@harbor.test", "phone": None, "referral_code": None}
+            case "POST /v1/checkout/vouchers/redeem":
+                body["code"] = self.voucher_code()
+            case "POST /v1/rewards/{reward_id}/redeem":
+                case.path_parameters = {"reward_id": self.reward_ids[n // 2 % len(self.reward_ids)]}
+            case "POST /v1/auth/code":
+                body |= {"email": f"code-{n}@harbor.test", "phone": None}
+            case "POST /v1/auth/verify":
+                email = f"verify-{n}@harbor.test"
+                code = self.one_time_code(email)
+                body |= {"email": email, "phone": None, "code": code, "referral_code": None}
+            case "POST /v1/auth/refresh":
+                body["refresh_token"] = self.sign_in()["refresh_token"]
+            case "GET /r/{code}":
+                case.path_parameters = {"code": self.referral_code}
+            case _:
+                return
+        if has_body:
+            case.body = body
+        if case.operation.path.startswith(("/v1/checkout/", "/v1/rewards/")) and label.startswith(
+            "POST"
+        ):
+            case.headers = {**(case.headers or {}), **key}
+        self.steered[label] += 1
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory, smtp):
+    tmp = tmp_path_factory.mktemp("schemathesis")
+    database_url = fresh_database_url(tmp)
+    server = ServerProcess(
+        database_url, demo=True, smtp_port=smtp.port, log_path=tmp / "server.log"
+    )
+    server.start()
+    try:
+        served = httpx.get(f"{server.base_url}/openapi.json", timeout=10).json()
+        committed = json.loads(COMMITTED_OPENAPI.read_text(encoding="utf-8"))
+        assert served == committed, (
+            f"the server serves a different OpenAPI document than {COMMITTED_OPENAPI.name}; "
+            f"run `{REGENERATE}`"
+        )
+        api = Api(server, add_staff(database_url, "Schemathesis kiosk"), smtp)
+        yield api
+        api.close()
+        total = sum(api.requests.values())
+        print(
+            f"\nschemathesis: {total} requests over {len(api.requests)} operations, "
+            f"{sum(api.steered.values())} steered to real values"
+        )
+        for label, answers in sorted(api.answers.items()):
+            print(f"  {label}: {dict(sorted(answers.items()))}")
+        assert total <= MAX_REQUESTS, f"{total} requests: too many for CI, lower MAX_EXAMPLES"
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def http():
+    with requests.Session() as session:
+        yield session
+
+
+@pytest.fixture(autouse=True)
+def _no_tracebacks_in_server_log(api):
+    seen = len(api.server.log_text())
+    yield
+    new = api.server.log_text()[seen:]
+    assert "Traceback" not in new, f"the server logged an error:\n{new[-6000:]}"
+
+
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],  # no shrinking: a failing run stays short
+    suppress_health_check=list(HealthCheck),
+)
+@schema.parametrize()
+def test_api_conforms_to_its_openapi(case, api, http) -> None:  # noqa: ANN001
+    api.steer(case)
+    api.requests[case.operation.label] += 1
+    headers = api.auth_for(case)
+    response = case.call(base_url=api.base_url, session=http, headers=headers, timeout=15)
+    api.answers[case.operation.label][str(response.status_code)] += 1
+    case.validate_response(response, checks=CHECKS, headers=headers)
