@@ -246,8 +246,21 @@ def cmd_test(args: list[str]) -> int:
 
 
 def cmd_run(args: list[str]) -> int:
+    """The member app (with the in-process demo server unless --backend is given)."""
     os.chdir(ROOT)
-    os.execv(VENV_PYTHON, [str(VENV_PYTHON), "main.py", *args])
+    cmd = [str(VENV_PYTHON), "main.py", *args]
+    if os.environ.get("DBUS_SESSION_BUS_ADDRESS") or sys.platform != "linux":
+        os.execv(cmd[0], cmd)  # a desktop session: its own keyring holds the app's secrets
+    # A headless Linux machine has no Secret Service: run one for this session, keeping its
+    # keyring beside the virtualenv so a restart finds the member still signed in.
+    ensure_system_packages()
+    if not shutil.which("dbus-run-session") or not shutil.which("gnome-keyring-daemon"):
+        os.execv(cmd[0], cmd)  # the app explains what is missing
+    keyring_home = VENV / "dev-keyring"
+    keyring_home.mkdir(exist_ok=True)
+    env = dict(os.environ, KEYRING_HOME=str(keyring_home))
+    wrapped = ["dbus-run-session", "--", "bash", "-c", KEYRING_WRAPPER, "_", *cmd]
+    os.execvpe(wrapped[0], wrapped, env)
 
 
 def cmd_bench(args: list[str]) -> int:

@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("loyalty_app").setLevel(logging.INFO)
-    for noisy in ("flet", "flet_web", "httpx", "httpcore", "uvicorn"):
+    for noisy in ("flet", "flet_web", "httpx", "httpcore", "uvicorn", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     from .store.paths import default_data_dir
 

@@ -4,8 +4,9 @@ PostgreSQL serialises per member with SELECT ... FOR UPDATE."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,6 +42,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.is_sqlite = url.startswith("sqlite")
+        self._write_lock = threading.Lock() if self.is_sqlite else nullcontext()
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
@@ -53,8 +55,11 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: commits on success, rolls back on any exception."""
-        with self._write() as session, session.begin():
+        """One transaction: commits on success, rolls back on any exception.
+        On SQLite, writers in this process queue on a lock first: SQLite admits one writer
+        at a time anyway, and its busy-timeout back-off (sleeps of up to 100 ms) would
+        otherwise set the tail latency. Other processes still queue on the busy timeout."""
+        with self._write_lock, self._write() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

@@ -45,8 +45,16 @@ def purchases(server) -> list[dict]:
 
 
 def scanner_types(page, text: str) -> None:
-    """A USB scanner: a fast burst of keystrokes, then Enter."""
-    page.keyboard.type(text, delay=4)
+    """A USB scanner: a fast burst of keystrokes, then Enter. The kiosk is the one window
+    on its machine, so its page is brought to the front first (the phone's page is in the
+    same browser here)."""
+    page.bring_to_front()
+    # The kiosk keeps its scan field focused by itself: wait until it has (no click).
+    page.wait_for_function(
+        "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)", timeout=10_000
+    )
+    time.sleep(0.3)
+    page.keyboard.type(text, delay=2)
     page.keyboard.press("Enter")
 
 
@@ -57,18 +65,20 @@ def set_up_kiosk(page, credential: str) -> None:
         ("Staff PIN again", "2468"),
     ):
         page.get_by_label(label).first.click()
-        page.keyboard.type(value, delay=2)
+        time.sleep(0.4)  # Flutter takes the focus a moment after the click
+        page.keyboard.type(value, delay=8)
     page.get_by_role("button", name="Save and start").click()
-    page.get_by_text("Scan the member's card").wait_for(timeout=20_000)
+    see(page, "Scan the member's card", timeout=30_000)
 
 
 def see(page, text: str, timeout: float = 20_000) -> None:
     """Wait for the text; on failure keep a screenshot beside the test's logs."""
     try:
         page.get_by_text(text).first.wait_for(timeout=timeout)
-    except Exception:
+    except Exception as exc:
         page.screenshot(path=f"{SHOT_DIR[0]}/{text[:20].replace(' ', '-')}.png")
-        raise
+        shown = [t for t in page.locator("flt-semantics").all_inner_texts() if t.strip()]
+        raise AssertionError(f"{text!r} not shown; the screen had: {shown[:25]}") from exc
 
 
 def fresh_token(page, used: set[str]) -> str:
@@ -103,6 +113,7 @@ def test_scan_credit_replay_offline_and_back(browser, shop):  # noqa: F811
     token = fresh_token(phone, set())
     scanner_types(till, token)
     till.get_by_text("Mei L.").wait_for(timeout=15_000)
+    till.bring_to_front()
     till.keyboard.type("12.50", delay=30)
     till.keyboard.press("Enter")
     till.get_by_text("125 points added").wait_for(timeout=15_000)
@@ -136,6 +147,7 @@ def test_scan_credit_replay_offline_and_back(browser, shop):  # noqa: F811
     try:
         scanner_types(till, second)
         see(till, "Offline: this card will be checked")
+        till.bring_to_front()
         till.keyboard.type("4.75", delay=30)
         till.keyboard.press("Enter")
         till.get_by_text("will be credited when the connection is back").wait_for(timeout=20_000)

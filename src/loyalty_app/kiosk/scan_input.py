@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCANNER_MAX_MS_PER_CHAR = 35.0
+# Keystrokes reach Python over the page's websocket, so allow for some jitter; people typing
+# a long code still take well over 100 ms a character.
+SCANNER_MAX_MS_PER_CHAR = 50.0
 MIN_SCANNER_CHARS = 6
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +13,8 @@ from ..api.errors import ApiError
 from ..i18n import LANGUAGES
 from .core import CreditOutcome, KioskCore, KioskError, MemberRef
 from .scan_input import EntryTimer
+
+log = logging.getLogger("loyalty_app.kiosk")
 
 IDLE_SECONDS = 60.0
 
@@ -43,6 +46,7 @@ class KioskState:
     busy: bool = False
     scans: int = 0  # a new scan field (fresh, focused) after each scan
     staff_unlocked: bool = False
+    staff_open: bool = False
     # Mutated in place, never reassigned: keystrokes must not re-render the scan field
     # (a re-render would send its old, empty value back to the browser).
     activity: Activity = field(
@@ -105,7 +109,7 @@ class KioskState:
     def reset(self) -> None:
         self.phase = "attract"
         self.member = self.last_credit = self.voucher = self.joined = None
-        self.staff_unlocked = False
+        self.staff_unlocked = self.staff_open = False
         self.clear_error()
         self.scans += 1
         self.timer.reset()
@@ -120,6 +124,7 @@ class KioskState:
         if self.busy:  # one scan at a time; a second burst while busy is dropped
             return
         source = self.timer.source(time.monotonic() if at is None else at)
+        log.info("scan submitted: %d characters, %s", len(text.strip()), source)
         self.timer.reset()
         self.scans += 1
         self.clear_error()
@@ -128,6 +133,7 @@ class KioskState:
         try:
             outcome = await self.core.scan(text, source=source)
         except KioskError as exc:
+            log.info("scan refused: %s", exc.kind)
             self._fail(exc.kind, exc.detail)
             return
         except ApiError as exc:
@@ -224,6 +230,12 @@ class KioskState:
 
     def lock(self) -> None:
         self.staff_unlocked = False
+
+    def toggle_staff(self) -> None:
+        """Open or close the staff panel; it always opens locked."""
+        self.staff_open = not self.staff_open
+        self.staff_unlocked = False
+        self.touch()
 
     # --- messages ---------------------------------------------------------------------------
 

@@ -151,9 +151,13 @@ _REPLAY = Problem(
 
 
 def _summary(
-    s: Session, ctx: ServerContext, member: Member, now: datetime
+    s: Session,
+    ctx: ServerContext,
+    member: Member,
+    now: datetime,
+    lots: list[rules.Lot] | None = None,
 ) -> schemas.CheckoutMember:
-    lots = points.load_lots(s, member.id)
+    lots = points.load_lots(s, member.id) if lots is None else lots
     programme = ctx.programme
     progress = rules.tier_progress(
         programme.tiers, member.tier_code, points.qualifying_points(s, member.id, programme, now)
@@ -171,8 +175,9 @@ def _summary(
     )
 
 
-def _member_by_number(s: Session, number: str) -> Member:
-    member = s.scalar(select(Member).where(Member.number == normalise_member_number(number)))
+def _member_by_number(s: Session, number: str, *, lock: bool = False) -> Member:
+    query = select(Member).where(Member.number == normalise_member_number(number))
+    member = s.scalar(query.with_for_update() if lock else query)
     if member is None:
         raise Problem(
             404,
@@ -208,8 +213,8 @@ def scan(
                 card_id=card.id, step=parsed.token.step_start, used_at=now, staff_id=staff.staff_id
             )
         )
-        points.settle(s, member, ctx.programme, now)
-        return _summary(s, ctx, member, now)
+        lots = points.settle(s, member, ctx.programme, now)
+        return _summary(s, ctx, member, now, lots)
 
 
 def lookup(ctx: ServerContext, number: str) -> schemas.CheckoutMember:
@@ -274,7 +279,7 @@ def credit(
     now = ctx.now()
     with ctx.db.write() as s:
         if isinstance(parsed, MemberNumberScan):
-            member = points.lock_member(s, _member_by_number(s, parsed.number).id)
+            member = _member_by_number(s, parsed.number, lock=True)
             step_use = None
         else:
             at = _scan_time(ctx, body.scanned_at)
@@ -299,7 +304,7 @@ def credit(
                 or step_use.used_at < now - timedelta(seconds=scan_window)
             ):
                 raise _REPLAY
-        points.settle(s, member, programme, now)
+        lots = points.settle(s, member, programme, now)
         tier = programme.tier(member.tier_code)
         earn = rules.purchase_points(amount, programme, tier)
         entry = points.post(
@@ -322,6 +327,7 @@ def credit(
             purchase_amount=amount,
             staff_id=staff.staff_id,
         )
+        lots.append(points.lot_of(entry))
         if step_use is not None:
             step_use.credit_entry_id = entry.id
         change = points.update_tier(s, member, programme, now)
@@ -329,6 +335,8 @@ def credit(
         if member.first_purchase_at is None:
             member.first_purchase_at = now
             referral_bonus = pay_referral_bonus(s, member, programme, now)
+            if referral_bonus:
+                lots = points.load_lots(s, member.id)
         issued = None
         if programme.punch_card is not None:
             member.punch_stamps, due = rules.punch(member.punch_stamps, programme.punch_card)
@@ -338,7 +346,6 @@ def credit(
                     s, member, reward, now, source="punch_card", ledger_entry_id=None
                 )
                 issued = vouchers.voucher_view(voucher, programme, now)
-        lots = points.load_lots(s, member.id)
         result = schemas.CreditResult(
             credit_id=entry.id,
             member_id=member.id,

@@ -174,9 +174,11 @@ def needs_settling(s: Session, member: Member, programme: Programme, now: dateti
     return expired is not None
 
 
-def settle(s: Session, member: Member, programme: Programme, now: datetime) -> None:
-    """Expire due lots (one entry per expiry date), pay a due birthday bonus, requalify."""
+def settle(s: Session, member: Member, programme: Programme, now: datetime) -> list[rules.Lot]:
+    """Expire due lots (one entry per expiry date), pay a due birthday bonus, requalify.
+    Returns the member's open lots as they stand afterwards, so callers need not reload."""
     lots = load_lots(s, member.id)
+    changed = False
     by_date: dict[Any, int] = {}
     for lot_id, points in rules.expire_lots(lots, now):
         lot = s.get(LedgerEntry, lot_id)
@@ -185,6 +187,7 @@ def settle(s: Session, member: Member, programme: Programme, now: datetime) -> N
         day = lot.expires_at.date() if lot.expires_at else now.date()
         by_date[day] = by_date.get(day, 0) + points
     for day, points in sorted(by_date.items()):
+        changed = True
         post(
             s,
             member,
@@ -197,6 +200,7 @@ def settle(s: Session, member: Member, programme: Programme, now: datetime) -> N
     if programme.birthday and rules.birthday_bonus_due(
         member.birthday, member.last_birthday_year, now
     ):
+        changed = True
         member.last_birthday_year = now.year
         post(
             s,
@@ -210,3 +214,15 @@ def settle(s: Session, member: Member, programme: Programme, now: datetime) -> N
         )
     if member.requalify_at is not None and member.requalify_at <= now:
         update_tier(s, member, programme, now)
+    return load_lots(s, member.id) if changed else lots
+
+
+def lot_of(entry: LedgerEntry) -> rules.Lot:
+    """A just-posted positive entry as a lot."""
+    return rules.Lot(
+        id=entry.id,
+        remaining=entry.remaining,
+        earned_at=entry.created_at,
+        expires_at=entry.expires_at,
+        available_at=entry.available_at or entry.created_at,
+    )

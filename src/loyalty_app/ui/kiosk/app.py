@@ -98,7 +98,6 @@ def StaffPanel() -> ft.Control:
 @ft.component
 def KioskFrame() -> ft.Control:
     kiosk = use_kiosk()
-    show_staff, set_show_staff = ft.use_state(False)
     if kiosk is None:
         return ft.Container()
     lang = kiosk.lang
@@ -128,7 +127,7 @@ def KioskFrame() -> ft.Control:
             icon_button(
                 ft.Icons.ADMIN_PANEL_SETTINGS,
                 t(lang, "kiosk.staff"),
-                lambda: (set_show_staff(not show_staff), kiosk.lock()),
+                kiosk.toggle_staff,
                 key="staff",
             ),
         ]
@@ -139,7 +138,7 @@ def KioskFrame() -> ft.Control:
             header,
             ft.Container(
                 StaffPanel(),
-                visible=show_staff,
+                visible=kiosk.staff_open,
                 padding=10,
                 bgcolor=ft.Colors.SURFACE_CONTAINER_HIGH,
                 border_radius=10,

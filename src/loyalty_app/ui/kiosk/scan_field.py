@@ -3,10 +3,15 @@ burst is told from a person typing."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 import flet as ft
 
 from ...i18n import t
 from .context import use_kiosk
+
+REFOCUS_EVERY_SECONDS = 1.5
 
 
 @ft.component
@@ -14,15 +19,23 @@ def ScanField() -> ft.Control:
     kiosk = use_kiosk()
     field = ft.use_ref(None)
     scans = kiosk.scans if kiosk else 0
-    busy = kiosk.busy if kiosk else False
 
-    async def refocus() -> None:
-        # After every scan (a fresh field) and once the answer is in: the next scan must
-        # land here without anyone touching the screen.
-        if field.current is not None and not busy:
+    async def focus() -> None:
+        if field.current is None or kiosk is None or kiosk.busy or kiosk.staff_open:
+            return
+        # The control may be between renders (not on the page yet): try again next time.
+        with contextlib.suppress(RuntimeError):
             await field.current.focus()
 
-    ft.use_effect(refocus, dependencies=[scans, busy])
+    async def keep_focus() -> None:
+        # A scanner types into whatever has focus. Anything can take it away (a window
+        # that pops up, a touch elsewhere, a re-render), so take it back regularly.
+        while True:
+            await focus()
+            await asyncio.sleep(REFOCUS_EVERY_SECONDS)
+
+    ft.use_effect(keep_focus, dependencies=[], cleanup=lambda: None)
+    ft.use_effect(focus, dependencies=[scans])
     if kiosk is None:
         return ft.Container()
 
@@ -38,5 +51,4 @@ def ScanField() -> ft.Control:
         on_submit=submit,
         text_size=22,
         prefix_icon=ft.Icons.QR_CODE_SCANNER,
-        disabled=kiosk.busy,
     )

@@ -1,0 +1,390 @@
+"""Launch of the member app in web mode, beside a blank Flet app; and its memory.
+
+(a) Launch -> card QR visible. Starts the reference server (``--demo``, SQLite in a temp dir)
+and signs the member app in once through its UI ("Try the demo"), so every measured launch
+starts signed in, like a member opening the app. Then, RUNS times each, interleaved:
+
+* member app: ``python main.py --web --backend URL`` is started (t = 0), ``GET /`` is polled
+  every few ms, a fresh Chromium context opens the page, and after the first frame
+  (``#loading`` detached) screenshots are taken back to back until a card QR decodes.
+* blank app: ``python bench/blank_flet_app.py --web`` (one Text, same ``ft.run`` options),
+  from process start to its first frame; also to the first screenshot showing its text
+  (Flutter's first frame is still an empty page, for both apps).
+
+Chromium itself is launched once beforehand (its own start-up is printed, not counted); every
+run gets a fresh browser context, so nothing is cached between runs. Each app gets one
+warm-up launch first. Prints the medians and the ratio member card QR / blank first frame
+(target <= 1.3x), and beside it the ratio to the blank app's text being drawn.
+
+(b) Memory: VmRSS (from /proc, children included) of the member app process once the card
+shows (each run), and after visiting every tab (last run); target <= 150 MB. The blank
+app's RSS once its text shows is printed for comparison.
+
+Needs Chromium (/usr/bin/chromium) and a Secret Service keyring; when no session bus is set,
+the script re-runs itself inside ``dbus-run-session`` with an unlocked gnome-keyring.
+
+    .venv/bin/python bench/bench_launch.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+RUNS = 5
+TARGET_RATIO = 1.3
+TARGET_RSS_MB = 150.0
+QR_NAME = "Member QR code for the cashier to scan"
+TABS = ["Card", "Points", "Tier", "Rewards", "Invite", "Settings"]
+QR_TIMEOUT = 60.0
+READY_POLL = 0.005
+KEYRING_WRAPPER = (
+    'echo -n pw | XDG_DATA_HOME="$KEYRING_HOME" '
+    "gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
+    'exec "$@"'
+)
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def reexec_in_keyring_session() -> None:
+    """Without a session bus, run this script again inside one with an unlocked keyring."""
+    if os.environ.get("DBUS_SESSION_BUS_ADDRESS") or os.environ.get("BENCH_IN_KEYRING_SESSION"):
+        return
+    if not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")):
+        return  # the app will say it has no keyring
+    keyring_home = tempfile.mkdtemp(prefix="bench-keyring-")
+    env = dict(os.environ, KEYRING_HOME=keyring_home, BENCH_IN_KEYRING_SESSION="1")
+    cmd = [sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]]
+    try:
+        code = subprocess.call(
+            ["dbus-run-session", "--", "bash", "-c", KEYRING_WRAPPER, "_", *cmd], env=env
+        )
+    finally:
+        shutil.rmtree(keyring_home, ignore_errors=True)
+    sys.exit(code)
+
+
+def rss_kb(pid: int) -> int:
+    """VmRSS of ``pid`` and all its descendants, in kB (0 for a process that is gone)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def descendants(pid: int) -> int:
+    count, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            kids = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            kids = []
+        count += len(kids)
+        todo += [int(k) for k in kids]
+    return count
+
+
+def mb(kb: int) -> float:
+    return kb / 1024
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def fast_app_process_class():
+    from support.browser import AppProcess, AppStartError
+
+    class FastAppProcess(AppProcess):
+        """AppProcess that polls ``GET /`` every few ms (the harness polls every 200 ms)."""
+
+        def _wait_ready(self) -> None:
+            deadline = time.monotonic() + self.start_timeout
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise AppStartError(
+                        f"the app exited with code {self.process.returncode}\n{self.log_tail()}"
+                    )
+                try:
+                    with urllib.request.urlopen(self.url, timeout=2) as reply:
+                        if reply.status == 200:
+                            return
+                except (urllib.error.URLError, OSError):
+                    pass
+                time.sleep(READY_POLL)
+            self.kill()
+            raise AppStartError(f"GET {self.url} did not answer 200\n{self.log_tail()}")
+
+    return FastAppProcess
+
+
+class Launch:
+    """Times of one launch, in seconds from process start."""
+
+    def __init__(self) -> None:
+        self.serving = self.loaded = self.first_frame = self.content = self.qr = float("nan")
+        self.rss_kb = 0
+        self.screenshots = 0
+        self.screenshot_s: list[float] = []
+
+
+def _uniform(png: bytes) -> bool:
+    """True for a screenshot of one colour (nothing drawn yet)."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    return all(low == high for low, high in image.getextrema())
+
+
+def launch(app, browser, *, want_qr: bool) -> tuple[Launch, object]:
+    """Starts ``app`` and opens it; returns the times and the open page (app left running).
+
+    After the first frame, screenshots are taken back to back: ``content`` is the first one
+    showing anything (Flutter's first frame is an empty page), ``qr`` the first one in which
+    a card QR decodes. Each is the time its screenshot was captured, before any decoding.
+    """
+    from support.browser import decode_qr, wait_first_frame
+
+    result = Launch()
+    started = time.monotonic()
+    app.start()
+    result.serving = time.monotonic() - started
+    page = browser.open(app.url)
+    result.loaded = time.monotonic() - started
+    wait_first_frame(page)
+    result.first_frame = time.monotonic() - started
+    deadline = time.monotonic() + QR_TIMEOUT
+    while time.monotonic() < deadline:
+        shot_at = time.monotonic()
+        png = page.screenshot()
+        captured = time.monotonic()
+        result.screenshot_s.append(captured - shot_at)
+        result.screenshots += 1
+        if math.isnan(result.content) and not _uniform(png):
+            result.content = captured - started
+        if not want_qr and not math.isnan(result.content):
+            break
+        if want_qr and any(code.startswith("HBR:") for code in decode_qr(png)):
+            result.qr = captured - started
+            break
+    else:
+        what = "card QR" if want_qr else "content"
+        raise RuntimeError(f"no {what} within {QR_TIMEOUT:.0f} s\n{app.log_tail()}")
+    return result, page
+
+
+def sign_in_once(app, browser) -> None:
+    from support.browser import enable_semantics, wait_first_frame
+
+    app.start()
+    try:
+        page = browser.open(app.url)
+        wait_first_frame(page)
+        enable_semantics(page)
+        demo = page.get_by_role("button", name="Try the demo")
+        card = page.get_by_role("img", name=QR_NAME)
+        demo.or_(card).first.wait_for(timeout=30_000)
+        if demo.count():
+            demo.click()
+        card.wait_for(timeout=30_000)
+        browser.close_page(page)
+    finally:
+        app.stop()
+
+
+def visit_every_tab(page) -> list[str]:
+    from support.browser import enable_semantics
+
+    enable_semantics(page)
+    missed = []
+    for tab in TABS:
+        target = page.get_by_role("tab", name=tab).or_(page.get_by_role("button", name=tab))
+        try:
+            target.first.click(timeout=10_000)
+        except Exception:  # noqa: BLE001 - a benchmark reports, it does not stop
+            missed.append(tab)
+            continue
+        time.sleep(1.5)  # let the screen load its data and draw
+    return missed
+
+
+def median(values: list[float]) -> float:
+    values = [v for v in values if not math.isnan(v)]
+    return statistics.median(values) if values else float("nan")
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.0f} ms"
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=RUNS)
+    args = parser.parse_args()
+
+    from support.browser import Browser, chromium_available
+    from support.servers import ServerProcess
+
+    if not chromium_available():
+        print("bench_launch: needs Chromium at /usr/bin/chromium (apt-get install chromium)")
+        return 2
+    app_class = fast_app_process_class()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-launch-"))
+    print(f"load before: {os.getloadavg()[0]:.2f} (1 min) on {os.cpu_count()} CPUs; logs in {tmp}")
+    server = ServerProcess(f"sqlite:///{tmp}/loyalty.db", demo=True, log_path=tmp / "server.log")
+    server.start()
+    browser = Browser()
+    try:
+        chromium_at = time.monotonic()
+        browser.start()
+        chromium_s = time.monotonic() - chromium_at
+        member = app_class(tmp / "phone", "--backend", server.base_url, log_path=tmp / "phone.log")
+        blank = app_class(
+            tmp / "blank",
+            script=ROOT / "bench" / "blank_flet_app.py",
+            log_path=tmp / "blank.log",
+        )
+        sign_in_once(member, browser)  # also the member app's warm-up run
+
+        # Warm-up of the blank app (file cache, bytecode), not counted.
+        _, page = launch(blank, browser, want_qr=False)
+        browser.close_page(page)
+        blank.stop()
+
+        members: list[Launch] = []
+        blanks: list[Launch] = []
+        tabs_rss_kb, children, missed_tabs = 0, 0, list(TABS)
+        for run in range(args.runs):
+            try:
+                result, page = launch(member, browser, want_qr=True)
+                time.sleep(1.0)  # the card is up; let the first sync settle
+                result.rss_kb = rss_kb(member.process.pid)
+                children = descendants(member.process.pid)
+                if run == args.runs - 1:
+                    missed_tabs = visit_every_tab(page)
+                    tabs_rss_kb = rss_kb(member.process.pid)
+                browser.close_page(page)
+                members.append(result)
+
+                result, page = launch(blank, browser, want_qr=False)
+                time.sleep(1.0)
+                result.rss_kb = rss_kb(blank.process.pid)
+                browser.close_page(page)
+                blanks.append(result)
+            except Exception as exc:  # noqa: BLE001 - report the run, go on with the next
+                print(f"run {run + 1} failed: {exc}", flush=True)
+                continue
+            finally:
+                member.stop()
+                blank.stop()
+            m, b = members[-1], blanks[-1]
+            print(
+                f"run {run + 1}: member first frame {m.first_frame * 1000:5.0f} ms, "
+                f"card QR {m.qr * 1000:5.0f} ms | blank first frame "
+                f"{b.first_frame * 1000:5.0f} ms, text {b.content * 1000:5.0f} ms",
+                flush=True,
+            )
+    finally:
+        browser.close()
+        server.stop()
+
+    if not members or not blanks:
+        print(f"no complete run; logs in {tmp}")
+        return 1
+    report(members, blanks, chromium_s, tabs_rss_kb, missed_tabs, children)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def report(members, blanks, chromium_s, tabs_rss_kb, missed_tabs, children) -> None:  # noqa: ANN001
+    def col(rows: list[Launch], name: str) -> float:
+        return median([getattr(r, name) for r in rows])
+
+    shots = [s for r in members for s in r.screenshot_s]
+    print()
+    print(f"Chromium launch (once, before the runs, not counted): {chromium_s * 1000:.0f} ms")
+    print(f"medians of {len(members)} runs, ms from process start:")
+    print("                    GET / 200   page loaded   first frame   first content   card QR")
+    for name, rows in (("member app", members), ("blank Flet app", blanks)):
+        qr = ms(col(rows, "qr")) if rows is members else "      -"
+        print(
+            f"  {name:<16} {ms(col(rows, 'serving'))}    {ms(col(rows, 'loaded'))}    "
+            f"{ms(col(rows, 'first_frame'))}      {ms(col(rows, 'content'))}   {qr}"
+        )
+    print(
+        f"  (content and QR are found by screenshots taken back to back after the first frame:"
+        f" {statistics.median(shots) * 1000:.0f} ms each, so that is their resolution)"
+    )
+    ratio = col(members, "qr") / col(blanks, "first_frame")
+    verdict = "ok" if ratio <= TARGET_RATIO else "SLOWER THAN TARGET"
+    print(
+        f"ratio member card QR / blank first frame:    {ratio:.2f}x "
+        f"(target <= {TARGET_RATIO}x) {verdict}"
+    )
+    print(
+        "ratio member card QR / blank text visible:   "
+        f"{col(members, 'qr') / col(blanks, 'content'):.2f}x "
+        "(Flutter's first frame is an empty page; this compares drawn content)"
+    )
+    print(
+        "ratio member first frame / blank first frame: "
+        f"{col(members, 'first_frame') / col(blanks, 'first_frame'):.2f}x"
+    )
+    print()
+    card_mb = median([mb(r.rss_kb) for r in members])
+    worst = max(mb(tabs_rss_kb), card_mb)
+    verdict = "ok" if worst <= TARGET_RSS_MB else "OVER TARGET"
+    print(f"member app RSS, card shown:     {card_mb:6.1f} MB (median of {len(members)} runs)")
+    if tabs_rss_kb:
+        print(
+            f"member app RSS, every tab seen: {mb(tabs_rss_kb):6.1f} MB "
+            f"(target <= {TARGET_RSS_MB:.0f} MB) {verdict}"
+        )
+    else:
+        print("member app RSS, every tab seen: not measured (the last run failed)")
+    if missed_tabs:
+        print(f"  tabs not found, not visited: {', '.join(missed_tabs)}")
+    print(f"  (child processes of the member app: {children}; their RSS is included)")
+    print(f"blank Flet app RSS, text shown: {median([mb(r.rss_kb) for r in blanks]):6.1f} MB")
+    print(f"load after: {os.getloadavg()[0]:.2f} (1 min average)")
+
+
+if __name__ == "__main__":
+    reexec_in_keyring_session()
+    raise SystemExit(main())
