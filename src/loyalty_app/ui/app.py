@@ -32,9 +32,15 @@ LOCALES = {
 }
 
 
-def _font_for(lang: str) -> str:
-    # The SC subset covers English and Simplified text; the TC one Traditional text.
-    return "NotoSansTC" if lang == "zh-Hant" else "NotoSansSC"
+def _font_for(lang: str) -> str | None:
+    """The bundled CJK subset a language needs; English uses the client's own Roboto, so an
+    English launch downloads no CJK font at all."""
+    return {"zh-Hans": "NotoSansSC", "zh-Hant": "NotoSansTC"}.get(lang)
+
+
+def fonts_for(lang: str) -> dict[str, str]:
+    font = _font_for(lang)
+    return {font: FONTS[font]} if font else {}
 
 
 def _system_language() -> str:
@@ -60,7 +66,7 @@ def App(core: MemberCore, prefs: Prefs, brand_colour: str) -> list[ft.View]:
     def apply_page_settings() -> None:
         colour = app.programme.primary_colour if app.programme else brand_colour
         font = _font_for(app.lang)
-        page.fonts = FONTS
+        page.fonts = fonts_for(app.lang)
         page.theme = ft.Theme(color_scheme_seed=colour, font_family=font)
         page.dark_theme = ft.Theme(color_scheme_seed=colour, font_family=font)
         page.theme_mode = {"light": ft.ThemeMode.LIGHT, "dark": ft.ThemeMode.DARK}.get(
