@@ -42,6 +42,7 @@ class MemberCore:
         self.store = Store.open(self.data_dir / "member.db")
         self._api: LoyaltyApi | None = None
         self._engine: SyncEngine | None = None
+        self._card: CardCredential | None = None
 
     async def aclose(self) -> None:
         if self._api is not None:
@@ -125,7 +126,7 @@ class MemberCore:
             self.store.set_meta(f"card_{key}" if key != "card_id" else key, str(card[key]))
         if self._api is not None:
             await self._api.aclose()
-        self._api, self._engine = None, None
+        self._api, self._engine, self._card = None, None, None
 
     async def sign_out(self) -> bool:
         """Revoke on the server when it can be reached; wipe local data and secrets always.
@@ -148,7 +149,7 @@ class MemberCore:
         self.store.wipe()
         if self._api is not None:
             await self._api.aclose()
-        self._api, self._engine = None, None
+        self._api, self._engine, self._card = None, None, None
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -182,6 +183,10 @@ class MemberCore:
         }
 
     async def card_credential(self) -> CardCredential:
+        """The device's card credential; read from the secret store once, then kept in memory
+        (the card redraws every second)."""
+        if self._card is not None:
+            return self._card
         mid = self.member_id
         if not mid:
             raise NotSignedIn("sign in first")
@@ -189,7 +194,7 @@ class MemberCore:
         if not secret:
             raise NotSignedIn("this device has no card secret; sign in again")
         meta = self.store.get_meta
-        return CardCredential(
+        self._card = CardCredential(
             card_id=meta("card_id") or "",
             secret=secret,
             prefix=meta("card_prefix") or "",
@@ -197,6 +202,7 @@ class MemberCore:
             digits=int(meta("card_digits") or 8),
             algorithm=meta("card_algorithm") or "sha1",
         )
+        return self._card
 
     async def card_token(self, now: float | None = None) -> tuple[str, float]:
         cred = await self.card_credential()
