@@ -40,20 +40,31 @@ def characters() -> str:
     return "".join(sorted(c for c in chars if c.isprintable()))
 
 
+def language_names() -> str:
+    """The language picker's own labels (简体中文, 繁體中文) must render in every language,
+    also in English, which loads no CJK subset: a tiny font just for them."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from loyalty_app.i18n import LANGUAGES
+
+    return "".join(sorted(set("".join(LANGUAGES.values())) | set(string.printable)))
+
+
 def main() -> None:
-    text = characters()
     OUT.mkdir(parents=True, exist_ok=True)
-    collection = TTCollection(str(SOURCE))
-    for filename, family in FACES.items():
+    text = characters()
+    jobs = [(filename, family, text) for filename, family in FACES.items()]
+    jobs.append(("LanguageNames-subset.otf", "Noto Sans CJK TC", language_names()))
+    for filename, family, chars in jobs:
+        collection = TTCollection(str(SOURCE))  # fresh: subsetting changes the font in place
         font = next(f for f in collection.fonts if f["name"].getDebugName(1) == family)
         options = subset.Options()
         options.layout_features = ["*"]
         options.name_IDs = ["*"]
         subsetter = subset.Subsetter(options)
-        subsetter.populate(text=text)
+        subsetter.populate(text=chars)
         subsetter.subset(font)
         font.save(str(OUT / filename))
-        print(f"{filename}: {len(text)} characters, {(OUT / filename).stat().st_size:,} bytes")
+        print(f"{filename}: {len(chars)} characters, {(OUT / filename).stat().st_size:,} bytes")
 
 
 if __name__ == "__main__":

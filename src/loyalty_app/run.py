@@ -133,7 +133,8 @@ def _kiosk_main(
 ):
     from .i18n import language_for
     from .kiosk.core import KioskCore
-    from .ui.app import LOCALES, _font_for, fonts_for
+    from .ui.app import LOCALES
+    from .ui.fonts import font_for, fonts_for
     from .ui.kiosk.app import KioskApp
 
     shared: dict[str, KioskCore] = {}
@@ -144,7 +145,7 @@ def _kiosk_main(
         lang = language_for(os.environ.get("LANG", ""))
         page.title = "Harbor Coffee kiosk"
         page.fonts = fonts_for(lang)
-        page.theme = ft.Theme(color_scheme_seed=DEFAULT_BRAND, font_family=_font_for(lang))
+        page.theme = ft.Theme(color_scheme_seed=DEFAULT_BRAND, font_family=font_for(lang))
         page.locale_configuration = ft.LocaleConfiguration(
             supported_locales=list(LOCALES.values()), current_locale=LOCALES[lang]
         )

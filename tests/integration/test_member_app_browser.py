@@ -10,6 +10,7 @@ import httpx
 import pytest
 from support.browser import (
     enable_semantics,
+    glyph_report,
     wait_cjk_glyphs,
     wait_first_frame,
     wait_qr,
@@ -202,3 +203,87 @@ def test_with_the_server_stopped_a_reload_still_shows_the_card_and_says_offline(
         page.get_by_text("Offline", exact=False).first.wait_for(timeout=20_000)
     finally:
         backend.start()
+
+
+def test_screens_hold_at_200_percent_text(browser, app):  # noqa: F811
+    """Flutter web scales text with the page's root font size: 32 px is 200 %."""
+    page = browser.open(app.url, width=420)
+    page.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => "
+        "{ document.documentElement.style.fontSize = '32px'; });"
+    )
+    page.goto(app.url)
+    wait_first_frame(page)
+    enable_semantics(page)
+    demo = page.get_by_role("button", name="Try the demo")
+    card = page.get_by_role("img", name="Member QR code for the cashier to scan")
+    demo.or_(card).first.wait_for(timeout=20_000)
+    if demo.count():
+        demo.click()
+    codes = wait_qr(page, timeout=15_000)
+    assert codes and codes[0].startswith("HBR:"), "the card QR must stay whole at 200 %"
+    for tab, text in (
+        ("Points", "Balance"),
+        ("Tier", "Your tier"),
+        ("Rewards", "Oat milk upgrade"),
+        ("Invite", "Your code"),
+        ("Settings", "Language"),
+    ):
+        go(page, tab)
+        try:
+            page.get_by_text(text).first.wait_for(timeout=10_000)
+        except Exception as exc:
+            shown = page.locator("flt-semantics").all_inner_texts()[:6]
+            raise AssertionError(f"{tab}: {text!r} not shown at 200 %: {shown}") from exc
+        page.screenshot(path=str(Path(app.log_path).with_name(f"200-{tab}.png")))
+    assert "Error" not in " ".join(page.locator("flt-semantics").all_inner_texts()[:3])
+
+
+def test_language_names_render_in_english_too(browser, app):  # noqa: F811
+    """English loads no CJK subset, yet the picker must show 简体中文 and 繁體中文."""
+    page = signed_in_page(browser, app)
+    go(page, "Settings")
+    page.mouse.move(5, 300)
+    time.sleep(1.0)
+    shot = page.screenshot(path=str(Path(app.log_path).with_name("language-names.png")))
+    for name in ("简体中文", "繁體中文"):
+        box = page.get_by_role("button", name=name).first.bounding_box()
+        # Inside the segment's outline: the border lines are not text.
+        inner = (box["x"] + 8, box["y"] + 5, box["width"] - 16, box["height"] - 10)
+        report = glyph_report(shot, inner)
+        assert report.verdict, f"{name}: {report.summary()}"
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_dark_mode_keeps_text_contrast(browser, app):  # noqa: F811
+    from io import BytesIO
+
+    from PIL import Image
+
+    page = signed_in_page(browser, app)
+    go(page, "Settings")
+    page.get_by_role("button", name="Dark").first.click()
+    time.sleep(1.0)
+    go(page, "Points")
+    label = page.get_by_text("History", exact=True).first
+    label.wait_for(timeout=10_000)
+    box = label.bounding_box()
+    shot = Image.open(BytesIO(page.screenshot())).convert("RGB")
+    region = shot.crop(
+        (int(box["x"]), int(box["y"]), int(box["x"] + box["width"]), int(box["y"] + box["height"]))
+    )
+    lums = sorted(_luminance(p) for p in region.getdata())
+    background, ink = lums[len(lums) // 2], lums[-1]
+    assert background < 0.05, "the page background must be dark in dark mode"
+    ratio = (ink + 0.05) / (background + 0.05)
+    go(page, "Settings")
+    page.get_by_role("button", name="System").first.click()
+    assert ratio >= 4.5, f"text contrast {ratio:.1f}:1 in dark mode (WCAG AA needs 4.5:1)"

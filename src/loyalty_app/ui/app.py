@@ -11,6 +11,7 @@ import flet as ft
 from ..core import MemberCore
 from ..i18n import language_for
 from .context import AppCtx
+from .fonts import font_for, fonts_for
 from .layout import Layout
 from .screens.card import CardPage
 from .screens.points import PointsPage
@@ -24,23 +25,11 @@ from .state import AppState, Prefs
 log = logging.getLogger("loyalty_app.ui")
 
 SYNC_INTERVAL_SECONDS = 60
-FONTS = {"NotoSansSC": "fonts/NotoSansSC-subset.otf", "NotoSansTC": "fonts/NotoSansTC-subset.otf"}
 LOCALES = {
     "en": ft.Locale("en", "US"),
     "zh-Hans": ft.Locale("zh", "CN", script_code="Hans"),
     "zh-Hant": ft.Locale("zh", "TW", script_code="Hant"),
 }
-
-
-def _font_for(lang: str) -> str | None:
-    """The bundled CJK subset a language needs; English uses the client's own Roboto, so an
-    English launch downloads no CJK font at all."""
-    return {"zh-Hans": "NotoSansSC", "zh-Hant": "NotoSansTC"}.get(lang)
-
-
-def fonts_for(lang: str) -> dict[str, str]:
-    font = _font_for(lang)
-    return {font: FONTS[font]} if font else {}
 
 
 def _system_language() -> str:
@@ -65,7 +54,7 @@ def App(core: MemberCore, prefs: Prefs, brand_colour: str) -> list[ft.View]:
 
     def apply_page_settings() -> None:
         colour = app.programme.primary_colour if app.programme else brand_colour
-        font = _font_for(app.lang)
+        font = font_for(app.lang)
         page.fonts = fonts_for(app.lang)
         page.theme = ft.Theme(color_scheme_seed=colour, font_family=font)
         page.dark_theme = ft.Theme(color_scheme_seed=colour, font_family=font)

@@ -102,6 +102,7 @@ class AppState:
     query: str = ""
     category: str | None = None
     affordable_only: bool = False
+    rewards_limit: int = 48
     notice: str | None = None  # a message key (and values) for a snackbar-like line
     notice_values: dict = field(default_factory=dict)
 
@@ -264,6 +265,10 @@ class AppState:
 
     def search(self, query: str) -> None:
         self.query = query
+        self.rewards_limit = 48
+
+    def show_more_rewards(self) -> None:
+        self.rewards_limit += 48
 
     def choose_category(self, category: str | None) -> None:
         self.category = category or None

@@ -11,6 +11,7 @@ import flet as ft
 from ...i18n import LANGUAGES, t
 from ...kiosk.core import KioskCore
 from ...kiosk.state import KioskState
+from ..fonts import LANGUAGE_NAMES_FONT
 from ..widgets import icon_button
 from .context import KioskCtx, use_kiosk
 from .screens import (
@@ -71,7 +72,10 @@ def StaffPanel() -> ft.Control:
             ft.SegmentedButton(
                 selected=[lang],
                 key="kiosk-language",
-                segments=[ft.Segment(value=k, label=ft.Text(v)) for k, v in LANGUAGES.items()],
+                segments=[
+                    ft.Segment(value=k, label=ft.Text(v, font_family=LANGUAGE_NAMES_FONT))
+                    for k, v in LANGUAGES.items()
+                ],
                 on_change=lambda e: kiosk.set_language(
                     e.control.selected[0] if e.control.selected else lang
                 ),

@@ -14,6 +14,7 @@ from ..context import use_app
 from ..state import AppState
 from ..widgets import empty_state, heading, labelled_button, sync_note
 
+TILE_WIDTH = 168
 CATEGORY_ICONS = {
     "drinks": ft.Icons.LOCAL_CAFE,
     "food": ft.Icons.BAKERY_DINING,
@@ -57,7 +58,8 @@ def _tile(app: AppState, reward: Reward) -> ft.Control:
     name = text(reward.name, lang)
     return ft.Card(
         ft.Container(
-            ft.Column(
+            width=TILE_WIDTH,
+            content=ft.Column(
                 [
                     ft.Container(
                         ft.Icon(
@@ -112,18 +114,24 @@ def RewardsPage() -> ft.Control:
         )
         for c in cats
     ]
-    grid = (
-        ft.GridView(
-            [_tile(app, r) for r in shown],
-            max_extent=220,
-            child_aspect_ratio=0.8,
-            spacing=8,
-            run_spacing=8,
-            expand=True,
-        )
+    # Tiles wrap inside the page's own scroll, so large text (200 %) still reaches every
+    # control; a page of tiles at a time keeps a 10,000-reward catalogue light.
+    grid: list[ft.Control] = (
+        [
+            ft.Row(
+                [_tile(app, r) for r in shown[: app.rewards_limit]],
+                wrap=True,
+                spacing=8,
+                run_spacing=8,
+            )
+        ]
         if shown
-        else empty_state(t(lang, "rewards.empty"), ft.Icons.SEARCH_OFF)
+        else [empty_state(t(lang, "rewards.empty"), ft.Icons.SEARCH_OFF)]
     )
+    if len(shown) > app.rewards_limit:
+        grid.append(
+            labelled_button(t(lang, "points.load_more"), app.show_more_rewards, key="more-rewards")
+        )
     return ft.Column(
         [
             sync_note(app),
@@ -137,7 +145,8 @@ def RewardsPage() -> ft.Control:
                         icon=ft.Icons.CONFIRMATION_NUMBER,
                         key="my-vouchers",
                     ),
-                ]
+                ],
+                wrap=True,
             ),
             _pending_banner(app),
             ft.TextField(
@@ -154,10 +163,11 @@ def RewardsPage() -> ft.Control:
                 on_change=lambda e: app.toggle_affordable(e.control.value),
                 key="affordable",
             ),
-            grid,
+            *grid,
         ],
         expand=True,
         spacing=8,
+        scroll=ft.ScrollMode.AUTO,
     )
 
 

@@ -7,6 +7,7 @@ import flet as ft
 from ... import __version__
 from ...i18n import LANGUAGES, t
 from ..context import use_app
+from ..fonts import LANGUAGE_NAMES_FONT
 from ..widgets import heading, labelled_button
 
 
@@ -28,7 +29,10 @@ def SettingsPage() -> ft.Control:
             ft.SegmentedButton(
                 selected=[lang],
                 key="language",
-                segments=[ft.Segment(value=k, label=ft.Text(v)) for k, v in LANGUAGES.items()],
+                segments=[
+                    ft.Segment(value=k, label=ft.Text(v, font_family=LANGUAGE_NAMES_FONT))
+                    for k, v in LANGUAGES.items()
+                ],
                 on_change=lambda e: app.set_language(
                     e.control.selected[0] if e.control.selected else lang
                 ),
