@@ -40,7 +40,6 @@ import math
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,11 +59,6 @@ QR_NAME = "Member QR code for the cashier to scan"
 ATTRACT = "Scan the member's card"
 KEY_DELAY_MS = 2
 SCAN_TIMEOUT_MS = 15_000
-KEYRING_WRAPPER = (
-    'echo -n pw | XDG_DATA_HOME="$KEYRING_HOME" '
-    "gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
-    'exec "$@"'
-)
 
 # In the page: stamp Enter (capture phase, before Flutter sees it) and the first DOM mutation
 # after it that leaves a semantics node reading NAME.
@@ -120,24 +114,6 @@ READY = """(name) => {
 
 
 # --------------------------------------------------------------------------- environment
-
-
-def reexec_in_keyring_session() -> None:
-    """Without a session bus, run this script again inside one with an unlocked keyring."""
-    if os.environ.get("DBUS_SESSION_BUS_ADDRESS") or os.environ.get("BENCH_IN_KEYRING_SESSION"):
-        return
-    if not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")):
-        return  # the app will say it has no keyring
-    keyring_home = tempfile.mkdtemp(prefix="bench-keyring-")
-    env = dict(os.environ, KEYRING_HOME=keyring_home, BENCH_IN_KEYRING_SESSION="1")
-    cmd = [sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]]
-    try:
-        code = subprocess.call(
-            ["dbus-run-session", "--", "bash", "-c", KEYRING_WRAPPER, "_", *cmd], env=env
-        )
-    finally:
-        shutil.rmtree(keyring_home, ignore_errors=True)
-    sys.exit(code)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -438,5 +414,7 @@ def report(ui_ms, ui_python_ms, parts, http_ms, typing_ms, failures) -> None:  #
 
 
 if __name__ == "__main__":
-    reexec_in_keyring_session()
+    from support.keyring_session import reexec_in_keyring_session
+
+    reexec_in_keyring_session(__file__)
     raise SystemExit(main())

@@ -34,7 +34,6 @@ import math
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -54,32 +53,9 @@ QR_NAME = "Member QR code for the cashier to scan"
 TABS = ["Card", "Points", "Tier", "Rewards", "Invite", "Settings"]
 QR_TIMEOUT = 60.0
 READY_POLL = 0.005
-KEYRING_WRAPPER = (
-    'echo -n pw | XDG_DATA_HOME="$KEYRING_HOME" '
-    "gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
-    'exec "$@"'
-)
 
 
 # --------------------------------------------------------------------------- environment
-
-
-def reexec_in_keyring_session() -> None:
-    """Without a session bus, run this script again inside one with an unlocked keyring."""
-    if os.environ.get("DBUS_SESSION_BUS_ADDRESS") or os.environ.get("BENCH_IN_KEYRING_SESSION"):
-        return
-    if not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")):
-        return  # the app will say it has no keyring
-    keyring_home = tempfile.mkdtemp(prefix="bench-keyring-")
-    env = dict(os.environ, KEYRING_HOME=keyring_home, BENCH_IN_KEYRING_SESSION="1")
-    cmd = [sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]]
-    try:
-        code = subprocess.call(
-            ["dbus-run-session", "--", "bash", "-c", KEYRING_WRAPPER, "_", *cmd], env=env
-        )
-    finally:
-        shutil.rmtree(keyring_home, ignore_errors=True)
-    sys.exit(code)
 
 
 def rss_kb(pid: int) -> int:
@@ -386,5 +362,7 @@ def report(members, blanks, chromium_s, tabs_rss_kb, missed_tabs, children) -> N
 
 
 if __name__ == "__main__":
-    reexec_in_keyring_session()
+    from support.keyring_session import reexec_in_keyring_session
+
+    reexec_in_keyring_session(__file__)
     raise SystemExit(main())

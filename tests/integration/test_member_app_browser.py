@@ -280,7 +280,7 @@ def test_dark_mode_keeps_text_contrast(browser, app):  # noqa: F811
     region = shot.crop(
         (int(box["x"]), int(box["y"]), int(box["x"] + box["width"]), int(box["y"] + box["height"]))
     )
-    lums = sorted(_luminance(p) for p in region.getdata())
+    lums = sorted(_luminance(p) for p in region.get_flattened_data())
     background, ink = lums[len(lums) // 2], lums[-1]
     assert background < 0.05, "the page background must be dark in dark mode"
     ratio = (ink + 0.05) / (background + 0.05)

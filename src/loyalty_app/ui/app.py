@@ -44,6 +44,14 @@ def App(core: MemberCore, prefs: Prefs, brand_colour: str) -> list[ft.View]:
     async def run() -> None:
         app.load_prefs(_system_language())
         page.on_resize = lambda e: setattr(app, "width", e.width)
+
+        async def lifecycle(e: ft.AppLifecycleStateChangeEvent) -> None:
+            # Back in the foreground (phone unlocked at the till, tab shown): sync, within
+            # the backoff, so the card and balance are fresh.
+            if e.state == ft.AppLifecycleState.RESUME:
+                await app.refresh("resume")
+
+        page.on_app_lifecycle_state_change = lifecycle
         await app.start()
         while True:  # interval sync; "resume" and manual refresh go through the same path
             await asyncio.sleep(SYNC_INTERVAL_SECONDS)
