@@ -32,7 +32,7 @@ from typing import Any
 
 from PIL import Image
 
-from .servers import free_port
+from .servers import LoggedProcess, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -58,7 +58,7 @@ class AppStartError(RuntimeError):
 # --------------------------------------------------------------------------- the app process
 
 
-class AppProcess:
+class AppProcess(LoggedProcess):
     """``python main.py --web --host 127.0.0.1 --port N --data-dir DIR [extra...]`` from the repo.
 
     ``script`` may name another Flet app taking the same options (the harness self-test does).
@@ -182,22 +182,6 @@ class AppProcess:
             return
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
-
-    def log_text(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")
-        except FileNotFoundError:
-            return ""
-
-    def log_tail(self, lines: int = 60) -> str:
-        tail = "\n".join(self.log_text().splitlines()[-lines:])
-        return f"--- last lines of {self.log_path}:\n{tail}"
-
-    def __enter__(self) -> AppProcess:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
 
 
 # --------------------------------------------------------------------------- the browser

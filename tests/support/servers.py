@@ -33,7 +33,29 @@ def _child_env() -> dict[str, str]:
     return dict(os.environ, PYTHONUNBUFFERED="1")
 
 
-class ServerProcess:
+class LoggedProcess:
+    """What the test process wrappers share: a log file to read and the context manager."""
+
+    log_path: Path
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def log_tail(self, lines: int = 60) -> str:
+        tail = "\n".join(self.log_text().splitlines()[-lines:])
+        return f"--- last lines of {self.log_path}:\n{tail}"
+
+    def __enter__(self):  # noqa: ANN204 - returns the subclass
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+class ServerProcess(LoggedProcess):
     """One ``loyalty_server serve`` process; keeps its port and database across restarts."""
 
     def __init__(
@@ -150,22 +172,6 @@ class ServerProcess:
         """Stops and starts again on the same port with the same database."""
         self.stop()
         return self.start()
-
-    def log_text(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")
-        except FileNotFoundError:
-            return ""
-
-    def log_tail(self, lines: int = 60) -> str:
-        tail = "\n".join(self.log_text().splitlines()[-lines:])
-        return f"--- last lines of {self.log_path}:\n{tail}"
-
-    def __enter__(self) -> ServerProcess:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
 
 
 def run_cli(*args: str, database_url: str, timeout: float = 120) -> subprocess.CompletedProcess:

@@ -105,9 +105,11 @@ def spend(
     kind: str,
     reason: str,
     details: dict[str, Any],
+    lots: list[rules.Lot] | None = None,
 ) -> LedgerEntry:
-    """Spend oldest-expiring points first; 409 insufficient-points when the balance is short."""
-    lots = load_lots(s, member.id)
+    """Spend oldest-expiring points first; 409 insufficient-points when the balance is short.
+    `lots`: the member's open lots when the caller already has them (from `settle`)."""
+    lots = load_lots(s, member.id) if lots is None else lots
     try:
         allocation = rules.allocate_spend(lots, points, now)
     except rules.InsufficientPoints as exc:

@@ -21,7 +21,7 @@ def redeem(ctx: ServerContext, member_id: str, reward_id: str, key: str) -> tupl
         stored = idempotency.replay(s, scope, key, fingerprint)
         if stored is not None:
             return stored
-        points.settle(s, member, programme, now)
+        lots = points.settle(s, member, programme, now)
         reward = programme.reward(reward_id)
         state = s.get(RewardState, reward_id) if reward else None
         if reward is None or state is None or not state.active:
@@ -70,9 +70,11 @@ def redeem(ctx: ServerContext, member_id: str, reward_id: str, key: str) -> tupl
             kind="redeem",
             reason="reward_redeemed",
             details={"reward_id": reward.id},
+            lots=lots,
         )
         voucher = vouchers.issue(s, member, reward, now, source="redeem", ledger_entry_id=entry.id)
-        balance = points.balance_of(points.load_lots(s, member.id), now)
+        # The spend took exactly `cost` from spendable lots: no need to reload them.
+        balance = points.balance_of(lots, now) - reward.cost
         result = schemas.Redemption(
             voucher=vouchers.voucher_view(voucher, programme, now),
             points_spent=reward.cost,
