@@ -2,7 +2,7 @@
 """Developer entry point: sets everything up, then runs the app, the tests or the benchmarks.
 
     python3 dev.py run [args...]     start main.py with the project's virtualenv
-    python3 dev.py test [pytest...]  ruff, then pytest on SQLite, then on a throwaway PostgreSQL
+    python3 dev.py test [pytest...]  ruff, import layers, pytest on SQLite, then on PostgreSQL
     python3 dev.py bench             run every bench/*.py
 
 Standard library only: this file runs before the virtualenv exists.
@@ -223,6 +223,7 @@ def cmd_test(args: list[str]) -> int:
     paths, options = split_paths(args)
     steps = {
         "ruff check": lambda: run([str(VENV / "bin" / "ruff"), "check", "."], cwd=ROOT),
+        "import layers (lint-imports)": lambda: run([str(VENV / "bin" / "lint-imports")], cwd=ROOT),
         "pytest on SQLite": lambda: run_pytest(options + (paths or ["tests"]), env),
         "pytest on PostgreSQL": lambda: postgres_tests(paths, options, env),
     }

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import qrcode
 
 from loyalty_app.card.render import card_png
-from loyalty_app.card.token import CardCredential, make_token
+from loyalty_core.card.token import CardCredential, make_token
 
 RUNS = 300
 TARGET_RATIO = 1.2

@@ -138,7 +138,7 @@ def demo_cards(base_url: str, count: int) -> list:
     """``count`` demo devices of the demo member, each with its own card credential."""
     import httpx
 
-    from loyalty_app.card.token import CardCredential
+    from loyalty_core.card.token import CardCredential
 
     cards = []
     with httpx.Client(base_url=base_url, timeout=10) as client:
@@ -279,7 +279,7 @@ def main() -> int:
     from support.browser import AppProcess, Browser, chromium_available
     from support.servers import ServerProcess, add_staff
 
-    from loyalty_app.card.token import make_token
+    from loyalty_core.card.token import make_token
 
     if not chromium_available():
         print("bench_kiosk_scan: needs Chromium at /usr/bin/chromium (apt-get install chromium)")

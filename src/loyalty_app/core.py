@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from loyalty_core.card.token import CardCredential, make_token, seconds_to_next
+
 from .api.auth import TokenHolder
 from .api.client import LoyaltyApi
 from .api.errors import Rejected, ServerError, Unreachable
 from .auth.secrets import SecretStore
-from .card.token import CardCredential, make_token, seconds_to_next
 from .store.store import Intent, Store
 from .sync.engine import SyncEngine, SyncState
 

@@ -66,11 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     backend = args.backend
     if not backend:
-        from .embedded import EmbeddedServerError, start_embedded_server
-
         try:
-            backend = start_embedded_server(data_dir)
-        except EmbeddedServerError as exc:
+            backend = _start_demo_server(data_dir)
+        except RuntimeError as exc:
             print(f"main.py: {exc}", file=sys.stderr)
             return 2
         print(
@@ -105,6 +103,18 @@ def main(argv: list[str] | None = None) -> int:
     else:
         ft.run(session_main, view=ft.AppView.FLET_APP, assets_dir=str(ASSETS))
     return 0
+
+
+def _start_demo_server(data_dir: Path) -> str:
+    """The reference server in-process (desktop and development only: builds exclude it)."""
+    try:
+        from loyalty_server.embedded import start_embedded_server
+    except ImportError as exc:  # a phone build carries no server
+        raise RuntimeError(
+            "no backend configured and the reference server is not installed here: "
+            "pass --backend URL (or install the project with its `server` extra)"
+        ) from exc
+    return start_embedded_server(data_dir)
 
 
 def _member_main(backend: str, data_dir: Path, secrets):  # noqa: ANN001, ANN202

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -17,8 +16,6 @@ from .programme import Programme, demo_programme_path, load_programme
 from .routes import auth, checkout, member, rewards, system
 from .services.catalogue import sync_rewards
 from .settings import Settings
-
-OPENAPI_COPY = Path(__file__).resolve().parents[1] / "loyalty_app" / "api" / "openapi.json"
 
 
 def build_context(settings: Settings) -> ServerContext:

@@ -10,16 +10,23 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from loyalty_core.problems import PROBLEMS, TYPE_PREFIX
+
 log = logging.getLogger("loyalty_server")
 
 PROBLEM_JSON = "application/problem+json"
-TYPE_PREFIX = "/problems/"
 
 
 class Problem(Exception):
-    """Raise anywhere in a request to answer with problem+json."""
+    """Raise anywhere in a request to answer with problem+json.
+
+    `slug` must be in the shared registry (`loyalty_core.problems`) with this `status`.
+    """
 
     def __init__(self, status: int, slug: str, title: str, detail: str = "", **extra: Any):
+        registered = PROBLEMS.get(slug)
+        if registered is None or not (registered.any_status or registered.status == status):
+            raise ValueError(f"problem {slug!r} with status {status} is not in the registry")
         super().__init__(detail or title)
         self.status = status
         self.slug = slug

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import platformdirs
 
+from loyalty_core.card.format import CARD_FUTURE_STEPS, CARD_PAST_STEPS
+
 APP_NAME = "loyalty-server"
 
 
@@ -41,7 +43,7 @@ class Settings:
     code_max_attempts: int = 5
     code_requests_per_window: int = 5
     code_window_seconds: int = 15 * 60
-    card_past_steps: int = 2
-    card_future_steps: int = 1
+    card_past_steps: int = CARD_PAST_STEPS
+    card_future_steps: int = CARD_FUTURE_STEPS
     offline_scan_max_age_seconds: int = 7 * 24 * 3600
     scan_to_credit_seconds: int = 15 * 60

@@ -18,7 +18,7 @@ from support.databases import fresh_database_url
 from support.mail import MailCatcher
 from support.servers import ServerProcess
 
-from loyalty_app.card.token import CardCredential, make_token
+from loyalty_core.card.token import CardCredential, make_token
 
 DEMO_PROGRAMME = (
     Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ from loyalty_http import (
 )
 from support.servers import add_staff
 
-from loyalty_app.domain.member_number import (
+from loyalty_core.member_number import (
     format_member_number,
     is_valid_member_number,
     luhn_check_digit,

@@ -17,8 +17,8 @@ from loyalty_server.migrate import upgrade
 from loyalty_server.models import Base
 
 ROOT = Path(__file__).resolve().parents[2]
-COMMITTED_OPENAPI = ROOT / "src" / "loyalty_app" / "api" / "openapi.json"
-REGENERATE = ".venv/bin/loyalty-server openapi > src/loyalty_app/api/openapi.json"
+COMMITTED_OPENAPI = ROOT / "src" / "loyalty_core" / "openapi.json"
+REGENERATE = ".venv/bin/loyalty-server openapi > src/loyalty_core/openapi.json"
 
 
 def _differences(served: object, committed: object, path: str = "") -> list[str]:

@@ -12,8 +12,8 @@ from loyalty_http import client_for, sign_in, start_module_server
 from support.servers import add_staff
 
 from loyalty_app.auth.secrets import KeyringSecretStore
-from loyalty_app.domain.member_number import luhn_check_digit
 from loyalty_app.kiosk.core import KioskCore, KioskError
+from loyalty_core.member_number import luhn_check_digit
 
 pytestmark = pytest.mark.skipif(
     "SecretService" not in type(keyring.get_keyring()).__module__,

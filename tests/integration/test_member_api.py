@@ -10,7 +10,7 @@ import pytest
 from loyalty_http import Till, assert_problem, client_for, idem, sign_in, start_module_server
 from support.servers import add_staff
 
-from loyalty_app.domain.member_number import is_valid_member_number
+from loyalty_core.member_number import is_valid_member_number
 from loyalty_server.rules import add_months
 
 

@@ -3,7 +3,7 @@ checks every answer of a real server (a subprocess on loopback, with --demo data
 no 5xx, a documented status code, a documented content type and headers, a body that matches
 the documented schema, and 405 with an Allow header for an undeclared method.
 
-The operations are collected from the committed copy (src/loyalty_app/api/openapi.json), one
+The operations are collected from the committed copy (src/loyalty_core/openapi.json), one
 pytest item each; before any request the module asserts that the running server serves exactly
 that document, so the cases come from the served contract. (Schemathesis' lazy
 ``schemathesis.pytest.from_fixture`` would fetch it at run time instead, but 4.32 does not run
@@ -41,8 +41,8 @@ from schemathesis.specs.openapi.checks import (
 from support.databases import fresh_database_url
 from support.servers import ServerProcess, add_staff
 
-COMMITTED_OPENAPI = Path(__file__).resolve().parents[2] / "src/loyalty_app/api/openapi.json"
-REGENERATE = ".venv/bin/loyalty-server openapi > src/loyalty_app/api/openapi.json"
+COMMITTED_OPENAPI = Path(__file__).resolve().parents[2] / "src/loyalty_core/openapi.json"
+REGENERATE = ".venv/bin/loyalty-server openapi > src/loyalty_core/openapi.json"
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from loyalty_app.domain.amounts import AmountError, parse_amount
+from loyalty_core.amounts import AmountError, parse_amount
 
 USD = dict(decimals=2, maximum=Decimal("1000"), currency="USD")
 

@@ -10,7 +10,7 @@ import zxingcpp
 from PIL import Image, ImageChops
 
 from loyalty_app.card.render import card_png, qr_matrix, qr_png
-from loyalty_app.card.token import CardCredential, make_token, seconds_to_next
+from loyalty_core.card.token import CardCredential, make_token, seconds_to_next
 
 CRED = CardCredential(
     card_id="c0123456789ab", secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", prefix="HBR"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty_app.card.token import (
+from loyalty_core.card.token import (
     CardCredential,
     CardToken,
     is_valid_card_id,
@@ -18,7 +18,7 @@ from loyalty_app.card.token import (
     seconds_to_next,
     verify_code,
 )
-from loyalty_app.card.totp import decode_secret, new_secret, totp
+from loyalty_core.card.totp import decode_secret, new_secret, totp
 
 SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # base32 of b"12345678901234567890"
 OTHER_SECRET = "JBSWY3DPEHPK3PXP"

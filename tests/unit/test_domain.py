@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 
-from loyalty_app.card import token as card_token
 from loyalty_app.domain import models
 from loyalty_app.domain.models import (
     Catalogue,
@@ -35,6 +34,7 @@ from loyalty_app.domain.rewards import (
     search_rewards,
 )
 from loyalty_app.domain.tiers import progress_summary
+from loyalty_core.card import token as card_token
 from loyalty_server import rules
 
 NOW = datetime(2026, 11, 23, 18, 41, 10, tzinfo=UTC)

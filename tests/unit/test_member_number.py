@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty_app.domain.member_number import (
+from loyalty_core.member_number import (
     format_member_number,
     is_valid_member_number,
     luhn_check_digit,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loyalty_app.card.scan import (
+from loyalty_core.card.scan import (
     MAX_SCAN_LENGTH,
     SCAN_ERROR_KINDS,
     VOUCHER_ALPHABET,
@@ -18,9 +18,9 @@ from loyalty_app.card.scan import (
     VoucherScan,
     parse_scan,
 )
-from loyalty_app.card.token import CardCredential, CardToken, make_token, new_card_id
-from loyalty_app.card.totp import new_secret
-from loyalty_app.domain.member_number import format_member_number, luhn_check_digit
+from loyalty_core.card.token import CardCredential, CardToken, make_token, new_card_id
+from loyalty_core.card.totp import new_secret
+from loyalty_core.member_number import format_member_number, luhn_check_digit
 
 PREFIX = "ACME"
 CARD = "c0123456789ab"

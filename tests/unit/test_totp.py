@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty_app.card.totp import decode_secret, hotp, new_secret, totp, totp_counter
+from loyalty_core.card.totp import decode_secret, hotp, new_secret, totp, totp_counter
 
 # RFC 6238 Appendix B: the seed is the ASCII "1234567890" repeated to the hash's key size.
 SEED_SHA1 = b"12345678901234567890"

@@ -1,4 +1,4 @@
-"""The typed async client for the loyalty server contract (src/loyalty_app/api/openapi.json).
+"""The typed async client for the loyalty server contract (src/loyalty_core/openapi.json).
 
 Every method returns parsed JSON (dicts) or a `Fetched`, and raises only `ApiError`s:
 `Unreachable`, `Rejected` (4xx problem) or `ServerError` (5xx or a malformed reply).

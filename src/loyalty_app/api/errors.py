@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from loyalty_core.problems import TYPE_PREFIX, slug_of
+
 __all__ = ["ApiError", "Rejected", "ServerError", "Unreachable"]
 
 # Slugs used when a 4xx reply carries no problem document (a proxy's HTML page, say);
-# they match what the reference server itself uses for these statuses.
+# all registered in loyalty_core.problems, as the reference server uses them.
 _STATUS_SLUGS = {
     400: "bad-request",
     401: "unauthorized",
@@ -29,12 +31,6 @@ _STATUS_SLUGS = {
     422: "validation",
     429: "too-many-requests",
 }
-PROBLEM_PREFIX = "/problems/"
-
-
-def slug_of(problem_type: str) -> str:
-    """The last path part of a problem `type`: "/problems/insufficient-points" → that slug."""
-    return problem_type.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _retry_after(body: dict[str, Any], header: str | None) -> float | None:
@@ -98,7 +94,7 @@ class Rejected(ApiError):
         problem = body if isinstance(body, dict) else {}
         ptype = problem.get("type")
         if not isinstance(ptype, str) or not ptype:
-            ptype = PROBLEM_PREFIX + _STATUS_SLUGS.get(status, f"http-{status}")
+            ptype = TYPE_PREFIX + _STATUS_SLUGS.get(status, "http-error")
         title = problem.get("title")
         if not isinstance(title, str) or not title:
             title = reason or f"HTTP {status}"

@@ -13,7 +13,7 @@ import qrcode
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
 
-from loyalty_app.card.token import CardCredential, make_token, seconds_to_next
+from loyalty_core.card.token import CardCredential, make_token, seconds_to_next
 
 __all__ = ["card_png", "qr_matrix", "qr_png"]
 

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from loyalty_app.card.token import CardCredential
+from loyalty_core.card.token import CardCredential
 
 __all__ = [
     "LANGUAGES",
@@ -285,7 +285,7 @@ class Member:
     """The signed-in member (``GET /v1/me``)."""
 
     member_id: str
-    number: str  # 12 digits, see loyalty_app.domain.member_number
+    number: str  # 12 digits, see loyalty_core.member_number
     name: str
     email: str | None
     phone: str | None

@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from loyalty_core.amounts import AmountError, parse_amount
+from loyalty_core.card.scan import CardScan, MemberNumberScan, ScanError, VoucherScan, parse_scan
+
 from ..api.client import LoyaltyApi
 from ..api.errors import ApiError, Rejected, ServerError, Unreachable
 from ..auth.secrets import SecretStore
-from ..card.scan import CardScan, MemberNumberScan, ScanError, VoucherScan, parse_scan
-from ..domain.amounts import AmountError, parse_amount
 from ..domain.models import Programme
 from ..store.store import Intent, Store
 from ..sync.engine import SyncEngine, SyncState

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy import text
 
+from loyalty_core.card.format import CARD_DIGITS, CARD_PERIOD
+
 from .. import __version__, schemas
 from ..deps import CtxDep, etag_response
 from ..services import referral
-from ..services.auth import CARD_DIGITS, CARD_PERIOD
 from .common import NOT_MODIFIED, PROBLEMS
 
 router = APIRouter(tags=["system"], responses=PROBLEMS)

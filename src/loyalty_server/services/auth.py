@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from loyalty_app.card.token import new_card_id
-from loyalty_app.card.totp import new_secret
+from loyalty_core.card.format import CARD_ALGORITHM, CARD_DIGITS, CARD_PERIOD
+from loyalty_core.card.token import new_card_id
+from loyalty_core.card.totp import new_secret
 
 from .. import schemas
 from ..context import ServerContext
@@ -26,11 +27,6 @@ from .referral import apply_referral_code
 from .tokens import new_token, token_hash
 
 log = logging.getLogger("loyalty_server.auth")
-
-CARD_PERIOD = 30
-CARD_DIGITS = 8
-CARD_ALGORITHM = "sha1"
-
 
 def _code_hash(identity: str, code: str) -> str:
     return token_hash(f"{identity}:{code}")

@@ -10,17 +10,17 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loyalty_app.card.scan import CardScan, MemberNumberScan, ScanError, VoucherScan, parse_scan
-from loyalty_app.card.token import verify_code
-from loyalty_app.domain import amounts
-from loyalty_app.domain.member_number import normalise_member_number
+from loyalty_core import amounts
+from loyalty_core.card.format import CARD_ALGORITHM, CARD_DIGITS, CARD_PERIOD
+from loyalty_core.card.scan import CardScan, MemberNumberScan, ScanError, VoucherScan, parse_scan
+from loyalty_core.card.token import verify_code
+from loyalty_core.member_number import normalise_member_number
 
 from .. import rules, schemas
 from ..context import ServerContext
 from ..models import CardCredential, CardStepUse, LedgerEntry, Member, Voucher
 from ..problems import Problem
 from . import idempotency, points, vouchers
-from .auth import CARD_ALGORITHM, CARD_DIGITS, CARD_PERIOD
 from .identity import normalise_identity
 from .members import create_member, display_name, find_by_identity, punch_state, tier_ref
 from .referral import apply_referral_code, pay_referral_bonus

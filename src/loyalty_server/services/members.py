@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from loyalty_app.domain.member_number import new_member_number
+from loyalty_core.member_number import new_member_number
 
 from .. import rules, schemas
 from ..models import Member

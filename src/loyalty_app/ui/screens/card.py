@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import flet as ft
 
+from loyalty_core.member_number import format_member_number
+
 from ...card.render import qr_png
 from ...core import NotSignedIn
-from ...domain.member_number import format_member_number
 from ...domain.models import text
 from ...i18n import fmt_number, t
 from ..context import use_app

@@ -21,9 +21,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from loyalty_app.card.token import CardToken, is_valid_card_id, is_valid_prefix
-from loyalty_app.card.totp import MAX_COUNTER, MAX_DIGITS, MIN_DIGITS
-from loyalty_app.domain.member_number import (
+from loyalty_core.card.token import CardToken, is_valid_card_id, is_valid_prefix
+from loyalty_core.card.totp import MAX_COUNTER, MAX_DIGITS, MIN_DIGITS
+from loyalty_core.member_number import (
     MEMBER_NUMBER_LENGTH,
     MEMBER_NUMBER_SEPARATORS,
     is_valid_member_number,

@@ -5,7 +5,7 @@ example ``ACME:c0123456789ab:1700000010:12345678``.
 
 The app builds tokens with :func:`make_token`; the server checks the code and the time
 window with :func:`verify_code` (replay tracking, i.e. accepting each step once per card,
-is the server's job).  Kiosks parse tokens with :func:`loyalty_app.card.scan.parse_scan`.
+is the server's job).  Kiosks parse tokens with :func:`loyalty_core.card.scan.parse_scan`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,14 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from loyalty_app.card.totp import (
+from loyalty_core.card.format import (
+    CARD_ALGORITHM,
+    CARD_DIGITS,
+    CARD_FUTURE_STEPS,
+    CARD_PAST_STEPS,
+    CARD_PERIOD,
+)
+from loyalty_core.card.totp import (
     MAX_COUNTER,
     MAX_DIGITS,
     MIN_DIGITS,
@@ -82,9 +89,9 @@ class CardCredential:
     card_id: str
     secret: str = field(repr=False)  # base32, per device
     prefix: str
-    period: int = 30
-    digits: int = 8
-    algorithm: str = "sha1"
+    period: int = CARD_PERIOD
+    digits: int = CARD_DIGITS
+    algorithm: str = CARD_ALGORITHM
 
     def __post_init__(self) -> None:
         if not is_valid_card_id(self.card_id):
@@ -105,7 +112,7 @@ class CardCredential:
 
 @dataclass(frozen=True)
 class CardToken:
-    """The fields of a scanned card token (see :func:`loyalty_app.card.scan.parse_scan`)."""
+    """The fields of a scanned card token (see :func:`loyalty_core.card.scan.parse_scan`)."""
 
     prefix: str
     card_id: str
@@ -150,8 +157,8 @@ def verify_code(
     period: int = 30,
     digits: int = 8,
     algorithm: str = "sha1",
-    past_steps: int = 2,
-    future_steps: int = 1,
+    past_steps: int = CARD_PAST_STEPS,
+    future_steps: int = CARD_FUTURE_STEPS,
 ) -> bool:
     """Check *token*'s code and time step against the server clock *at*.
 

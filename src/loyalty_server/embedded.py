@@ -1,5 +1,6 @@
-"""The reference server run inside the app process when no backend is configured, so a
-newcomer's first `python main.py` shows a working card. Loopback only."""
+"""The demo server run inside the app process when no backend is configured, so a newcomer's
+first `python main.py` shows a working card. Loopback only. The app's entry point
+(`loyalty_app.run`) is the one place on the client side that may start it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,14 @@ import threading
 import time
 from pathlib import Path
 
+import uvicorn
+
+from .app import build_context, create_app
+from .db import Database
+from .demo import seed
+from .migrate import upgrade
+from .settings import Settings
+
 
 class EmbeddedServerError(RuntimeError):
     pass
@@ -15,19 +24,6 @@ class EmbeddedServerError(RuntimeError):
 
 def start_embedded_server(data_dir: Path, programme: Path | None = None) -> str:
     """Start the demo server on 127.0.0.1 in a daemon thread; returns its base URL."""
-    try:
-        import uvicorn
-
-        from loyalty_server.app import build_context, create_app
-        from loyalty_server.db import Database
-        from loyalty_server.demo import seed
-        from loyalty_server.migrate import upgrade
-        from loyalty_server.settings import Settings
-    except ImportError as exc:  # a phone build carries no server
-        raise EmbeddedServerError(
-            "no backend configured and the reference server is not installed here: "
-            "pass --backend URL (or install the project with its `server` extra)"
-        ) from exc
     server_dir = data_dir / "embedded-server"
     server_dir.mkdir(parents=True, exist_ok=True)
     settings = Settings(

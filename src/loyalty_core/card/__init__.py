@@ -1,0 +1,1 @@
+"""The rotating member card: TOTP, the token format and the scan parser."""
