@@ -63,6 +63,8 @@ def main() -> None:
         subsetter = subset.Subsetter(options)
         subsetter.populate(text=chars)
         subsetter.subset(font)
+        # Keep the source's head.modified: re-running with unchanged text gives identical bytes.
+        font.recalcTimestamp = False
         font.save(str(OUT / filename))
         print(f"{filename}: {len(chars)} characters, {(OUT / filename).stat().st_size:,} bytes")
 
