@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .api.errors import ApiError, Rejected, ServerError, Unreachable
-from .core import MemberCore, NotSignedIn
+from .session.errors import NotSignedIn, Refused, SessionError
+from .session.member import MemberSession
 
 
 def parser() -> argparse.ArgumentParser:
@@ -48,7 +48,7 @@ def _print(args: argparse.Namespace, data: Any, text: str) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str) if args.json else text)
 
 
-def _offline_note(args: argparse.Namespace, core: MemberCore, state_error: str | None) -> None:
+def _offline_note(args: argparse.Namespace, core: MemberSession, state_error: str | None) -> None:
     if state_error:
         print(f"offline: {state_error}; showing what this device has stored", file=sys.stderr)
 
@@ -58,7 +58,7 @@ async def _run(args: argparse.Namespace) -> int:
     from .store.paths import default_data_dir
 
     data_dir = args.data_dir or default_data_dir()
-    async with MemberCore(args.backend, data_dir, KeyringSecretStore()) as core:
+    async with MemberSession(args.backend, data_dir, KeyringSecretStore()) as core:
         cmd = args.command
         if cmd == "sign-in":
             return await _sign_in(args, core)
@@ -74,7 +74,7 @@ async def _run(args: argparse.Namespace) -> int:
             raise NotSignedIn("not signed in: run `loyalty-member sign-in EMAIL` first")
         if cmd in ("sync", "status", "rewards", "vouchers", "referral"):
             state = await core.sync("manual")
-            _offline_note(args, core, state.last_error)
+            _offline_note(args, core, state.detail)
             offline = state.connectivity == "offline"
             if cmd == "sync":
                 data = {
@@ -82,8 +82,8 @@ async def _run(args: argparse.Namespace) -> int:
                     "requests": state.requests,
                     "not_modified": state.not_modified,
                     "pending": state.pending,
-                    "rejected": len(state.rejected),
-                    "error": state.last_error,
+                    "rejected": state.rejected,
+                    "error": state.detail,
                 }
                 _print(
                     args,
@@ -110,26 +110,25 @@ async def _run(args: argparse.Namespace) -> int:
             )
             return 0
         if cmd == "redeem":
-            queued = await core.redeem(args.reward_id)
-            intent = queued.intent
+            intent = await core.redeem(args.reward_id)
             data = {
                 "status": intent.status,
                 "idempotency_key": intent.idempotency_key,
                 "result": intent.result,
-                "error": intent.last_error,
+                "error": intent.detail,
             }
             text = {
                 "done": "redeemed: voucher "
                 + str((intent.result or {}).get("voucher", {}).get("code")),
                 "pending": "queued: will redeem when the server can be reached",
-                "rejected": f"rejected: {intent.last_error}",
+                "rejected": f"rejected: {intent.detail}",
             }[intent.status]
             _print(args, data, text)
             return 1 if intent.status == "rejected" else 0
     return 2
 
 
-def _show(args: argparse.Namespace, core: MemberCore, cmd: str, offline: bool) -> int:
+def _show(args: argparse.Namespace, core: MemberSession, cmd: str, offline: bool) -> int:
     if cmd == "status":
         data = core.status() | {"offline": offline}
         _print(
@@ -141,7 +140,7 @@ def _show(args: argparse.Namespace, core: MemberCore, cmd: str, offline: bool) -
         )
         return 0
     if cmd == "rewards":
-        items = (core.snapshot("rewards") or {}).get("items", [])
+        items = (core.stored_json("rewards") or {}).get("items", [])
         _print(
             args,
             {"items": items, "offline": offline},
@@ -149,7 +148,7 @@ def _show(args: argparse.Namespace, core: MemberCore, cmd: str, offline: bool) -
         )
         return 0
     if cmd == "vouchers":
-        items = (core.snapshot("vouchers") or {}).get("items", [])
+        items = (core.stored_json("vouchers") or {}).get("items", [])
         _print(
             args,
             {"items": items, "offline": offline},
@@ -160,7 +159,7 @@ def _show(args: argparse.Namespace, core: MemberCore, cmd: str, offline: bool) -
             ),
         )
         return 0
-    ref = core.snapshot("referral") or {}
+    ref = core.stored_json("referral") or {}
     _print(
         args,
         ref | {"offline": offline},
@@ -169,7 +168,7 @@ def _show(args: argparse.Namespace, core: MemberCore, cmd: str, offline: bool) -
     return 0
 
 
-async def _sign_in(args: argparse.Namespace, core: MemberCore) -> int:
+async def _sign_in(args: argparse.Namespace, core: MemberSession) -> int:
     if args.demo:
         session = await core.demo_sign_in()
     elif not args.email:
@@ -190,11 +189,11 @@ async def _sign_in(args: argparse.Namespace, core: MemberCore) -> int:
     _print(
         args,
         {
-            "member_id": session["member_id"],
-            "new_member": session["new_member"],
+            "member_id": session.member_id,
+            "new_member": session.new_member,
             "synced": state.connectivity == "online",
         },
-        f"signed in as member {session['member_id']}",
+        f"signed in as member {session.member_id}",
     )
     return 0
 
@@ -206,10 +205,10 @@ def main(argv: list[str] | None = None) -> int:
     except NotSignedIn as exc:
         print(f"loyalty-member: {exc}", file=sys.stderr)
         return 3
-    except Rejected as exc:
-        print(f"loyalty-member: refused: {exc.detail or exc.title}", file=sys.stderr)
+    except Refused as exc:
+        print(f"loyalty-member: refused: {exc.detail or exc.slug}", file=sys.stderr)
         return 1
-    except (Unreachable, ServerError, ApiError) as exc:
+    except SessionError as exc:
         print(f"loyalty-member: {exc}", file=sys.stderr)
         return 4
     except RuntimeError as exc:  # NoSecretBackend names its own fix

@@ -118,18 +118,17 @@ def _start_demo_server(data_dir: Path) -> str:
 
 
 def _member_main(backend: str, data_dir: Path, secrets):  # noqa: ANN001, ANN202
-    from .core import MemberCore
+    from .session import MemberSession, Prefs
     from .ui.app import App
-    from .ui.state import Prefs
 
-    shared: dict[str, MemberCore] = {}
+    shared: dict[str, MemberSession] = {}
 
     def session(page: ft.Page) -> None:
-        # One core per process, made on Flet's loop: every browser tab sees one member.
-        if "core" not in shared:
-            shared["core"] = MemberCore(backend, data_dir, secrets)
+        # One session per process, made on Flet's loop: every browser tab sees one member.
+        if "session" not in shared:
+            shared["session"] = MemberSession(backend, data_dir, secrets)
         page.title = "Harbor Coffee"
-        page.render_views(App, shared["core"], Prefs(data_dir / "prefs.json"), DEFAULT_BRAND)
+        page.render_views(App, shared["session"], Prefs(data_dir / "prefs.json"), DEFAULT_BRAND)
 
     return session
 
@@ -142,16 +141,16 @@ def _kiosk_main(
     idle_seconds: float,
 ):
     from .i18n import language_for
-    from .kiosk.core import KioskCore
+    from .session import KioskSession
     from .ui.app import LOCALES
     from .ui.fonts import font_for, fonts_for
     from .ui.kiosk.app import KioskApp
 
-    shared: dict[str, KioskCore] = {}
+    shared: dict[str, KioskSession] = {}
 
     def session(page: ft.Page) -> None:
-        if "core" not in shared:
-            shared["core"] = KioskCore(backend, data_dir / f"kiosk-{mode}", secrets)
+        if "session" not in shared:
+            shared["session"] = KioskSession(backend, data_dir / f"kiosk-{mode}", secrets)
         lang = language_for(os.environ.get("LANG", ""))
         page.title = "Harbor Coffee kiosk"
         page.fonts = fonts_for(lang)
@@ -160,6 +159,6 @@ def _kiosk_main(
             supported_locales=list(LOCALES.values()), current_locale=LOCALES[lang]
         )
         page.window.full_screen = True  # desktop; browsers need --kiosk (see README)
-        page.render(KioskApp, shared["core"], mode, lang, idle_seconds)
+        page.render(KioskApp, shared["session"], mode, lang, idle_seconds)
 
     return session

@@ -17,6 +17,7 @@ from support.servers import add_staff, free_port
 from loyalty_app.api.auth import TokenHolder
 from loyalty_app.api.client import Fetched, LoyaltyApi
 from loyalty_app.api.errors import Rejected, ServerError, Unreachable
+from loyalty_app.domain.models import Session
 
 pytestmark = pytest.mark.anyio
 
@@ -44,7 +45,7 @@ class Recorder:
         return {"request": [self.on_request]}
 
 
-async def _demo_session(base_url: str) -> dict:
+async def _demo_session(base_url: str) -> Session:
     async with LoyaltyApi(base_url) as api:
         return await api.demo_sign_in(device_name="pytest")
 
@@ -55,9 +56,9 @@ async def _demo_session(base_url: str) -> dict:
 async def test_demo_sign_in_then_conditional_gets_answer_304(demo_server) -> None:
     async with LoyaltyApi(demo_server.base_url) as api:
         session = await api.demo_sign_in(device_name="pytest phone")
-        assert {"access_token", "refresh_token", "member_id", "card"} <= session.keys()
+        assert isinstance(session, Session) and session.member_id and session.card.card_id
         assert api.tokens is not None
-        assert api.tokens.access_token == session["access_token"]
+        assert api.tokens.access_token == session.access_token
 
         fetchers = {
             "me": api.me,
@@ -72,32 +73,33 @@ async def test_demo_sign_in_then_conditional_gets_answer_304(demo_server) -> Non
         for name, fetch in fetchers.items():
             first = await fetch()
             assert first.status == 200, name
-            assert isinstance(first.data, dict), name
+            assert first.data is not None and hasattr(type(first.data), "SCHEMA"), name
+            assert isinstance(first.body, dict), name
             assert first.etag, f"{name} sent no ETag"
             again = await fetch(etag=first.etag)
             assert again == Fetched(304, first.etag, None), name
             assert again.not_modified
 
         me = (await api.me()).data
-        assert me["member_id"] == session["member_id"]
-        assert me["is_demo"] is True
+        assert me.member_id == session.member_id
+        assert me.is_demo is True
 
 
 async def test_ledger_pages_and_rewards_delta(demo_server) -> None:
     async with LoyaltyApi(demo_server.base_url) as api:
         await api.demo_sign_in()
         page = (await api.ledger(limit=2)).data
-        assert len(page["items"]) == 2
-        assert page["next_cursor"]
-        following = (await api.ledger(cursor=page["next_cursor"], limit=2)).data
-        assert following["items"][0]["id"] < page["items"][-1]["id"]
+        assert len(page.items) == 2
+        assert page.next_cursor
+        following = (await api.ledger(cursor=page.next_cursor, limit=2)).data
+        assert following.items[0].id < page.items[-1].id
 
         catalogue = (await api.rewards()).data
         since = datetime.now(UTC) + timedelta(days=1)
         delta = (await api.rewards(updated_since=since)).data
-        assert delta["delta"] is True
-        assert delta["items"] == []
-        assert catalogue["delta"] is False
+        assert delta.delta is True
+        assert delta.items == ()
+        assert catalogue.delta is False
         with pytest.raises(ValueError, match="time zone"):
             await api.rewards(updated_since=datetime(2026, 1, 1))
 
@@ -105,7 +107,7 @@ async def test_ledger_pages_and_rewards_delta(demo_server) -> None:
 async def test_health_and_programme_need_no_sign_in(server) -> None:
     async with LoyaltyApi(server.base_url) as api:
         health = await api.health()
-        assert health["status"] == "ok"
+        assert health.status == "ok"
         fetched = await api.programme()
         assert fetched.status == 200 and fetched.data
 
@@ -116,11 +118,11 @@ async def test_health_and_programme_need_no_sign_in(server) -> None:
 async def test_a_401_refreshes_once_then_succeeds_and_reports_new_tokens(demo_server) -> None:
     session = await _demo_session(demo_server.base_url)
     rec = Recorder()
-    holder = TokenHolder("garbage-access-token", session["refresh_token"], on_change=rec.on_change)
+    holder = TokenHolder("garbage-access-token", session.refresh_token, on_change=rec.on_change)
     async with LoyaltyApi(demo_server.base_url, holder, event_hooks=rec.hooks) as api:
         fetched = await api.me()
         assert fetched.status == 200
-        assert fetched.data["member_id"] == session["member_id"]
+        assert fetched.data.member_id == session.member_id
 
     assert rec.paths["/v1/auth/refresh"] == 1
     assert rec.paths["/v1/me"] == 2  # the 401 and the retry
@@ -128,13 +130,13 @@ async def test_a_401_refreshes_once_then_succeeds_and_reports_new_tokens(demo_se
     access, refresh = rec.changes[0]
     assert (holder.access_token, holder.refresh_token) == (access, refresh)
     assert access != "garbage-access-token"
-    assert refresh != session["refresh_token"]  # refresh tokens rotate
+    assert refresh != session.refresh_token  # refresh tokens rotate
 
 
 async def test_concurrent_401s_share_exactly_one_refresh(demo_server) -> None:
     session = await _demo_session(demo_server.base_url)
     rec = Recorder()
-    holder = TokenHolder("garbage-access-token", session["refresh_token"], on_change=rec.on_change)
+    holder = TokenHolder("garbage-access-token", session.refresh_token, on_change=rec.on_change)
     async with LoyaltyApi(demo_server.base_url, holder, event_hooks=rec.hooks) as api:
         results = await asyncio.gather(
             *(api.me() for _ in range(4)),
@@ -153,12 +155,12 @@ async def test_a_stale_refresh_token_lets_the_original_401_through(demo_server) 
     # Someone else (another copy of the app, say) already used this refresh token.
     async with httpx.AsyncClient(base_url=demo_server.base_url, timeout=10) as raw:
         rotated = await raw.post(
-            "/v1/auth/refresh", json={"refresh_token": session["refresh_token"]}
+            "/v1/auth/refresh", json={"refresh_token": session.refresh_token}
         )
         assert rotated.status_code == 200, rotated.text
 
     rec = Recorder()
-    holder = TokenHolder("garbage-access-token", session["refresh_token"], on_change=rec.on_change)
+    holder = TokenHolder("garbage-access-token", session.refresh_token, on_change=rec.on_change)
     async with LoyaltyApi(demo_server.base_url, holder, event_hooks=rec.hooks) as api:
         with pytest.raises(Rejected) as caught:
             await api.me()
@@ -188,20 +190,18 @@ async def test_insufficient_points_is_rejected_with_its_slug(demo_server) -> Non
     async with LoyaltyApi(demo_server.base_url) as api:
         await api.demo_sign_in()
         me = (await api.me()).data
-        rewards = (await api.rewards()).data["items"]
+        rewards = (await api.rewards()).data.items
         too_dear = [
-            r
-            for r in rewards
-            if r["cost"] > me["balance"] and r["min_tier"] is None and r["stock"] != 0
+            r for r in rewards if r.cost > me.balance and r.min_tier is None and r.stock != 0
         ]
-        assert too_dear, f"no reward costs more than the demo balance {me['balance']}"
+        assert too_dear, f"no reward costs more than the demo balance {me.balance}"
         with pytest.raises(Rejected) as caught:
-            await api.redeem(too_dear[0]["id"], idempotency_key="pytest-key-0001")
+            await api.redeem(too_dear[0].id, idempotency_key="pytest-key-0001")
     err = caught.value
     assert err.status == 409
     assert err.type == "/problems/insufficient-points"
     assert err.slug == "insufficient-points"
-    assert err.body["needed"] == too_dear[0]["cost"]
+    assert err.body["needed"] == too_dear[0].cost
     assert "points" in str(err)
 
 
@@ -209,7 +209,7 @@ async def test_staff_calls_use_the_staff_token(demo_server) -> None:
     credential = add_staff(demo_server.database_url, "Pat at the till")
     async with LoyaltyApi(demo_server.base_url, staff_token=credential) as kiosk:
         who = await kiosk.whoami()
-        assert who["name"] == "Pat at the till"
+        assert who.name == "Pat at the till"
         with pytest.raises(Rejected) as caught:
             await kiosk.lookup("0000-0000-0000")
         assert caught.value.status in (404, 422)
@@ -228,7 +228,7 @@ async def test_staff_calls_use_the_staff_token(demo_server) -> None:
 
 async def test_a_stopped_server_is_unreachable(server) -> None:
     async with LoyaltyApi(server.base_url, timeout=3) as api:
-        assert (await api.health())["status"] == "ok"
+        assert (await api.health()).status == "ok"
         server.stop()
         with pytest.raises(Unreachable) as caught:
             await api.health()

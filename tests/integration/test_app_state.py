@@ -8,8 +8,8 @@ import keyring
 import pytest
 
 from loyalty_app.auth.secrets import KeyringSecretStore
-from loyalty_app.core import MemberCore
-from loyalty_app.ui.state import AppState, Prefs
+from loyalty_app.session import MemberSession, Prefs
+from loyalty_app.ui.state import AppState
 
 pytestmark = pytest.mark.skipif(
     "SecretService" not in type(keyring.get_keyring()).__module__,
@@ -18,8 +18,8 @@ pytestmark = pytest.mark.skipif(
 
 
 def make_state(base_url: str, tmp_path) -> AppState:
-    core = MemberCore(base_url, tmp_path / "data", KeyringSecretStore())
-    return AppState(core=core, prefs=Prefs(tmp_path / "data" / "prefs.json"))
+    session = MemberSession(base_url, tmp_path / "data", KeyringSecretStore())
+    return AppState(session=session, prefs=Prefs(tmp_path / "data" / "prefs.json"))
 
 
 def test_demo_member_journey_sign_in_search_redeem_offline_queue(demo_server, tmp_path):
@@ -57,14 +57,14 @@ def test_demo_member_journey_sign_in_search_redeem_offline_queue(demo_server, tm
         assert app.connectivity == "offline" and app.me.balance == before - 200
         assert await app.redeem("extra-shot") == "pending"
         assert app.notice == "rewards.queued"
-        assert [i["payload"]["reward_id"] for i in app.pending] == ["extra-shot"]
+        assert [i.payload["reward_id"] for i in app.pending] == ["extra-shot"]
         await app.load_more_history()
         assert app.notice == "error.offline_action"
 
         demo_server.start()
         await app.refresh()
         assert app.pending == [] and app.me.balance == before - 450
-        await app.core.aclose()
+        await app.session.aclose()
 
     asyncio.run(journey())
 
@@ -76,11 +76,11 @@ def test_rejected_redeem_is_shown_then_dismissed(demo_server, tmp_path):
         await app.try_demo()
         dear = max(app.catalogue.items, key=lambda r: r.cost)
         assert await app.redeem(dear.id) == "rejected"
-        assert app.notice == "rewards.rejected" and app.notice_values["reason"]
+        assert app.notice == "rewards.rejected" and app.notice_values["problem"]
         assert len(app.rejected) == 1
-        app.dismiss(app.rejected[0]["id"])
+        app.dismiss(app.rejected[0].id)
         assert app.rejected == []
-        await app.core.aclose()
+        await app.session.aclose()
 
     asyncio.run(scenario())
 
@@ -96,12 +96,12 @@ def test_language_and_theme_survive_sign_out_and_restart(demo_server, tmp_path):
         await app.try_demo()
         await app.sign_out()
         assert app.phase == "signed_out" and app.me is None and app.history == []
-        await app.core.aclose()
+        await app.session.aclose()
         again = make_state(demo_server.base_url, tmp_path)
         again.load_prefs("en")
         assert (again.lang, again.theme) == ("zh-Hant", "dark")
-        assert again.core.member_id is None
-        await again.core.aclose()
+        assert again.session.member_id is None
+        await again.session.aclose()
 
     asyncio.run(scenario())
 
@@ -118,7 +118,7 @@ def test_wrong_code_says_why_and_keeps_the_email(server, smtp, tmp_path):
         code = smtp.wait_for_code("lena.berg@example.org")
         await app.verify(code, name="Lena Berg")
         assert app.phase == "signed_in" and app.me.name == "Lena Berg"
-        await app.core.aclose()
+        await app.session.aclose()
 
     asyncio.run(scenario())
 

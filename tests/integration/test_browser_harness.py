@@ -112,6 +112,9 @@ def test_find_click_screenshot_and_decode_qr(browser, start_app, tmp_path):  # n
     enable_semantics(page)
 
     button = page.get_by_role("button", name="Show QR code")
+    # The first frame can come before the app's controls do (under load, by a second or
+    # more): wait for the button rather than counting at once.
+    button.wait_for(timeout=15_000)
     assert button.count() == 1, browser.page_log(page)
     assert decode_qr(screenshot(page)) == []
     button.click()

@@ -122,10 +122,10 @@ def test_offline_redeem_survives_a_killed_client_and_posts_exactly_once(demo_ser
     # Queue the redeem in a client process that is killed -9 right after the queue commit.
     script = textwrap.dedent(f"""
         import asyncio, os, signal
-        from loyalty_app.core import MemberCore
+        from loyalty_app.session import MemberSession
         from loyalty_app.auth.secrets import KeyringSecretStore
         async def go():
-            core = MemberCore({base!r}, {str(tmp_path)!r}, KeyringSecretStore())
+            core = MemberSession({base!r}, {str(tmp_path)!r}, KeyringSecretStore())
             from datetime import UTC, datetime
             core.store.add_intent("redeem", {{"reward_id": {reward["id"]!r}}}, datetime.now(UTC))
             os.kill(os.getpid(), signal.SIGKILL)
@@ -163,10 +163,10 @@ def test_redeem_delivered_but_client_killed_before_marking_done_spends_once(demo
     script = textwrap.dedent(f"""
         import asyncio, os, signal
         from datetime import UTC, datetime
-        from loyalty_app.core import MemberCore
+        from loyalty_app.session import MemberSession
         from loyalty_app.auth.secrets import KeyringSecretStore
         async def go():
-            core = MemberCore({base!r}, {str(tmp_path)!r}, KeyringSecretStore())
+            core = MemberSession({base!r}, {str(tmp_path)!r}, KeyringSecretStore())
             intent = core.store.add_intent("redeem", {{"reward_id": {reward["id"]!r}}},
                                            datetime.now(UTC))
             api = await core.api()

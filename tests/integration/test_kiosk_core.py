@@ -12,7 +12,7 @@ from loyalty_http import client_for, sign_in, start_module_server
 from support.servers import add_staff
 
 from loyalty_app.auth.secrets import KeyringSecretStore
-from loyalty_app.kiosk.core import KioskCore, KioskError
+from loyalty_app.session import KioskError, KioskSession
 from loyalty_core.member_number import luhn_check_digit
 
 pytestmark = pytest.mark.skipif(
@@ -27,17 +27,17 @@ def server(tmp_path_factory, smtp):
     yield from start_module_server(tmp_path_factory, smtp, "kiosk")
 
 
-async def ready_kiosk(server, tmp_path) -> KioskCore:
-    kiosk = KioskCore(server.base_url, tmp_path / "kiosk", KeyringSecretStore())
+async def ready_kiosk(server, tmp_path) -> KioskSession:
+    kiosk = KioskSession(server.base_url, tmp_path / "kiosk", KeyringSecretStore())
     staff = await kiosk.set_up(add_staff(server.database_url, "Ana Souza"), "2468")
-    assert staff["store"] == "Harbor Coffee Pier 7"
+    assert staff.store == "Harbor Coffee Pier 7"
     await kiosk.sync()
     return kiosk
 
 
 def test_set_up_refuses_a_bad_credential_or_pin_and_keeps_nothing(server, tmp_path):
     async def scenario() -> None:
-        kiosk = KioskCore(server.base_url, tmp_path / "k", KeyringSecretStore())
+        kiosk = KioskSession(server.base_url, tmp_path / "k", KeyringSecretStore())
         with pytest.raises(KioskError) as bad:
             await kiosk.set_up("stf_not-a-real-credential", "2468")
         assert bad.value.kind == "bad_credential"
@@ -59,18 +59,18 @@ def test_scan_credit_and_replay_at_the_till(server, smtp, tmp_path):
         assert not await kiosk.check_pin("0000")
         token = member.card_token()
         ref = await kiosk.scan(token)
-        assert ref.summary["display_name"] == "Priya N." and "email" not in ref.summary
+        assert ref.summary.display_name == "Priya N." and not hasattr(ref.summary, "email")
         outcome = await kiosk.credit(ref, "12.50")
-        assert outcome.status == "done" and outcome.result["points"] == 125
+        assert outcome.status == "done" and outcome.result.points == 125
         assert member.balance() == 125
         with pytest.raises(KioskError) as again:
             await kiosk.scan(token)
         assert again.value.kind == "token-replayed"
         # Void needs the PIN.
         with pytest.raises(KioskError):
-            await kiosk.void(outcome.result["credit_id"], "1111")
-        voided = await kiosk.void(outcome.result["credit_id"], "2468")
-        assert voided["balance"] == 0 and member.balance() == 0
+            await kiosk.void(outcome.result.credit_id, "1111")
+        voided = await kiosk.void(outcome.result.credit_id, "2468")
+        assert voided.balance == 0 and member.balance() == 0
         await kiosk.aclose()
 
     asyncio.run(scenario())
@@ -135,7 +135,7 @@ def test_expired_and_typed_tokens_and_unknown_numbers(server, smtp, tmp_path):
             await kiosk.scan(member.card_token(), source="typed")
         assert typed.value.kind == "typed_not_number"
         ref = await kiosk.scan(member.member_number, source="typed")
-        assert ref.summary["member_number"] == member.member_number
+        assert ref.summary.member_number == member.member_number
         with pytest.raises(KioskError) as unknown:
             await kiosk.scan("80000000000" + luhn_check_digit("80000000000"), source="typed")
         assert unknown.value.kind == "unknown-member"
@@ -204,7 +204,7 @@ def test_voucher_redeemed_once_and_join_with_referral(server, smtp, tmp_path):
         assert redeemed.status_code == 201, redeemed.text
         payload = redeemed.json()["voucher"]["qr_payload"]
         used = await kiosk.scan(payload)
-        assert used["voucher"]["status"] == "used"
+        assert used.voucher.status == "used"
         with pytest.raises(KioskError) as twice:
             await kiosk.scan(payload)
         assert twice.value.kind == "voucher-used"
@@ -212,11 +212,11 @@ def test_voucher_redeemed_once_and_join_with_referral(server, smtp, tmp_path):
         joined = await kiosk.join(
             contact="ines.duarte@example.org", name="Inês Duarte", referral_code=referral
         )
-        assert joined["referral_applied"] and joined["display_name"] == "Inês D."
+        assert joined.referral_applied and joined.display_name == "Inês D."
         again = await kiosk.join(
             contact="ines.duarte@example.org", name="Inês Duarte", referral_code=referral
         )
-        assert again["member_id"] == joined["member_id"]
+        assert again.member_id == joined.member_id
         with pytest.raises(KioskError) as unknown:
             await kiosk.join(contact="zed@example.org", name="Zed", referral_code="NOPE1234")
         assert unknown.value.kind == "unknown-referral-code"
@@ -253,7 +253,7 @@ def test_fuzzed_scans_never_crash_and_never_credit(server, smtp, tmp_path):
         st.text(max_size=80), near_misses, st.binary(max_size=60).map(lambda b: b.decode("latin-1"))
     )
 
-    async def make() -> KioskCore:
+    async def make() -> KioskSession:
         return await ready_kiosk(server, tmp_path)
 
     loop = asyncio.new_event_loop()

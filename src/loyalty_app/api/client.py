@@ -1,38 +1,74 @@
 """The typed async client for the loyalty server contract (src/loyalty_core/openapi.json).
 
-Every method returns parsed JSON (dicts) or a `Fetched`, and raises only `ApiError`s:
-`Unreachable`, `Rejected` (4xx problem) or `ServerError` (5xx or a malformed reply).
+Every method returns a typed object from `loyalty_app.domain.models` (or a `Fetched` of one)
+and raises only `ApiError`s: `Unreachable`, `Rejected` (4xx problem) or `ServerError` (5xx, a
+malformed reply, or one that breaks the contract's shape).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 import httpx
 
+from ..domain.models import (
+    Catalogue,
+    CheckoutMember,
+    CodeSent,
+    CreditResult,
+    Health,
+    JoinResult,
+    LedgerPage,
+    Member,
+    PayloadError,
+    Programme,
+    Redemption,
+    Referral,
+    Session,
+    StaffMe,
+    TierLadder,
+    TierProgress,
+    VoidResult,
+    VoucherList,
+    VoucherRedeemResult,
+)
 from .auth import BearerRefresh, StaticBearer, TokenHolder
 from .errors import ApiError, Rejected, ServerError, Unreachable
 
-__all__ = ["Fetched", "LoyaltyApi"]
+__all__ = ["Answer", "Fetched", "LoyaltyApi"]
 
 USER_AGENT = "loyalty-app/0.1"
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class Fetched:
-    """One conditional GET: status 200 with `data`, or 304 with `data` None (use your copy)."""
+class Fetched(Generic[T]):
+    """One conditional GET: status 200 with `data`, or 304 with `data` None (use your copy).
+    `body` is the JSON exactly as received, for the offline store to keep."""
 
     status: int
     etag: str | None
-    data: dict | None
+    data: T | None
+    body: Mapping[str, Any] | None = None
 
     @property
     def not_modified(self) -> bool:
         return self.status == 304
+
+
+@dataclass(frozen=True)
+class Answer(Generic[T]):
+    """The answer to an intent the outbox sends: typed `data`, and the JSON `body` as received
+    (the outbox keeps it as the intent's result)."""
+
+    data: T
+    body: Mapping[str, Any]
 
 
 def _iso(moment: datetime, name: str) -> str:
@@ -193,7 +229,7 @@ class LoyaltyApi:
         json_body: dict[str, Any] | None = None,
         params: dict[str, Any] | None = None,
         idempotency_key: str | None = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key is not None else None
         response = await self._send(
             method, path, who=who, json_body=json_body, params=params, headers=headers
@@ -204,13 +240,28 @@ class LoyaltyApi:
             return {}
         return self._parse(response)
 
+    @staticmethod
+    def _typed(model: type[T], body: Mapping[str, Any], what: str) -> T:
+        """The reply as the contract's type; a reply of another shape is the server's fault."""
+        try:
+            return model.from_json(body)  # type: ignore[attr-defined]
+        except PayloadError as exc:
+            raise ServerError(
+                f"The loyalty server's reply to {what} breaks the contract: {exc}",
+                status=200,
+                body=dict(body),
+            ) from exc
+
+    async def _answer(self, model: type[T], method: str, path: str, **kwargs: Any) -> Answer[T]:
+        body = await self._call(method, path, **kwargs)
+        return Answer(self._typed(model, body, f"{method} {path}"), body)
+
     # ---- member: sign-in -------------------------------------------------------------------
 
-    async def request_code(self, email: str | None = None, phone: str | None = None) -> dict:
-        """Asks for a one-time code by e-mail or SMS; `{"sent": true, "expires_in": s}`."""
-        return await self._call(
-            "POST", "/v1/auth/code", json_body=_drop_none({"email": email, "phone": phone})
-        )
+    async def request_code(self, email: str | None = None, phone: str | None = None) -> CodeSent:
+        """Asks for a one-time code by e-mail or SMS."""
+        body = _drop_none({"email": email, "phone": phone})
+        return (await self._answer(CodeSent, "POST", "/v1/auth/code", json_body=body)).data
 
     async def verify(
         self,
@@ -221,8 +272,8 @@ class LoyaltyApi:
         device_name: str = "",
         name: str | None = None,
         referral_code: str | None = None,
-    ) -> dict:
-        """Exchanges the code for a session (tokens, member_id, new_member, card)."""
+    ) -> Session:
+        """Exchanges the code for a session (tokens, member id, new member?, card)."""
         body = {
             "code": code,
             "email": email,
@@ -231,24 +282,22 @@ class LoyaltyApi:
             "name": name,
             "referral_code": referral_code,
         }
-        session = await self._call("POST", "/v1/auth/verify", json_body=_drop_none(body))
-        self._adopt(session)
-        return session
+        answer = await self._answer(Session, "POST", "/v1/auth/verify", json_body=_drop_none(body))
+        self._adopt(answer.data)
+        return answer.data
 
-    async def demo_sign_in(self, device_name: str = "") -> dict:
+    async def demo_sign_in(self, device_name: str = "") -> Session:
         """Demo servers only: a session for the demo member without a code."""
-        session = await self._call("POST", "/v1/auth/demo", json_body={"device_name": device_name})
-        self._adopt(session)
-        return session
+        body = {"device_name": device_name}
+        answer = await self._answer(Session, "POST", "/v1/auth/demo", json_body=body)
+        self._adopt(answer.data)
+        return answer.data
 
-    def _adopt(self, session: dict) -> None:
-        access, refresh = session.get("access_token"), session.get("refresh_token")
-        if not (isinstance(access, str) and isinstance(refresh, str)):
-            raise ServerError("The sign-in reply lacks the tokens", status=200, body=session)
+    def _adopt(self, session: Session) -> None:
         if self.tokens is None:
-            self.tokens = TokenHolder(access, refresh)
+            self.tokens = TokenHolder(session.access_token, session.refresh_token)
         else:
-            self.tokens.set(access, refresh)
+            self.tokens.set(session.access_token, session.refresh_token)
 
     async def sign_out(self) -> None:
         """Revokes this device's tokens and card credential on the server."""
@@ -256,91 +305,88 @@ class LoyaltyApi:
 
     # ---- member: resources (conditional GET) ----------------------------------------------
 
-    async def get_resource(
-        self, path: str, *, etag: str | None = None, params: dict | None = None
-    ) -> Fetched:
+    async def _get(
+        self, model: type[T], path: str, *, etag: str | None, params: dict | None = None
+    ) -> Fetched[T]:
         """GET with `If-None-Match: etag`; 304 gives `Fetched(304, etag, None)`."""
         headers = {"If-None-Match": etag} if etag else None
-        response = await self._send(
-            "GET",
-            path,
-            who="member",
-            params=params,
-            headers=headers,
-        )
+        response = await self._send("GET", path, who="member", params=params, headers=headers)
         status = response.status_code
         if status == 304 and etag:
             return Fetched(304, etag, None)
         if not 200 <= status < 300:
             raise self._fail(response)
-        return Fetched(status, response.headers.get("etag"), self._parse(response))
+        body = self._parse(response)
+        data = self._typed(model, body, f"GET {path}")
+        return Fetched(status, response.headers.get("etag"), data, body)
 
-    async def me(self, etag: str | None = None) -> Fetched:
-        return await self.get_resource("/v1/me", etag=etag)
+    async def me(self, etag: str | None = None) -> Fetched[Member]:
+        return await self._get(Member, "/v1/me", etag=etag)
 
     async def ledger(
         self, cursor: str | None = None, limit: int = 20, etag: str | None = None
-    ) -> Fetched:
-        return await self.get_resource(
-            "/v1/ledger", etag=etag, params={"cursor": cursor, "limit": limit}
-        )
+    ) -> Fetched[LedgerPage]:
+        params = {"cursor": cursor, "limit": limit}
+        return await self._get(LedgerPage, "/v1/ledger", etag=etag, params=params)
 
-    async def tiers(self, etag: str | None = None) -> Fetched:
-        return await self.get_resource("/v1/tiers", etag=etag)
+    async def tiers(self, etag: str | None = None) -> Fetched[TierLadder]:
+        return await self._get(TierLadder, "/v1/tiers", etag=etag)
 
-    async def tier_progress(self, etag: str | None = None) -> Fetched:
-        return await self.get_resource("/v1/me/tier", etag=etag)
+    async def tier_progress(self, etag: str | None = None) -> Fetched[TierProgress]:
+        return await self._get(TierProgress, "/v1/me/tier", etag=etag)
 
     async def rewards(
         self, etag: str | None = None, updated_since: datetime | None = None
-    ) -> Fetched:
+    ) -> Fetched[Catalogue]:
         params = (
             {"updated_since": _iso(updated_since, "updated_since")}
             if updated_since is not None
             else None
         )
-        return await self.get_resource("/v1/rewards", etag=etag, params=params)
+        return await self._get(Catalogue, "/v1/rewards", etag=etag, params=params)
 
-    async def vouchers(self, etag: str | None = None) -> Fetched:
-        return await self.get_resource("/v1/vouchers", etag=etag)
+    async def vouchers(self, etag: str | None = None) -> Fetched[VoucherList]:
+        return await self._get(VoucherList, "/v1/vouchers", etag=etag)
 
-    async def referral(self, etag: str | None = None) -> Fetched:
-        return await self.get_resource("/v1/referral", etag=etag)
+    async def referral(self, etag: str | None = None) -> Fetched[Referral]:
+        return await self._get(Referral, "/v1/referral", etag=etag)
 
-    async def programme(self, etag: str | None = None) -> Fetched:
-        return await self.get_resource("/v1/programme", etag=etag)
+    async def programme(self, etag: str | None = None) -> Fetched[Programme]:
+        return await self._get(Programme, "/v1/programme", etag=etag)
 
     # ---- member: actions -------------------------------------------------------------------
 
-    async def redeem(self, reward_id: str, idempotency_key: str) -> dict:
+    async def redeem(self, reward_id: str, idempotency_key: str) -> Answer[Redemption]:
         """Spends points on a reward; the same key spends once (a replay returns the voucher)."""
-        return await self._call(
+        return await self._answer(
+            Redemption,
             "POST",
             f"/v1/rewards/{_segment(reward_id)}/redeem",
             who="member",
             idempotency_key=idempotency_key,
         )
 
-    async def claim_referral(self, code: str) -> dict:
-        return await self._call(
-            "POST", "/v1/referral/claim", who="member", json_body={"code": code}
+    async def claim_referral(self, code: str) -> Answer[Referral]:
+        return await self._answer(
+            Referral, "POST", "/v1/referral/claim", who="member", json_body={"code": code}
         )
 
     # ---- staff (kiosk) ---------------------------------------------------------------------
 
-    async def whoami(self) -> dict:
-        return await self._call("GET", "/v1/checkout/whoami", who="staff")
+    async def whoami(self) -> StaffMe:
+        return (await self._answer(StaffMe, "GET", "/v1/checkout/whoami", who="staff")).data
 
-    async def scan(self, token: str, scanned_at: datetime | None = None) -> dict:
+    async def scan(self, token: str, scanned_at: datetime | None = None) -> CheckoutMember:
         body = {"token": token}
         if scanned_at is not None:
             body["scanned_at"] = _iso(scanned_at, "scanned_at")
-        return await self._call("POST", "/v1/checkout/scan", who="staff", json_body=body)
+        path = "/v1/checkout/scan"
+        return (await self._answer(CheckoutMember, "POST", path, who="staff", json_body=body)).data
 
-    async def lookup(self, member_number: str) -> dict:
-        return await self._call(
-            "POST", "/v1/checkout/lookup", who="staff", json_body={"member_number": member_number}
-        )
+    async def lookup(self, member_number: str) -> CheckoutMember:
+        body = {"member_number": member_number}
+        path = "/v1/checkout/lookup"
+        return (await self._answer(CheckoutMember, "POST", path, who="staff", json_body=body)).data
 
     async def credit(
         self,
@@ -350,14 +396,15 @@ class LoyaltyApi:
         token: str | None = None,
         member_number: str | None = None,
         scanned_at: datetime | None = None,
-    ) -> dict:
+    ) -> Answer[CreditResult]:
         body = {
             "amount": amount,
             "token": token,
             "member_number": member_number,
             "scanned_at": _iso(scanned_at, "scanned_at") if scanned_at is not None else None,
         }
-        return await self._call(
+        return await self._answer(
+            CreditResult,
             "POST",
             "/v1/checkout/credit",
             who="staff",
@@ -365,16 +412,19 @@ class LoyaltyApi:
             idempotency_key=idempotency_key,
         )
 
-    async def void_credit(self, credit_id: int | str, idempotency_key: str) -> dict:
-        return await self._call(
+    async def void_credit(self, credit_id: int | str, idempotency_key: str) -> VoidResult:
+        answer = await self._answer(
+            VoidResult,
             "POST",
             f"/v1/checkout/credits/{_segment(credit_id)}/void",
             who="staff",
             idempotency_key=idempotency_key,
         )
+        return answer.data
 
-    async def redeem_voucher(self, code: str, idempotency_key: str) -> dict:
-        return await self._call(
+    async def redeem_voucher(self, code: str, idempotency_key: str) -> Answer[VoucherRedeemResult]:
+        return await self._answer(
+            VoucherRedeemResult,
             "POST",
             "/v1/checkout/vouchers/redeem",
             who="staff",
@@ -390,17 +440,19 @@ class LoyaltyApi:
         phone: str | None = None,
         name: str = "",
         referral_code: str | None = None,
-    ) -> dict:
+    ) -> JoinResult:
         body = {"email": email, "phone": phone, "name": name, "referral_code": referral_code}
-        return await self._call(
+        answer = await self._answer(
+            JoinResult,
             "POST",
             "/v1/checkout/join",
             who="staff",
             json_body=_drop_none(body),
             idempotency_key=idempotency_key,
         )
+        return answer.data
 
     # ---- system ----------------------------------------------------------------------------
 
-    async def health(self) -> dict:
-        return await self._call("GET", "/healthz")
+    async def health(self) -> Health:
+        return (await self._answer(Health, "GET", "/healthz")).data

@@ -34,6 +34,14 @@ def t(lang: str, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def problem_text(lang: str, slug: str | None) -> str:
+    """What a refusal means, for a person: the catalogue's `err.<slug>` (never the server's
+    English `detail`). An unknown slug falls back to the generic server-error message."""
+    key = f"err.{slug}"
+    text = t(lang, key)
+    return text if text != key else t(lang, "err.server-error")
+
+
 def fmt_number(lang: str, value: int | float | Decimal) -> str:
     return format_decimal(value, locale=BABEL_LOCALES.get(lang, "en_US"))
 

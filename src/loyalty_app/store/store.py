@@ -26,7 +26,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from ..domain.models import PayloadError
 
 __all__ = [
     "APPLICATION_ID",
@@ -38,6 +40,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # PRAGMA application_id marks the file as ours: "LOYA" in ASCII.
 APPLICATION_ID = 0x4C4F5941
@@ -369,6 +372,18 @@ class Store:
         return Snapshot(
             row["resource"], json.loads(row["data"]), row["etag"], _dt(row["synced_at"])
         )
+
+    def read(self, resource: str, model: type[T]) -> T | None:
+        """The stored copy as the contract's type (`model.from_json`); None when there is
+        none, or when it cannot be read as that type (logged once, the copy is kept)."""
+        snap = self.get_snapshot(resource)
+        if snap is None:
+            return None
+        try:
+            return model.from_json(snap.data)  # type: ignore[attr-defined]
+        except PayloadError as exc:
+            log.warning("ignoring the stored %s the app cannot read: %s", resource, exc)
+            return None
 
     def get_etag(self, resource: str) -> str | None:
         """The stored ETag alone: a conditional request need not parse the whole copy."""

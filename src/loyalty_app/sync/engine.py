@@ -10,37 +10,47 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ..api.client import LoyaltyApi
+from loyalty_core.problems import problem_type
+
+from ..api.client import Answer, Fetched, LoyaltyApi
 from ..api.errors import Rejected, ServerError, Unreachable
 from ..store.store import Intent, Store
 from .backoff import Backoff
 
 log = logging.getLogger("loyalty_app.sync")
 
-# Snapshot name -> path. The ledger snapshot is its first page; older pages load on demand.
-MEMBER_RESOURCES: dict[str, str] = {
-    "programme": "/v1/programme",
-    "me": "/v1/me",
-    "tier_progress": "/v1/me/tier",
-    "tiers": "/v1/tiers",
-    "ledger": "/v1/ledger",
-    "rewards": "/v1/rewards",
-    "vouchers": "/v1/vouchers",
-    "referral": "/v1/referral",
+Fetcher = Callable[..., Awaitable[Fetched[Any]]]
+
+# Snapshot name -> the conditional GET that refreshes it. The ledger snapshot is its first
+# page; older pages load on demand.
+MEMBER_RESOURCES: dict[str, Fetcher] = {
+    "programme": LoyaltyApi.programme,
+    "me": LoyaltyApi.me,
+    "tier_progress": LoyaltyApi.tier_progress,
+    "tiers": LoyaltyApi.tiers,
+    "ledger": LoyaltyApi.ledger,
+    "rewards": LoyaltyApi.rewards,
+    "vouchers": LoyaltyApi.vouchers,
+    "referral": LoyaltyApi.referral,
+}
+KIOSK_RESOURCES: dict[str, Fetcher] = {
+    "programme": LoyaltyApi.programme,
+    "tiers": LoyaltyApi.tiers,
+    "rewards": LoyaltyApi.rewards,
 }
 
-Pusher = Callable[[LoyaltyApi, Intent], Awaitable[dict[str, Any]]]
+Pusher = Callable[[LoyaltyApi, Intent], Awaitable[Answer[Any]]]
 
 
-async def _push_redeem(api: LoyaltyApi, intent: Intent) -> dict[str, Any]:
+async def _push_redeem(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
     return await api.redeem(intent.payload["reward_id"], intent.idempotency_key)
 
 
-async def _push_claim(api: LoyaltyApi, intent: Intent) -> dict[str, Any]:
+async def _push_claim(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
     return await api.claim_referral(intent.payload["code"])
 
 
-async def _push_credit(api: LoyaltyApi, intent: Intent) -> dict[str, Any]:
+async def _push_credit(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
     p = intent.payload
     scanned_at = datetime.fromisoformat(p["scanned_at"]) if p.get("scanned_at") else None
     return await api.credit(
@@ -52,7 +62,7 @@ async def _push_credit(api: LoyaltyApi, intent: Intent) -> dict[str, Any]:
     )
 
 
-async def _push_voucher(api: LoyaltyApi, intent: Intent) -> dict[str, Any]:
+async def _push_voucher(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
     return await api.redeem_voucher(intent.payload["code"], intent.idempotency_key)
 
 
@@ -70,7 +80,8 @@ class SyncState:
     last_synced: dict[str, datetime] = field(default_factory=dict)
     pending: int = 0
     rejected: list[Intent] = field(default_factory=list)
-    last_error: str | None = None
+    last_error: str | None = None  # in English, for logs and the CLI
+    last_problem: str | None = None  # its registered problem slug, for the screens
     requests: int = 0
     not_modified: int = 0
     signed_out: bool = False
@@ -82,7 +93,7 @@ class SyncEngine:
         api: LoyaltyApi,
         store: Store,
         *,
-        resources: dict[str, str] | None = None,
+        resources: dict[str, Fetcher] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.api = api
@@ -118,25 +129,25 @@ class SyncEngine:
             await self.push()
             await self.pull()
         except Unreachable as exc:
-            self._failed("offline", f"cannot reach the server: {exc}")
+            self._failed("offline", f"cannot reach the server: {exc}", "unreachable")
         except ServerError as exc:
-            self._failed("online", f"the server had a problem: {exc}")
+            self._failed("online", f"the server had a problem: {exc}", "server-error")
         except Rejected as exc:
             # Session ended or rate-limited: nothing is lost, the member is told why.
-            self._failed("online", exc.detail or exc.title)
+            self._failed("online", exc.detail or exc.title, exc.slug)
             self.state.signed_out = exc.signed_out
         else:
             self.backoff.succeeded()
             self.state.connectivity = "online"
-            self.state.last_error = None
+            self.state.last_error = self.state.last_problem = None
         self._refresh_counts()
         self._emit()
         return self.state
 
-    def _failed(self, connectivity: str, message: str) -> None:
+    def _failed(self, connectivity: str, message: str, problem: str) -> None:
         self.backoff.failed(self.clock())
         self.state.connectivity = connectivity
-        self.state.last_error = message
+        self.state.last_error, self.state.last_problem = message, problem
         log.info("sync stopped: %s", message)
 
     async def push(self) -> None:
@@ -145,12 +156,14 @@ class SyncEngine:
             pusher = PUSHERS.get(intent.kind)
             if pusher is None:
                 self.store.mark_rejected(
-                    intent.id, "/problems/unknown-intent", f"This app cannot send '{intent.kind}'."
+                    intent.id,
+                    problem_type("unknown-intent").type,
+                    f"This app cannot send '{intent.kind}'.",
                 )
                 continue
             try:
                 self.state.requests += 1
-                result = await pusher(self.api, intent)
+                answer = await pusher(self.api, intent)
             except Rejected as exc:
                 if exc.signed_out or exc.status == 429:
                     # Not the intent's fault: keep it for after sign-in / the wait.
@@ -161,15 +174,16 @@ class SyncEngine:
                 self.store.record_attempt(intent.id, str(exc))
                 raise
             else:
-                self.store.mark_done(intent.id, result)
+                self.store.mark_done(intent.id, dict(answer.body))
 
     async def pull(self) -> None:
-        for name, path in self.resources.items():
+        for name, fetch in self.resources.items():
             etag = self.store.get_etag(name)
             self.state.requests += 1
-            fetched = await self.api.get_resource(path, etag=etag)
+            fetched = await fetch(self.api, etag=etag)
             now = self.clock()
             if fetched.status == 304 and self.store.touch_snapshot(name, now):
                 self.state.not_modified += 1
-            elif fetched.data is not None:
-                self.store.put_snapshot(name, fetched.data, fetched.etag, now)
+            elif fetched.body is not None:
+                # Only a reply that parsed as the contract's type replaces the last good copy.
+                self.store.put_snapshot(name, dict(fetched.body), fetched.etag, now)

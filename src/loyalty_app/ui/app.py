@@ -8,8 +8,8 @@ import logging
 
 import flet as ft
 
-from ..core import MemberCore
 from ..i18n import language_for
+from ..session import MemberSession, Prefs
 from .context import AppCtx
 from .fonts import font_for, fonts_for
 from .layout import Layout
@@ -20,7 +20,7 @@ from .screens.rewards import RewardDetailPage, RewardsPage
 from .screens.settings import SettingsPage
 from .screens.tier import TierPage
 from .screens.vouchers import VouchersPage
-from .state import AppState, Prefs
+from .state import AppState
 
 log = logging.getLogger("loyalty_app.ui")
 
@@ -37,8 +37,8 @@ def _system_language() -> str:
 
 
 @ft.component
-def App(core: MemberCore, prefs: Prefs, brand_colour: str) -> list[ft.View]:
-    app, _ = ft.use_state(lambda: AppState(core=core, prefs=prefs))
+def App(session: MemberSession, prefs: Prefs, brand_colour: str) -> list[ft.View]:
+    app, _ = ft.use_state(lambda: AppState(session=session, prefs=prefs))
     page = ft.context.page
 
     async def run() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from ..i18n import t
+from ..i18n import problem_text, t
 from .context import use_app
 from .screens.sign_in import SignInPage
 from .widgets import icon_button
@@ -52,7 +52,7 @@ def Layout() -> ft.Control:
         ft.Row(
             [
                 ft.Text(
-                    t(lang, app.notice, **app.notice_values) if app.notice else "",
+                    notice_text(lang, app.notice, app.notice_values),
                     expand=True,
                     key="notice",
                 ),
@@ -108,3 +108,13 @@ def Layout() -> ft.Control:
             )
         ],
     )
+
+
+def notice_text(lang: str, key: str | None, values: dict) -> str:
+    """A notice in the language shown now; a `problem` value is a slug to translate."""
+    if not key:
+        return ""
+    values = dict(values)
+    if "problem" in values:
+        values["reason"] = problem_text(lang, values.pop("problem"))
+    return t(lang, key, **values)

@@ -1,25 +1,19 @@
-"""Observable app state over the client core. Methods are named for what the member does;
+"""Observable app state over the member's session. Methods are named for what the member does;
 no controls in here, so tests drive them directly in plain Python."""
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import flet as ft
 
-from ..api.errors import ApiError, Rejected, Unreachable
-from ..core import MemberCore, NotSignedIn
 from ..domain.models import (
     Catalogue,
     LedgerEntry,
-    LedgerPage,
     Member,
-    PayloadError,
     Programme,
     Referral,
     Reward,
@@ -29,47 +23,17 @@ from ..domain.models import (
 )
 from ..domain.rewards import RewardIndex, can_afford
 from ..i18n import LANGUAGES
+from ..session import MemberSession, NotSignedIn, Offline, OutboxItem, Prefs, SessionError
 
 log = logging.getLogger("loyalty_app.ui")
 
 THEMES = ("system", "light", "dark")
 
 
-class Prefs:
-    """Language and theme: not secret, and kept across sign-out, so a small JSON file."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def load(self) -> dict[str, str]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            return {k: v for k, v in data.items() if isinstance(v, str)}
-        except (OSError, ValueError, AttributeError):
-            return {}
-
-    def save(self, **values: str) -> None:
-        data = self.load() | values
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        tmp.replace(self.path)
-
-
-def _parse(cls: Any, data: dict | None) -> Any:
-    if data is None:
-        return None
-    try:
-        return cls.from_json(data)
-    except PayloadError as exc:
-        log.warning("ignoring a stored %s the app cannot read: %s", cls.__name__, exc)
-        return None
-
-
 @ft.observable
 @dataclass
 class AppState:
-    core: MemberCore = field(repr=False, compare=False)
+    session: MemberSession = field(repr=False, compare=False)
     prefs: Prefs = field(repr=False, compare=False)
     lang: str = "en"
     theme: str = "system"
@@ -79,7 +43,7 @@ class AppState:
     demo_available: bool = False
     email: str = ""
     code_sent: bool = False
-    signin_error: str | None = None
+    signin_error: str | None = None  # a problem slug: err.<slug> in the catalogues
     # What the store holds
     programme: Programme | None = None
     me: Member | None = None
@@ -94,10 +58,10 @@ class AppState:
     # Sync
     connectivity: str = "unknown"
     last_synced: datetime | None = None
-    sync_error: str | None = None
+    sync_error: str | None = None  # a problem slug, or "signed_out"
     syncing: bool = False
-    pending: list[dict] = field(default_factory=list)
-    rejected: list[dict] = field(default_factory=list)
+    pending: list[OutboxItem] = field(default_factory=list)
+    rejected: list[OutboxItem] = field(default_factory=list)
     # Rewards screen
     query: str = ""
     category: str | None = None
@@ -115,7 +79,7 @@ class AppState:
 
     async def start(self) -> None:
         """Show what the store has at once, then sync in the background of the caller."""
-        if self.core.member_id:
+        if self.session.member_id:
             self.phase = "signed_in"
             self.reload_from_store()
             await self.refresh("start")
@@ -125,31 +89,26 @@ class AppState:
 
     async def check_demo(self) -> None:
         try:
-            fetched = await (await self.core.api()).programme()
-            self.programme = _parse(Programme, fetched.data)
-            self.demo_available = bool(self.programme and self.programme.demo)
-        except ApiError:
+            self.programme = await self.session.programme()
+            self.demo_available = self.programme.demo
+        except SessionError:
             self.demo_available = False
 
     def reload_from_store(self) -> None:
-        snap = self.core.snapshot
-        self.programme = _parse(Programme, snap("programme")) or self.programme
-        self.me = _parse(Member, snap("me"))
-        self.progress = _parse(TierProgress, snap("tier_progress"))
-        self.ladder = _parse(TierLadder, snap("tiers"))
-        page = _parse(LedgerPage, snap("ledger"))
-        if page is not None:
-            self.history = list(page.items)
-            self.history_cursor = page.next_cursor
-        self.catalogue = _parse(Catalogue, snap("rewards"))
-        vouchers = (snap("vouchers") or {}).get("items", [])
-        self.vouchers = [v for v in (_parse(Voucher, d) for d in vouchers) if v]
-        self.referral = _parse(Referral, snap("referral"))
-        status = self.core.status()
-        self.pending = status["pending_intents"]
-        self.rejected = status["rejected_intents"]
-        synced = self.core.store.snapshots_synced()
-        self.last_synced = synced.get("me")
+        view = self.session.view()
+        self.programme = view.programme or self.programme
+        self.me = view.me
+        self.progress = view.progress
+        self.ladder = view.ladder
+        if view.history is not None:
+            self.history = list(view.history.items)
+            self.history_cursor = view.history.next_cursor
+        self.catalogue = view.catalogue
+        self.vouchers = list(view.vouchers)
+        self.referral = view.referral
+        self.pending = list(view.pending)
+        self.rejected = list(view.rejected)
+        self.last_synced = view.last_synced
 
     # --- sync -------------------------------------------------------------------------------
 
@@ -158,11 +117,9 @@ class AppState:
             return
         self.syncing = True
         try:
-            state = await self.core.sync(trigger)
-            self.connectivity = state.connectivity
-            self.sync_error = state.last_error
-            if state.signed_out:
-                self.sync_error = "signed_out"
+            report = await self.session.sync(trigger)
+            self.connectivity = report.connectivity
+            self.sync_error = "signed_out" if report.signed_out else report.problem
         except NotSignedIn:
             self.phase = "signed_out"
         finally:
@@ -175,14 +132,13 @@ class AppState:
             return
         self.history_loading = True
         try:
-            fetched = await (await self.core.api()).ledger(cursor=self.history_cursor)
-            page = LedgerPage.from_json(fetched.data or {})
+            page = await self.session.load_more_history(self.history_cursor)
             self.history = self.history + list(page.items)
             self.history_cursor = page.next_cursor
-        except Unreachable:
+        except Offline:
             self.say("error.offline_action")
-        except ApiError as exc:
-            self.say("error.generic", error=str(exc))
+        except SessionError as exc:
+            self.say(f"err.{exc.slug}")
         finally:
             self.history_loading = False
 
@@ -191,37 +147,32 @@ class AppState:
     async def request_code(self, email: str) -> None:
         self.signin_error = None
         try:
-            await self.core.request_code(email.strip())
+            await self.session.request_code(email.strip())
             self.email, self.code_sent = email.strip(), True
-        except Rejected as exc:
-            self.signin_error = exc.detail or exc.title
-        except ApiError as exc:
-            self.signin_error = str(exc)
+        except SessionError as exc:
+            self.signin_error = exc.slug
 
     async def verify(self, code: str, name: str = "", referral_code: str = "") -> None:
         self.signin_error = None
         try:
-            await self.core.sign_in(
+            await self.session.sign_in(
                 self.email,
                 code.strip(),
                 name=name.strip() or None,
                 referral_code=referral_code.strip() or None,
                 device_name="member app",
             )
-        except Rejected as exc:
-            self.signin_error = exc.detail or exc.title
-            return
-        except ApiError as exc:
-            self.signin_error = str(exc)
+        except SessionError as exc:
+            self.signin_error = exc.slug
             return
         await self._signed_in()
 
     async def try_demo(self) -> None:
         self.signin_error = None
         try:
-            await self.core.demo_sign_in("member app (demo)")
-        except ApiError as exc:
-            self.signin_error = getattr(exc, "detail", None) or str(exc)
+            await self.session.demo_sign_in("member app (demo)")
+        except SessionError as exc:
+            self.signin_error = exc.slug
             return
         await self._signed_in()
 
@@ -233,7 +184,7 @@ class AppState:
         self.code_sent, self.signin_error = False, None
 
     async def sign_out(self) -> None:
-        await self.core.sign_out()
+        await self.session.sign_out()
         self.phase = "signed_out"
         self.me = self.progress = self.catalogue = self.referral = None
         self.history, self.vouchers, self.pending, self.rejected = [], [], [], []
@@ -278,19 +229,18 @@ class AppState:
 
     async def redeem(self, reward_id: str) -> str:
         """Queue the redeem and try to deliver it; returns done | pending | rejected."""
-        queued = await self.core.redeem(reward_id)
+        intent = await self.session.redeem(reward_id)
         self.reload_from_store()
-        status = queued.intent.status
-        if status == "done":
+        if intent.status == "done":
             self.say("rewards.done")
-        elif status == "pending":
+        elif intent.status == "pending":
             self.say("rewards.queued")
         else:
-            self.say("rewards.rejected", reason=queued.intent.last_error or "")
-        return status
+            self.say("rewards.rejected", problem=intent.problem or "server-error")
+        return intent.status
 
     def dismiss(self, intent_id: int) -> None:
-        self.core.store.dismiss(intent_id)
+        self.session.dismiss(intent_id)
         self.reload_from_store()
 
     # --- settings ---------------------------------------------------------------------------

@@ -9,8 +9,7 @@ import os
 import flet as ft
 
 from ...i18n import LANGUAGES, t
-from ...kiosk.core import KioskCore
-from ...kiosk.state import KioskState
+from ...session import KioskSession
 from ..fonts import LANGUAGE_NAMES_FONT
 from ..widgets import icon_button
 from .context import KioskCtx, use_kiosk
@@ -22,6 +21,7 @@ from .screens import (
     SetupScreen,
     VoucherScreen,
 )
+from .state import KioskState
 
 SYNC_EVERY_SECONDS = 20
 SCREENS = {
@@ -155,9 +155,9 @@ def KioskFrame() -> ft.Control:
 
 
 @ft.component
-def KioskApp(core: KioskCore, mode: str, lang: str, idle_seconds: float) -> ft.Control:
+def KioskApp(session: KioskSession, mode: str, lang: str, idle_seconds: float) -> ft.Control:
     kiosk, _ = ft.use_state(
-        lambda: KioskState(core=core, mode=mode, lang=lang, idle_seconds=idle_seconds)
+        lambda: KioskState(session=session, mode=mode, lang=lang, idle_seconds=idle_seconds)
     )
     page = ft.context.page
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import flet as ft
 
-from ...kiosk.state import KioskState
+from loyalty_core.problems import PROBLEMS
+
+from ...i18n import problem_text, t
+from .state import KioskState
 
 KioskCtx: ft.ContextProvider[KioskState | None] = ft.create_context(None)
 
@@ -14,11 +17,12 @@ def use_kiosk() -> KioskState | None:
 
 
 def error_text(kiosk: KioskState) -> str:
-    """The refusal in the kiosk's language; the server's words only for unknown kinds."""
-    from ...i18n import t
-
+    """The refusal in the kiosk's language: a problem slug's `err.` message, or the kiosk's own
+    `kerr.` one. The server's English words are never shown."""
     if not kiosk.error:
         return ""
+    if kiosk.error in PROBLEMS:
+        return problem_text(kiosk.lang, kiosk.error)
     key = f"kerr.{kiosk.error}"
-    text = t(kiosk.lang, key, detail=kiosk.error_detail)
-    return text if text != key else t(kiosk.lang, "kerr.other", detail=kiosk.error_detail)
+    text = t(kiosk.lang, key)
+    return text if text != key else problem_text(kiosk.lang, "server-error")

@@ -11,9 +11,9 @@ import flet as ft
 from loyalty_core.member_number import format_member_number
 
 from ...card.render import qr_png
-from ...core import NotSignedIn
 from ...domain.models import text
 from ...i18n import fmt_number, t
+from ...session import NotSignedIn
 from ..context import use_app
 from ..widgets import sync_note
 
@@ -42,7 +42,7 @@ def CardPage() -> ft.Control:
         while True:
             if page.session.connection is not None:
                 try:
-                    token, seconds = await app.core.card_token(time.time())
+                    token, seconds = await app.session.card_token(time.time())
                 except NotSignedIn:
                     card.missing = True
                 else:

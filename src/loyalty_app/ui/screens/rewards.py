@@ -9,7 +9,7 @@ import flet as ft
 
 from ...domain.models import Reward, text
 from ...domain.rewards import can_afford
-from ...i18n import fmt_date, fmt_number, t
+from ...i18n import fmt_date, fmt_number, problem_text, t
 from ..context import use_app
 from ..state import AppState
 from ..widgets import empty_state, heading, labelled_button, sync_note
@@ -177,7 +177,7 @@ def _pending_banner(app: AppState) -> ft.Control:
     names = {r.id: text(r.name, lang) for r in (app.catalogue.items if app.catalogue else ())}
     rows: list[ft.Control] = []
     for intent in app.pending:
-        if intent["kind"] == "redeem":
+        if intent.kind == "redeem":
             rows.append(
                 ft.Row(
                     [
@@ -186,7 +186,7 @@ def _pending_banner(app: AppState) -> ft.Control:
                             t(
                                 lang,
                                 "vouchers.pending",
-                                reward=names.get(intent["payload"]["reward_id"], ""),
+                                reward=names.get(intent.payload["reward_id"], ""),
                             ),
                             key="pending-redeem",
                         ),
@@ -199,12 +199,12 @@ def _pending_banner(app: AppState) -> ft.Control:
                 [
                     ft.Icon(ft.Icons.ERROR_OUTLINE, size=16, color=ft.Colors.ERROR),
                     ft.Text(
-                        t(lang, "rewards.rejected", reason=intent.get("last_error") or ""),
+                        t(lang, "rewards.rejected", reason=problem_text(lang, intent.problem)),
                         expand=True,
                         key="rejected-redeem",
                     ),
                     ft.TextButton(
-                        t(lang, "vouchers.dismiss"), on_click=_dismiss(app, intent["id"])
+                        t(lang, "vouchers.dismiss"), on_click=_dismiss(app, intent.id)
                     ),
                 ]
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from ...i18n import t
+from ...i18n import problem_text, t
 from ..context import use_app
 from ..widgets import heading, labelled_button
 
@@ -76,7 +76,7 @@ def SignInPage() -> ft.Control:
                 heading(t(lang, "signin.title")),
                 *fields,
                 ft.Text(
-                    app.signin_error or "",
+                    problem_text(lang, app.signin_error) if app.signin_error else "",
                     color=ft.Colors.ERROR,
                     visible=bool(app.signin_error),
                     key="signin-error",

@@ -81,7 +81,7 @@ def VouchersPage() -> ft.Control:
             *[
                 ft.Row([ft.Icon(ft.Icons.SCHEDULE, size=16), ft.Text(t(lang, "rewards.queued"))])
                 for i in app.pending
-                if i["kind"] == "redeem"
+                if i.kind == "redeem"
             ],
             *(cards or [empty_state(t(lang, "vouchers.empty"), ft.Icons.CONFIRMATION_NUMBER)]),
         ],

@@ -1,5 +1,7 @@
-"""The kiosk's core: set-up with a staff credential and PIN, scans, credits through the
-outbox (so an offline till loses nothing and never credits twice), vouchers, joins."""
+"""The kiosk's session: set-up with a staff credential and PIN, scans, credits through the
+outbox (so an offline till loses nothing and never credits twice), vouchers, joins. Methods
+return typed results or raise `KioskError`, whose `kind` is a registered problem slug or one
+of the kiosk's own refusals (a bad PIN, a mistyped amount, a damaged scan)."""
 
 from __future__ import annotations
 
@@ -16,29 +18,40 @@ from loyalty_core.card.scan import CardScan, MemberNumberScan, ScanError, Vouche
 from ..api.client import LoyaltyApi
 from ..api.errors import ApiError, Rejected, ServerError, Unreachable
 from ..auth.secrets import SecretStore
-from ..domain.models import Programme
-from ..store.store import Intent, Store
-from ..sync.engine import SyncEngine, SyncState
-from .pin import PinError, hash_pin, verify_pin
+from ..domain.models import (
+    Catalogue,
+    CheckoutMember,
+    CreditResult,
+    JoinResult,
+    PayloadError,
+    Programme,
+    Reward,
+    StaffMe,
+    TierLadder,
+    VoidResult,
+    VoucherRedeemResult,
+)
+from ..kiosk.pin import PinError, hash_pin, verify_pin
+from ..store.store import Store
+from ..sync.engine import KIOSK_RESOURCES, SyncEngine
+from .errors import SessionError
+from .outbox import OutboxItem
 
-KIOSK_RESOURCES = {"programme": "/v1/programme", "rewards": "/v1/rewards"}
 
-
-class KioskError(Exception):
+class KioskError(SessionError):
     """A refusal to show the person at the kiosk: `kind` picks the translated message,
     `detail` is the server's own words when it gave some."""
 
     def __init__(self, kind: str, detail: str = "") -> None:
-        super().__init__(detail or kind)
+        super().__init__(detail, slug=kind)
         self.kind = kind
-        self.detail = detail
 
 
 @dataclass(frozen=True)
 class MemberRef:
     """Who the next credit is for: a live summary, or (offline) the raw scan to verify later."""
 
-    summary: dict[str, Any] | None
+    summary: CheckoutMember | None
     token: str | None = None
     member_number: str | None = None
     scanned_at: datetime | None = None
@@ -51,25 +64,25 @@ class MemberRef:
 @dataclass(frozen=True)
 class CreditOutcome:
     status: str  # done | pending | rejected
-    intent: Intent
-    result: dict[str, Any] | None = None
+    intent: OutboxItem
+    result: CreditResult | None = None
 
 
 @dataclass
 class KioskStatus:
-    pending: list[Intent] = field(default_factory=list)
-    rejected: list[Intent] = field(default_factory=list)
+    pending: list[OutboxItem] = field(default_factory=list)
+    rejected: list[OutboxItem] = field(default_factory=list)
     connectivity: str = "unknown"
 
 
-class KioskCore:
+class KioskSession:
     def __init__(self, backend_url: str, data_dir: Path, secrets: SecretStore) -> None:
         self.backend_url = backend_url.rstrip("/")
         self.secrets = secrets
         self.store = Store.open(Path(data_dir) / "kiosk.db")
         self._api: LoyaltyApi | None = None
         self._engine: SyncEngine | None = None
-        self.staff: dict[str, Any] | None = None
+        self.staff: StaffMe | None = None
         # Secrets are named per kiosk, so two kiosks on one machine keep their own.
         kiosk_id = self.store.get_meta("kiosk_id")
         if not kiosk_id:
@@ -89,7 +102,7 @@ class KioskCore:
         staff = await self.secrets.get(self._staff_secret)
         return bool(staff and await self.secrets.get(self._pin_secret))
 
-    async def set_up(self, credential: str, pin: str) -> dict[str, Any]:
+    async def set_up(self, credential: str, pin: str) -> StaffMe:
         """Check the credential with the server, then keep it and the PIN hash."""
         try:
             pin_hash = hash_pin(pin)
@@ -107,7 +120,7 @@ class KioskCore:
         await self.secrets.set(self._staff_secret, credential.strip())
         await self.secrets.set(self._pin_secret, pin_hash)
         self.staff = staff
-        self.store.set_meta("store_name", staff.get("store", ""))
+        self.store.set_meta("store_name", staff.store)
         await self._reset_api()
         return staff
 
@@ -135,29 +148,31 @@ class KioskCore:
         return self.store.get_meta("store_name") or ""
 
     def programme(self) -> Programme | None:
-        snap = self.store.get_snapshot("programme")
-        return Programme.from_json(snap.data) if snap else None
+        return self.store.read("programme", Programme)
 
-    def rewards(self) -> list[dict[str, Any]]:
-        snap = self.store.get_snapshot("rewards")
-        return list(snap.data.get("items", [])) if snap else []
+    def rewards(self) -> tuple[Reward, ...]:
+        catalogue = self.store.read("rewards", Catalogue)
+        return catalogue.items if catalogue else ()
 
-    async def sync(self) -> SyncState:
+    def ladder(self) -> TierLadder | None:
+        return self.store.read("tiers", TierLadder)
+
+    async def sync(self) -> KioskStatus:
         """Send queued credits (the server verifies each offline scan), refresh the catalogue."""
-        state = await (await self.engine()).sync("manual")
-        if state.connectivity == "online" and self.staff is None:
+        await (await self.engine()).sync("manual")
+        if self.status().connectivity == "online" and self.staff is None:
             try:
                 self.staff = await (await self.api()).whoami()
-                self.store.set_meta("store_name", self.staff.get("store", ""))
+                self.store.set_meta("store_name", self.staff.store)
             except ApiError:
                 pass
-        return state
+        return self.status()
 
     def status(self) -> KioskStatus:
         engine_state = self._engine.state.connectivity if self._engine else "unknown"
         return KioskStatus(
-            pending=[i for i in self.store.pending_intents() if i.kind == "credit"],
-            rejected=self.store.intents("rejected"),
+            pending=[OutboxItem.of(i) for i in self.store.pending_intents() if i.kind == "credit"],
+            rejected=[OutboxItem.of(i) for i in self.store.intents("rejected")],
             connectivity=engine_state,
         )
 
@@ -171,8 +186,8 @@ class KioskCore:
 
     async def scan(
         self, text: str, *, source: str = "scanner", now: float | None = None
-    ) -> MemberRef | dict[str, Any]:
-        """A member (MemberRef) for a card or member number; a redeemed voucher (dict)."""
+    ) -> MemberRef | VoucherRedeemResult:
+        """A member (MemberRef) for a card or member number; a redeemed voucher."""
         at = time.time() if now is None else now
         try:
             parsed = parse_scan(text, self._prefix(), at)
@@ -198,10 +213,11 @@ class KioskCore:
                 return MemberRef(None, token=parsed.raw, scanned_at=scanned_at)
             return MemberRef(None, member_number=parsed.number, scanned_at=scanned_at)
 
-    async def redeem_voucher(self, voucher: VoucherScan) -> dict[str, Any]:
+    async def redeem_voucher(self, voucher: VoucherScan) -> VoucherRedeemResult:
         """Online only. A fresh key per scan: scanning a used voucher again must say
         "already used", not replay the first success."""
-        return await (await self.api()).redeem_voucher(voucher.code, f"voucher-{uuid.uuid4()}")
+        key = f"voucher-{uuid.uuid4()}"
+        return (await (await self.api()).redeem_voucher(voucher.code, key)).data
 
     def check_amount(self, text: str) -> str:
         programme = self.programme()
@@ -230,10 +246,10 @@ class KioskCore:
             payload["scanned_at"] = member.scanned_at.isoformat()
         intent = self.store.add_intent("credit", payload, datetime.now(UTC))
         await self.sync()
-        final = self.store.get_intent(intent.id) or intent
-        return CreditOutcome(final.status, final, final.result)
+        final = OutboxItem.of(self.store.get_intent(intent.id) or intent)
+        return CreditOutcome(final.status, final, _credit_result(final))
 
-    async def void(self, credit_id: int, pin: str) -> dict[str, Any]:
+    async def void(self, credit_id: int, pin: str) -> VoidResult:
         if not await self.check_pin(pin):
             raise KioskError("bad_pin")
         key = f"void-credit-{credit_id}"
@@ -244,7 +260,7 @@ class KioskCore:
         except (Unreachable, ServerError) as exc:
             raise KioskError("offline", str(exc)) from exc
 
-    async def join(self, *, contact: str, name: str, referral_code: str) -> dict[str, Any]:
+    async def join(self, *, contact: str, name: str, referral_code: str) -> JoinResult:
         contact = contact.strip()
         kind = "email" if "@" in contact else "phone"
         intent_key = f"join-{kind}-{contact.lower()}"
@@ -259,3 +275,13 @@ class KioskCore:
             raise KioskError(exc.slug, exc.detail or exc.title) from exc
         except (Unreachable, ServerError) as exc:
             raise KioskError("offline", str(exc)) from exc
+
+
+def _credit_result(item: OutboxItem) -> CreditResult | None:
+    """The server's answer to a delivered credit, as stored in the outbox."""
+    if item.result is None:
+        return None
+    try:
+        return CreditResult.from_json(item.result)
+    except PayloadError:
+        return None

@@ -5,14 +5,15 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
 
 import flet as ft
 
-from ..api.errors import ApiError
-from ..i18n import LANGUAGES
-from .core import CreditOutcome, KioskCore, KioskError, MemberRef
-from .scan_input import EntryTimer
+from ...domain.models import JoinResult, Programme, Reward, VoucherRedeemResult
+from ...domain.rewards import can_afford
+from ...i18n import LANGUAGES
+from ...kiosk.scan_input import EntryTimer
+from ...session import CreditOutcome, KioskError, KioskSession, MemberRef, OutboxItem, SessionError
 
 log = logging.getLogger("loyalty_app.kiosk")
 
@@ -27,7 +28,7 @@ class Activity:
 @ft.observable
 @dataclass
 class KioskState:
-    core: KioskCore = field(repr=False, compare=False)
+    session: KioskSession = field(repr=False, compare=False)
     mode: str = "checkout"  # checkout | self-service
     lang: str = "en"
     idle_seconds: float = IDLE_SECONDS
@@ -36,13 +37,14 @@ class KioskState:
     store_name: str = ""
     connectivity: str = "unknown"
     pending: int = 0
-    rejected: list[dict] = field(default_factory=list)
-    error: str | None = None  # a message key
-    error_detail: str = ""
+    rejected: list[OutboxItem] = field(default_factory=list)
+    programme: Programme | None = None
+    error: str | None = None  # a problem slug (err.<slug>) or a kiosk refusal (kerr.<kind>)
+    error_detail: str = ""  # the server's words, for the log only
     member: MemberRef | None = None
     last_credit: CreditOutcome | None = None
-    voucher: dict | None = None
-    joined: dict | None = None
+    voucher: VoucherRedeemResult | None = None
+    joined: JoinResult | None = None
     busy: bool = False
     scans: int = 0  # a new scan field (fresh, focused) after each scan
     staff_unlocked: bool = False
@@ -57,7 +59,7 @@ class KioskState:
     # --- life cycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        if not await self.core.is_set_up():
+        if not await self.session.is_set_up():
             self.phase = "setup"
             return
         await self.sync()
@@ -69,7 +71,7 @@ class KioskState:
             self._fail("pins_differ")
             return
         try:
-            await self.core.set_up(credential, pin)
+            await self.session.set_up(credential, pin)
         except KioskError as exc:
             self._fail(exc.kind, exc.detail)
             return
@@ -77,21 +79,12 @@ class KioskState:
         self.phase = "attract"
 
     async def sync(self) -> None:
-        state = await self.core.sync()
-        status = self.core.status()
-        self.connectivity = state.connectivity
+        status = await self.session.sync()
+        self.connectivity = status.connectivity
         self.pending = len(status.pending)
-        self.rejected = [
-            {
-                "id": i.id,
-                "amount": i.payload.get("amount"),
-                "reason": i.last_error or "",
-                "type": i.problem_type,
-            }
-            for i in status.rejected
-            if i.kind == "credit"
-        ]
-        self.store_name = self.core.store_name
+        self.rejected = [i for i in status.rejected if i.kind == "credit"]
+        self.store_name = self.session.store_name
+        self.programme = self.session.programme()
 
     def touch(self) -> None:
         self.activity.last = time.monotonic()
@@ -131,13 +124,10 @@ class KioskState:
         self.touch()
         self.busy = True
         try:
-            outcome = await self.core.scan(text, source=source)
-        except KioskError as exc:
-            log.info("scan refused: %s", exc.kind)
-            self._fail(exc.kind, exc.detail)
-            return
-        except ApiError as exc:
-            self._fail(getattr(exc, "slug", "") or "unreachable", str(exc))
+            outcome = await self.session.scan(text, source=source)
+        except SessionError as exc:
+            log.info("scan refused: %s", exc.slug)
+            self._fail(exc.slug, exc.detail)
             return
         finally:
             self.busy = False
@@ -155,14 +145,15 @@ class KioskState:
         self.touch()
         self.busy = True
         try:
-            self.last_credit = await self.core.credit(self.member, amount_text)
+            self.last_credit = await self.session.credit(self.member, amount_text)
         except KioskError as exc:
             self._fail(exc.kind, exc.detail)
             return
         finally:
             self.busy = False
         if self.last_credit.status == "rejected":
-            self._fail("credit_rejected", self.last_credit.intent.last_error or "")
+            intent = self.last_credit.intent
+            self._fail(intent.problem or "server-error", intent.detail or "")
         self.phase = "credited"
         await self.sync()
 
@@ -172,7 +163,7 @@ class KioskState:
             return
         self.clear_error()
         try:
-            await self.core.void(int(credit.result["credit_id"]), pin)
+            await self.session.void(credit.result.credit_id, pin)
         except KioskError as exc:
             self._fail(exc.kind, exc.detail)
             return
@@ -182,20 +173,19 @@ class KioskState:
 
     # --- self-service -------------------------------------------------------------------------
 
-    def affordable_rewards(self) -> list[dict[str, Any]]:
-        if self.member is None or self.member.summary is None:
+    def affordable_rewards(self) -> list[Reward]:
+        """What the scanned member can redeem now, dearest first: the member app's rule."""
+        ladder = self.session.ladder()
+        if self.member is None or self.member.summary is None or ladder is None:
             return []
-        balance = self.member.summary["balance"]
+        summary, today = self.member.summary, datetime.now(UTC).date()
         return sorted(
             (
                 r
-                for r in self.core.rewards()
-                if r.get("active", True)
-                and r["cost"] <= balance
-                and r.get("stock") != 0
-                and not r.get("min_tier")
+                for r in self.session.rewards()
+                if can_afford(r, summary.balance, summary.tier.code, ladder, today).ok
             ),
-            key=lambda r: -r["cost"],
+            key=lambda r: -r.cost,
         )
 
     def open_join(self) -> None:
@@ -207,7 +197,7 @@ class KioskState:
         self.clear_error()
         self.touch()
         try:
-            self.joined = await self.core.join(
+            self.joined = await self.session.join(
                 contact=contact, name=name, referral_code=referral_code
             )
         except KioskError as exc:
@@ -219,7 +209,7 @@ class KioskState:
 
     async def unlock(self, pin: str) -> bool:
         self.touch()
-        self.staff_unlocked = await self.core.check_pin(pin)
+        self.staff_unlocked = await self.session.check_pin(pin)
         if not self.staff_unlocked:
             self._fail("bad_pin")
         return self.staff_unlocked

@@ -1,0 +1,75 @@
+"""The client's view of the API's data: frozen dataclasses built from the JSON bodies.
+
+Each class has a ``from_json(d)`` classmethod that reads one object of the matching
+OpenAPI schema (named in its ``SCHEMA``: ``Me`` → :class:`Member`, ``LedgerItem`` →
+:class:`LedgerEntry`, ...). Unknown keys are ignored, so a newer server can add fields; a
+missing required key or a value of the wrong type raises :class:`PayloadError` (a
+``ValueError``). `tests/unit/domain/test_contract_types.py` parses an instance built from
+every schema of the committed OpenAPI document, so the two cannot drift apart silently.
+
+Datetimes are timezone-aware (the server sends ISO 8601 with ``Z``); a timestamp without
+an offset is refused rather than guessed.  Decimal strings (multipliers, earn rates,
+amounts) become :class:`~decimal.Decimal`.  Multilingual texts stay dictionaries keyed by
+language tag (``"en"``, ``"zh-Hans"``, ``"zh-Hant"``); pick one with :func:`text`.
+
+No I/O here: parsing only. The API client returns these; the store hands them out; the
+member app and the kiosk both draw from them.
+"""
+
+from loyalty_core.card.token import CardCredential
+
+from ._json import PayloadError, parse_datetime
+from .checkout import (
+    CheckoutMember,
+    CreditResult,
+    JoinResult,
+    StaffMe,
+    VoidResult,
+    VoucherRedeemResult,
+)
+from .ledger import LedgerEntry, LedgerPage
+from .member import ExpiringPoints, Member, PunchCard
+from .programme import Programme
+from .referral import Referral, ReferralStats
+from .rewards import Catalogue, Category, Redemption, Reward, Voucher, VoucherList
+from .session import CodeSent, Health, Session, card_credential_from_json
+from .texts import LANGUAGES, Texts, resolve_language, text
+from .tiers import Tier, TierLadder, TierProgress, TierRef
+
+__all__ = [
+    "CheckoutMember",
+    "CreditResult",
+    "JoinResult",
+    "StaffMe",
+    "VoidResult",
+    "VoucherRedeemResult",
+    "Redemption",
+    "VoucherList",
+    "CodeSent",
+    "Health",
+    "TierRef",
+    "LANGUAGES",
+    "CardCredential",
+    "Catalogue",
+    "Category",
+    "ExpiringPoints",
+    "LedgerEntry",
+    "LedgerPage",
+    "Member",
+    "PayloadError",
+    "Programme",
+    "PunchCard",
+    "Referral",
+    "ReferralStats",
+    "Reward",
+    "Session",
+    "Texts",
+    "Tier",
+    "TierLadder",
+    "TierProgress",
+    "Voucher",
+    "card_credential_from_json",
+    "parse_datetime",
+    "resolve_language",
+    "text",
+]

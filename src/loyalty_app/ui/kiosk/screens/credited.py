@@ -1,0 +1,105 @@
+"""After a credit: the points and why, or pending when offline; void with the PIN."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from ....domain.models import text
+from ....i18n import fmt_money, fmt_number, t
+from ..context import use_kiosk
+from .common import BIG, error_banner
+
+
+@ft.component
+def CreditedScreen() -> ft.Control:
+    kiosk = use_kiosk()
+    pin = ft.use_ref(None)
+    if kiosk is None or kiosk.last_credit is None:
+        return ft.Container()
+    lang, outcome = kiosk.lang, kiosk.last_credit
+    programme = kiosk.programme
+    lines: list[ft.Control]
+    if outcome.status == "done" and outcome.result:
+        r = outcome.result
+        lines = [
+            ft.Text(
+                t(lang, "kiosk.credited", points=fmt_number(lang, r.points)),
+                size=BIG + 6,
+                weight=ft.FontWeight.BOLD,
+                key="credited",
+            ),
+            ft.Text(
+                t(
+                    lang,
+                    "kiosk.credited_detail",
+                    base=r.base_points,
+                    bonus=r.bonus_points,
+                    multiplier=r.multiplier,
+                ),
+                size=18,
+            ),
+            ft.Text(
+                t(lang, "kiosk.new_balance", points=fmt_number(lang, r.balance)),
+                size=22,
+                key="credited-balance",
+            ),
+        ]
+        if r.tier_change == "up":
+            lines.append(
+                ft.Text(
+                    t(lang, "kiosk.tier_up", tier=text(r.tier.name, lang)),
+                    size=24,
+                    color=ft.Colors.PRIMARY,
+                    key="tier-up",
+                )
+            )
+        if r.punch_card is not None:
+            punch = r.punch_card
+            lines.append(
+                ft.Text(
+                    t(
+                        lang,
+                        "kiosk.punch",
+                        stamps=punch.stamps,
+                        of=punch.of,
+                        reward_id=punch.reward_id,
+                    ),
+                    size=16,
+                )
+            )
+        if r.voucher_issued is not None:
+            lines.append(ft.Text(t(lang, "kiosk.punch_reward"), size=18))
+
+        async def void() -> None:
+            await kiosk.void_last(pin.current.value or "")
+
+        lines += [
+            ft.TextField(
+                label=t(lang, "kiosk.void_pin"),
+                ref=pin,
+                password=True,
+                width=260,
+                key="void-pin",
+                keyboard_type=ft.KeyboardType.NUMBER,
+            ),
+            ft.OutlinedButton(t(lang, "kiosk.void"), key="void", icon=ft.Icons.UNDO, on_click=void),
+        ]
+    elif outcome.status == "pending":
+        amount = outcome.intent.payload.get("amount", "")
+        money = fmt_money(lang, amount, programme.currency) if programme and amount else amount
+        lines = [
+            ft.Text(t(lang, "kiosk.credit_pending", amount=money), size=24, key="credit-pending")
+        ]
+    else:
+        lines = []
+    return ft.Column(
+        [
+            *lines,
+            error_banner(kiosk),
+            ft.FilledButton(
+                t(lang, "kiosk.next"), on_click=kiosk.reset, key="next", icon=ft.Icons.ARROW_FORWARD
+            ),
+        ],
+        spacing=12,
+        scroll=ft.ScrollMode.AUTO,
+    )

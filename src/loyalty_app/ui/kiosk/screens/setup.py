@@ -1,0 +1,58 @@
+"""First start: the staff credential and the PIN."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from ....i18n import t
+from ..context import use_kiosk
+from .common import BIG, error_banner
+
+
+@ft.component
+def SetupScreen() -> ft.Control:
+    kiosk = use_kiosk()
+    cred, pin, pin2 = ft.use_ref(None), ft.use_ref(None), ft.use_ref(None)
+    if kiosk is None:
+        return ft.Container()
+    lang = kiosk.lang
+
+    async def save() -> None:
+        await kiosk.set_up(
+            cred.current.value or "", pin.current.value or "", pin2.current.value or ""
+        )
+
+    return ft.Column(
+        [
+            ft.Text(t(lang, "kiosk.setup_title"), size=BIG, weight=ft.FontWeight.BOLD),
+            ft.Text(t(lang, "kiosk.setup_intro")),
+            ft.TextField(
+                label=t(lang, "kiosk.credential"),
+                ref=cred,
+                password=True,
+                can_reveal_password=True,
+                key="credential",
+                autofocus=True,
+            ),
+            ft.TextField(
+                label=t(lang, "kiosk.pin"),
+                ref=pin,
+                password=True,
+                key="pin",
+                keyboard_type=ft.KeyboardType.NUMBER,
+            ),
+            ft.TextField(
+                label=t(lang, "kiosk.pin_again"),
+                ref=pin2,
+                password=True,
+                key="pin-again",
+                keyboard_type=ft.KeyboardType.NUMBER,
+                on_submit=save,
+            ),
+            ft.FilledButton(t(lang, "kiosk.setup_save"), on_click=save, key="setup-save"),
+            error_banner(kiosk),
+        ],
+        spacing=14,
+        width=560,
+        scroll=ft.ScrollMode.AUTO,
+    )
