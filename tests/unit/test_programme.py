@@ -448,3 +448,89 @@ def test_unknown_key_error_lists_the_known_keys(tmp_path):
         "shop.toml: birthday.bonus is not a known key",
     )
     assert "expected one of: points" in str(error)
+
+
+# fmt: off
+MORE_ERROR_CASES = [
+    # (test id, old, new, expected message)
+    ("unknown-key-in-optional-table", "visits = 5", "visits = 5\nbonus = 1",
+     "shop.toml: punch_card.bonus is not a known key (expected one of: visits, reward_id, name)"),
+    ("unknown-language-in-category", 'drinks = { en = "Drinks"',
+     'drinks = { fr = "x", en = "Drinks"',
+     "shop.toml: categories.drinks.fr is not a known key (expected one of: en, zh-Hans, zh-Hant)"),
+    ("unknown-language-in-benefit", ', zh-Hant = "更多點數" }',
+     ', zh-Hant = "更多點數", fr = "x" }',
+     "shop.toml: tiers[1].benefits[0].fr is not a known key "
+     "(expected one of: en, zh-Hans, zh-Hant)"),
+    ("misspelt-key-rather-than-missing-key", "multiplier = 2\n", "multipler = 2\n",
+     "shop.toml: tiers[2].multipler is not a known key (expected one of: code, name,"),
+    ("category-not-a-table", "[categories]\n", "[categories]\nfood = 5\n",
+     "shop.toml: categories.food must be a table of texts"),
+    ("benefit-not-a-table", "benefits = []\n\n[[tiers]]\ncode = \"silver\"",
+     "benefits = [\"x\"]\n\n[[tiers]]\ncode = \"silver\"",
+     "shop.toml: tiers[0].benefits[0] must be a table of texts"),
+    ("number-above-the-ceiling", "multiplier = 2\n", "multiplier = 2e9\n",
+     "shop.toml: tiers[2].multiplier must be a number <= 1000000000"),
+    ("infinite-number", "earn_points_per_unit = 1\n", "earn_points_per_unit = inf\n",
+     "shop.toml: earn_points_per_unit must be a number > 0"),
+    ("boolean-is-not-a-decimal", "earn_points_per_unit = 1\n", "earn_points_per_unit = true\n",
+     "shop.toml: earn_points_per_unit must be a number > 0"),
+    ("float-is-not-a-whole-number", "currency_decimals = 2", "currency_decimals = 2.0",
+     "shop.toml: currency_decimals must be a whole number between 0 and 4"),
+    ("pattern-spans-the-whole-string", 'card_prefix = "TS"', 'card_prefix = "TS\\n"',
+     "shop.toml: card_prefix must be 2-8 uppercase letters or digits"),
+    ("whitespace-only-text", 'en = "Test Shop"', 'en = "\\n"',
+     "shop.toml: brand.name.en must be a non-empty string"),
+    ("category-code-that-is-no-category", 'category = "drinks"', 'category = "Drinks"',
+     "shop.toml: rewards[0].category must be one of the [categories]: drinks"),
+    ("category-not-a-string", 'category = "drinks"', "category = 5",
+     "shop.toml: rewards[0].category must be a string"),
+    ("tier-equal-to-the-previous-one", "qualifying_points = 500\n", "qualifying_points = 100\n",
+     "shop.toml: tiers[2].qualifying_points must be greater than the previous tier's (100)"),
+    ("max-purchase-decimals-follow-the-currency",
+     'currency_decimals = 2\nearn_points_per_unit = 1\nrounding = "floor"\n'
+     "max_purchase_amount = 500",
+     'currency_decimals = 0\nearn_points_per_unit = 1\nrounding = "floor"\n'
+     "max_purchase_amount = 5.5",
+     "shop.toml: max_purchase_amount must have at most 0 decimal places"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [case[1:] for case in MORE_ERROR_CASES],
+    ids=[case[0] for case in MORE_ERROR_CASES],
+)
+def test_more_invalid_programmes_are_rejected_naming_file_and_key(tmp_path, old, new, message):
+    expect_error(tmp_path, changed(old, new), message)
+
+
+BRAND = """[brand]
+name = { en = "Test Shop", zh-Hans = "测试店", zh-Hant = "測試店" }
+primary_colour = "#112233"
+"""
+CATEGORIES = '[categories]\ndrinks = { en = "Drinks", zh-Hans = "饮品", zh-Hant = "飲品" }\n'
+
+
+@pytest.mark.parametrize(
+    ("section", "line", "message"),
+    [
+        (TIERS, "tiers = 5", "shop.toml: tiers must be an array of tables, not an integer"),
+        (TIERS, 'tiers = ["base"]', "shop.toml: tiers[0] must be a table, not a string"),
+        (BRAND, "brand = true", "shop.toml: brand must be a table, not a boolean"),
+        (CATEGORIES, "categories = 1.5", "shop.toml: categories must be a table, not a float"),
+    ],
+)
+def test_a_value_where_a_table_or_array_belongs_is_named(tmp_path, section, line, message):
+    expect_error(tmp_path, line + "\n" + changed(section, ""), message)
+
+
+def test_a_loaded_programme_is_made_of_plain_dataclasses_tuples_and_dicts(tmp_path):
+    programme = load_programme(write(tmp_path, VALID))
+
+    assert type(programme) is Programme
+    assert type(programme.tiers) is tuple and type(programme.rewards) is tuple
+    assert type(programme.categories) is dict
+    assert type(programme.brand.name) is dict
+    assert type(programme.tiers[1].benefits[0]) is dict
