@@ -1,11 +1,12 @@
 """The client's view of the API's data: frozen dataclasses built from the JSON bodies.
 
-Each class has a ``from_json(d)`` classmethod that reads one object of the matching
-OpenAPI schema (named in its ``SCHEMA``: ``Me`` → :class:`Member`, ``LedgerItem`` →
-:class:`LedgerEntry`, ...). Unknown keys are ignored, so a newer server can add fields; a
-missing required key or a value of the wrong type raises :class:`PayloadError` (a
-``ValueError``). `tests/unit/domain/test_contract_types.py` parses an instance built from
-every schema of the committed OpenAPI document, so the two cannot drift apart silently.
+Each class derives from :class:`Wire` and names the OpenAPI schema it reads in ``SCHEMA``
+(``Me`` → :class:`Member`, ``LedgerItem`` → :class:`LedgerEntry`, ...); its ``from_json(d)``
+is derived from the field types (see ``wire.py``). Unknown keys are ignored, so a newer server
+can add fields; a missing required key or a value of the wrong type raises
+:class:`PayloadError` (a ``ValueError``). The test `test_contract_types.py` parses an
+instance built from every schema of the committed OpenAPI document, so the two cannot drift
+apart silently.
 
 Datetimes are timezone-aware (the server sends ISO 8601 with ``Z``); a timestamp without
 an offset is refused rather than guessed.  Decimal strings (multipliers, earn rates,
@@ -32,9 +33,10 @@ from .member import ExpiringPoints, Member, PunchCard
 from .programme import Programme
 from .referral import Referral, ReferralStats
 from .rewards import Catalogue, Category, Redemption, Reward, Voucher, VoucherList
-from .session import CodeSent, Health, Session, card_credential_from_json
+from .session import CodeSent, Health, Session
 from .texts import LANGUAGES, Texts, resolve_language, text
 from .tiers import Tier, TierLadder, TierProgress, TierRef
+from .wire import Wire, card_credential_from_json
 
 __all__ = [
     "CheckoutMember",
@@ -68,6 +70,7 @@ __all__ = [
     "TierLadder",
     "TierProgress",
     "Voucher",
+    "Wire",
     "card_credential_from_json",
     "parse_datetime",
     "resolve_language",

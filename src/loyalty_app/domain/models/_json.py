@@ -28,26 +28,10 @@ def _str(d: Mapping[str, Any], key: str) -> str:
     return value
 
 
-def _opt_str(d: Mapping[str, Any], key: str) -> str | None:
-    value = d.get(key) if isinstance(d, Mapping) else _get(d, key)
-    if value is not None and not isinstance(value, str):
-        raise PayloadError(f"{key!r} must be a string or null")
-    return value
-
-
 def _int(d: Mapping[str, Any], key: str) -> int:
     value = _get(d, key)
     if isinstance(value, bool) or not isinstance(value, int):
         raise PayloadError(f"{key!r} must be an integer")
-    return value
-
-
-def _opt_int(d: Mapping[str, Any], key: str) -> int | None:
-    value = d.get(key) if isinstance(d, Mapping) else _get(d, key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PayloadError(f"{key!r} must be an integer or null")
     return value
 
 
@@ -99,12 +83,6 @@ def _datetime(d: Mapping[str, Any], key: str) -> datetime:
         raise PayloadError(f"{key!r}: {exc}") from None
 
 
-def _opt_datetime(d: Mapping[str, Any], key: str) -> datetime | None:
-    if isinstance(d, Mapping) and d.get(key) is None:
-        return None
-    return _datetime(d, key)
-
-
 def _date(value: Any, key: str) -> date:
     if not isinstance(value, str):
         raise PayloadError(f"{key!r} must be a date string")
@@ -114,32 +92,9 @@ def _date(value: Any, key: str) -> date:
         raise PayloadError(f"{key!r} is not an ISO 8601 date: {value!r}") from None
 
 
-def _opt_date(d: Mapping[str, Any], key: str) -> date | None:
-    value = d.get(key) if isinstance(d, Mapping) else _get(d, key)
-    return None if value is None else _date(value, key)
-
-
 def _texts_value(value: Any, key: str) -> dict[str, str]:
     if not isinstance(value, Mapping) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
         raise PayloadError(f"{key!r} must be an object of language → text")
-    return dict(value)
-
-
-def _texts(d: Mapping[str, Any], key: str) -> dict[str, str]:
-    return _texts_value(_get(d, key), key)
-
-
-def _list(d: Mapping[str, Any], key: str) -> list[Any]:
-    value = _get(d, key)
-    if not isinstance(value, list):
-        raise PayloadError(f"{key!r} must be a list")
-    return value
-
-
-def _object(d: Mapping[str, Any], key: str) -> dict[str, Any]:
-    value = _get(d, key)
-    if not isinstance(value, Mapping):
-        raise PayloadError(f"{key!r} must be an object")
     return dict(value)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from ._json import _bool, _decimal, _float, _int, _list, _object, _str
 from .member import PunchCard
 from .rewards import Voucher
 from .tiers import TierRef
+from .wire import Wire
 
 
 @dataclass(frozen=True)
-class StaffMe:
+class StaffMe(Wire):
     """Who a staff credential belongs to (``GET /v1/checkout/whoami``)."""
 
     SCHEMA: ClassVar[str] = "StaffMe"
@@ -23,13 +22,9 @@ class StaffMe:
     name: str
     store: str
 
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> StaffMe:
-        return cls(staff_id=_str(d, "staff_id"), name=_str(d, "name"), store=_str(d, "store"))
-
 
 @dataclass(frozen=True)
-class CheckoutMember:
+class CheckoutMember(Wire):
     """A scanned or looked-up member: no more personal data than the cashier needs."""
 
     SCHEMA: ClassVar[str] = "CheckoutMember"
@@ -44,24 +39,9 @@ class CheckoutMember:
     points_to_next: int
     tier_fraction: float
 
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> CheckoutMember:
-        next_tier = d.get("next_tier") if isinstance(d, Mapping) else None
-        return cls(
-            member_id=_str(d, "member_id"),
-            display_name=_str(d, "display_name"),
-            member_number=_str(d, "member_number"),
-            tier=TierRef.from_json(_object(d, "tier")),
-            balance=_int(d, "balance"),
-            vouchers=tuple(Voucher.from_json(v) for v in _list(d, "vouchers")),
-            next_tier=None if next_tier is None else TierRef.from_json(next_tier),
-            points_to_next=_int(d, "points_to_next"),
-            tier_fraction=_float(d, "tier_fraction"),
-        )
-
 
 @dataclass(frozen=True)
-class CreditResult:
+class CreditResult(Wire):
     """A purchase credited: the points and why, and what else it brought."""
 
     SCHEMA: ClassVar[str] = "CreditResult"
@@ -82,31 +62,9 @@ class CreditResult:
     voucher_issued: Voucher | None
     referral_bonus: int
 
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> CreditResult:
-        punch = d.get("punch_card") if isinstance(d, Mapping) else None
-        voucher = d.get("voucher_issued") if isinstance(d, Mapping) else None
-        return cls(
-            credit_id=_int(d, "credit_id"),
-            member_id=_str(d, "member_id"),
-            display_name=_str(d, "display_name"),
-            purchase_amount=_decimal(d, "purchase_amount"),
-            currency=_str(d, "currency"),
-            base_points=_int(d, "base_points"),
-            bonus_points=_int(d, "bonus_points"),
-            points=_int(d, "points"),
-            multiplier=_decimal(d, "multiplier"),
-            tier=TierRef.from_json(_object(d, "tier")),
-            tier_change=_str(d, "tier_change"),
-            balance=_int(d, "balance"),
-            punch_card=None if punch is None else PunchCard.from_json(punch),
-            voucher_issued=None if voucher is None else Voucher.from_json(voucher),
-            referral_bonus=_int(d, "referral_bonus"),
-        )
-
 
 @dataclass(frozen=True)
-class VoidResult:
+class VoidResult(Wire):
     """A credit undone: the points taken back and the balance after."""
 
     SCHEMA: ClassVar[str] = "VoidResult"
@@ -115,17 +73,9 @@ class VoidResult:
     points_removed: int
     balance: int
 
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> VoidResult:
-        return cls(
-            credit_id=_int(d, "credit_id"),
-            points_removed=_int(d, "points_removed"),
-            balance=_int(d, "balance"),
-        )
-
 
 @dataclass(frozen=True)
-class VoucherRedeemResult:
+class VoucherRedeemResult(Wire):
     """A voucher used at the till, and whose it was."""
 
     SCHEMA: ClassVar[str] = "VoucherRedeemResult"
@@ -133,16 +83,9 @@ class VoucherRedeemResult:
     voucher: Voucher
     member_display_name: str
 
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> VoucherRedeemResult:
-        return cls(
-            voucher=Voucher.from_json(_object(d, "voucher")),
-            member_display_name=_str(d, "member_display_name"),
-        )
-
 
 @dataclass(frozen=True)
-class JoinResult:
+class JoinResult(Wire):
     """A new member signed up at the kiosk."""
 
     SCHEMA: ClassVar[str] = "JoinResult"
@@ -152,13 +95,3 @@ class JoinResult:
     display_name: str
     app_link: str
     referral_applied: bool
-
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> JoinResult:
-        return cls(
-            member_id=_str(d, "member_id"),
-            member_number=_str(d, "member_number"),
-            display_name=_str(d, "display_name"),
-            app_link=_str(d, "app_link"),
-            referral_applied=_bool(d, "referral_applied"),
-        )

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from ._json import (
-    PayloadError,
-    _bool,
-    _datetime,
-    _int,
-    _list,
-    _object,
-    _opt_date,
-    _opt_datetime,
-    _opt_int,
-    _opt_str,
-    _str,
-    _texts,
-)
 from .texts import Texts
+from .wire import Wire
 
 
 @dataclass(frozen=True)
-class Reward:
+class Reward(Wire):
     """A reward in the catalogue (``RewardOut``)."""
 
     SCHEMA: ClassVar[str] = "RewardOut"
@@ -43,26 +29,9 @@ class Reward:
     active: bool
     updated_at: datetime
 
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> Reward:
-        return cls(
-            id=_str(d, "id"),
-            name=_texts(d, "name"),
-            description=_texts(d, "description"),
-            terms=_texts(d, "terms"),
-            category=_str(d, "category"),
-            cost=_int(d, "cost"),
-            stock=_opt_int(d, "stock"),
-            valid_until=_opt_date(d, "valid_until"),
-            image=_opt_str(d, "image"),
-            min_tier=_opt_str(d, "min_tier"),
-            active=_bool(d, "active"),
-            updated_at=_datetime(d, "updated_at"),
-        )
-
 
 @dataclass(frozen=True)
-class Category:
+class Category(Wire):
     """A tab of the catalogue."""
 
     SCHEMA: ClassVar[str] = "Category"
@@ -70,13 +39,9 @@ class Category:
     id: str
     name: Texts
 
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> Category:
-        return cls(id=_str(d, "id"), name=_texts(d, "name"))
-
 
 @dataclass(frozen=True)
-class Catalogue:
+class Catalogue(Wire):
     """``GET /v1/rewards``; with ``delta`` only changed ``items`` and ``removed`` ids."""
 
     SCHEMA: ClassVar[str] = "Catalogue"
@@ -87,22 +52,9 @@ class Catalogue:
     delta: bool
     removed: tuple[str, ...]
 
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> Catalogue:
-        removed = _list(d, "removed")
-        if not all(isinstance(r, str) for r in removed):
-            raise PayloadError("'removed' must be a list of strings")
-        return cls(
-            items=tuple(Reward.from_json(r) for r in _list(d, "items")),
-            categories=tuple(Category.from_json(c) for c in _list(d, "categories")),
-            server_time=_datetime(d, "server_time"),
-            delta=_bool(d, "delta"),
-            removed=tuple(removed),
-        )
-
 
 @dataclass(frozen=True)
-class Voucher:
+class Voucher(Wire):
     """A voucher from redeeming a reward (or a full stamp card)."""
 
     SCHEMA: ClassVar[str] = "VoucherOut"
@@ -118,21 +70,6 @@ class Voucher:
     used_at: datetime | None
     status: str  # usable | used | expired (as the server saw it when it answered)
 
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> Voucher:
-        return cls(
-            id=_str(d, "id"),
-            code=_str(d, "code"),
-            qr_payload=_str(d, "qr_payload"),
-            reward_id=_str(d, "reward_id"),
-            reward_name=_texts(d, "reward_name"),
-            source=_str(d, "source"),
-            created_at=_datetime(d, "created_at"),
-            expires_at=_datetime(d, "expires_at"),
-            used_at=_opt_datetime(d, "used_at"),
-            status=_str(d, "status"),
-        )
-
     def status_at(self, now: datetime) -> str:
         """``status``, but a "usable" voucher whose time has run out is "expired"."""
         if self.status == "usable" and self.expires_at <= now:
@@ -141,20 +78,16 @@ class Voucher:
 
 
 @dataclass(frozen=True)
-class VoucherList:
+class VoucherList(Wire):
     """The member's vouchers (``GET /v1/vouchers``)."""
 
     SCHEMA: ClassVar[str] = "VoucherList"
 
     items: tuple[Voucher, ...]
 
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> VoucherList:
-        return cls(items=tuple(Voucher.from_json(v) for v in _list(d, "items")))
-
 
 @dataclass(frozen=True)
-class Redemption:
+class Redemption(Wire):
     """The server's answer to a redeem: the voucher and the balance after it."""
 
     SCHEMA: ClassVar[str] = "Redemption"
@@ -162,11 +95,3 @@ class Redemption:
     voucher: Voucher
     points_spent: int
     balance: int
-
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> Redemption:
-        return cls(
-            voucher=Voucher.from_json(_object(d, "voucher")),
-            points_spent=_int(d, "points_spent"),
-            balance=_int(d, "balance"),
-        )

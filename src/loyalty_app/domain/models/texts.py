@@ -11,12 +11,6 @@ LANGUAGES = ("en", "zh-Hans", "zh-Hant")
 Texts = Mapping[str, str]
 
 
-class PayloadError(ValueError):
-    """A JSON body does not match the API contract (missing key, wrong type, bad value)."""
-
-
-# --------------------------------------------------------------------------- texts
-
 # Where to look when the wanted language is missing, in order.  The two Chinese scripts
 # are closer to each other than to English; English is the programme's common fallback.
 _FALLBACKS = {

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from ._json import (
-    PayloadError,
-    _decimal,
-    _float,
-    _int,
-    _list,
-    _opt_datetime,
-    _opt_str,
-    _str,
-    _texts,
-    _texts_value,
-)
+from ._json import PayloadError
 from .texts import Texts
+from .wire import Wire
 
 
 @dataclass(frozen=True)
-class Tier:
-    """One rung of the tier ladder (``TierOut``)."""
+class Tier(Wire):
+    """One rung of the tier ladder."""
 
     SCHEMA: ClassVar[str] = "TierOut"
 
@@ -36,20 +25,9 @@ class Tier:
     benefits: tuple[Texts, ...]
     colour: str
 
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> Tier:
-        return cls(
-            code=_str(d, "code"),
-            name=_texts(d, "name"),
-            qualifying_points=_int(d, "qualifying_points"),
-            multiplier=_decimal(d, "multiplier"),
-            benefits=tuple(_texts_value(b, "benefits") for b in _list(d, "benefits")),
-            colour=_str(d, "colour"),
-        )
-
 
 @dataclass(frozen=True)
-class TierLadder:
+class TierLadder(Wire):
     """All tiers, lowest first (``GET /v1/tiers``)."""
 
     SCHEMA: ClassVar[str] = "TierLadder"
@@ -62,13 +40,6 @@ class TierLadder:
             raise PayloadError("a tier ladder needs at least one tier")
         ordered = tuple(sorted(self.tiers, key=lambda tier: tier.qualifying_points))
         object.__setattr__(self, "tiers", ordered)
-
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> TierLadder:
-        return cls(
-            window_months=_int(d, "window_months"),
-            tiers=tuple(Tier.from_json(t) for t in _list(d, "tiers")),
-        )
 
     @property
     def base(self) -> Tier:
@@ -100,7 +71,7 @@ class TierLadder:
 
 
 @dataclass(frozen=True)
-class TierProgress:
+class TierProgress(Wire):
     """The member's way to the next tier, as the server computed it (``GET /v1/me/tier``)."""
 
     SCHEMA: ClassVar[str] = "TierProgressOut"
@@ -113,21 +84,9 @@ class TierProgress:
     requalify_at: datetime | None
     window_months: int
 
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> TierProgress:
-        return cls(
-            tier=_str(d, "tier"),
-            next_tier=_opt_str(d, "next_tier"),
-            qualifying_points=_int(d, "qualifying_points"),
-            points_to_next=_int(d, "points_to_next"),
-            fraction=_float(d, "fraction"),
-            requalify_at=_opt_datetime(d, "requalify_at"),
-            window_months=_int(d, "window_months"),
-        )
-
 
 @dataclass(frozen=True)
-class TierRef:
+class TierRef(Wire):
     """A tier named in another answer (a member summary at the till, a credit's result)."""
 
     SCHEMA: ClassVar[str] = "TierRef"
@@ -136,12 +95,3 @@ class TierRef:
     name: Texts
     colour: str
     multiplier: Decimal
-
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> TierRef:
-        return cls(
-            code=_str(d, "code"),
-            name=_texts(d, "name"),
-            colour=_str(d, "colour"),
-            multiplier=_decimal(d, "multiplier"),
-        )
