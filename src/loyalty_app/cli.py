@@ -12,6 +12,7 @@ from typing import Any
 
 from .session.errors import NotSignedIn, Refused, SessionError
 from .session.member import MemberSession
+from .session.outbox import OutboxItem
 
 
 def parser() -> argparse.ArgumentParser:
@@ -130,7 +131,7 @@ async def _run(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace, core: MemberSession, cmd: str, offline: bool) -> int:
     if cmd == "status":
-        data = core.status() | {"offline": offline}
+        data = _status(core) | {"offline": offline}
         _print(
             args,
             data,
@@ -166,6 +167,43 @@ def _show(args: argparse.Namespace, core: MemberSession, cmd: str, offline: bool
         f"code {ref.get('code')}  link {ref.get('link')}  stats {ref.get('stats')}",
     )
     return 0
+
+
+def _status(session: MemberSession) -> dict[str, Any]:
+    """What the device knows of the member, as JSON."""
+    view = session.view()
+    me, progress = view.me, view.progress
+    return {
+        "member_id": session.member_id,
+        "name": me.name if me else None,
+        "member_number": me.number if me else None,
+        "balance": me.balance if me else None,
+        "pending_points": me.pending if me else None,
+        "expiring": [{"points": e.points, "on": e.on.isoformat()} for e in me.expiring]
+        if me
+        else [],
+        "tier": me.tier_code if me else None,
+        "next_tier": progress.next_tier if progress else None,
+        "points_to_next": progress.points_to_next if progress else None,
+        "requalify_at": progress.requalify_at.isoformat()
+        if progress and progress.requalify_at
+        else None,
+        "last_synced": session.last_synced(),
+        "pending_intents": [_intent_json(i) for i in view.pending],
+        "rejected_intents": [_intent_json(i) for i in view.rejected],
+    }
+
+
+def _intent_json(intent: OutboxItem) -> dict[str, Any]:
+    return {
+        "id": intent.id,
+        "kind": intent.kind,
+        "payload": dict(intent.payload),
+        "status": intent.status,
+        "attempts": intent.attempts,
+        "last_error": intent.detail,
+        "created_at": intent.created_at.isoformat(),
+    }
 
 
 async def _sign_in(args: argparse.Namespace, core: MemberSession) -> int:

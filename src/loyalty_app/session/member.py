@@ -32,7 +32,7 @@ from ..domain.models import (
     Voucher,
     VoucherList,
 )
-from ..store.store import Intent, Store
+from ..store.store import Store
 from ..sync.engine import SyncEngine
 from .errors import NotSignedIn, translate
 from .outbox import OutboxItem
@@ -257,35 +257,14 @@ class MemberSession:
             raise translate(exc) from exc
         return fetched.data or LedgerPage(items=(), next_cursor=None)
 
+    def last_synced(self) -> dict[str, str]:
+        """When each resource was last confirmed by the server (ISO 8601)."""
+        return {k: v.isoformat() for k, v in self.store.snapshots_synced().items()}
+
     def stored_json(self, resource: str) -> dict[str, Any] | None:
         """The stored copy exactly as the server sent it, for the CLI's JSON output."""
         snap = self.store.get_snapshot(resource)
         return snap.data if snap else None
-
-    def status(self) -> dict[str, Any]:
-        """A summary for the CLI's JSON output."""
-        me = self.store.read("me", Member)
-        progress = self.store.read("tier_progress", TierProgress)
-        synced = self.store.snapshots_synced()
-        return {
-            "member_id": self.member_id,
-            "name": me.name if me else None,
-            "member_number": me.number if me else None,
-            "balance": me.balance if me else None,
-            "pending_points": me.pending if me else None,
-            "expiring": [{"points": e.points, "on": e.on.isoformat()} for e in me.expiring]
-            if me
-            else [],
-            "tier": me.tier_code if me else None,
-            "next_tier": progress.next_tier if progress else None,
-            "points_to_next": progress.points_to_next if progress else None,
-            "requalify_at": progress.requalify_at.isoformat()
-            if progress and progress.requalify_at
-            else None,
-            "last_synced": {k: v.isoformat() for k, v in synced.items()},
-            "pending_intents": [_intent_json(i) for i in self.store.pending_intents()],
-            "rejected_intents": [_intent_json(i) for i in self.store.intents("rejected")],
-        }
 
     # --- the card ------------------------------------------------------------------------------
 
@@ -328,15 +307,3 @@ class MemberSession:
     def dismiss(self, intent_id: int) -> None:
         """The member has seen a refused intent: stop showing it."""
         self.store.dismiss(intent_id)
-
-
-def _intent_json(intent: Intent) -> dict[str, Any]:
-    return {
-        "id": intent.id,
-        "kind": intent.kind,
-        "payload": intent.payload,
-        "status": intent.status,
-        "attempts": intent.attempts,
-        "last_error": intent.last_error,
-        "created_at": intent.created_at.isoformat(),
-    }
