@@ -3,7 +3,8 @@
 - `Unreachable`: the request may or may not have reached the server (no connection, a timeout,
   a reply cut off).  Keep the data you have and try again later; queued intents stay queued.
 - `Rejected`: the server answered with a 4xx problem (RFC 9457).  Retrying the same request will
-  not help; show `detail` to the member.  A 401 that survived a token refresh means "sign in
+  not help; tell the member why by its `slug` (the screens' `err.<slug>`; `detail` is the
+  server's English, for logs).  A 401 that survived a token refresh means "sign in
   again" (`slug` is "unauthorized" or "invalid-refresh-token").
 - `ServerError`: the server failed (5xx) or answered with something that is not the contract
   (a malformed body).  Possibly transient; try again later.
