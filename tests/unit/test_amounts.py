@@ -39,3 +39,31 @@ def test_bad_amounts_say_what_is_wrong(text, kind):
 
 def test_trailing_zeros_are_not_extra_decimals():
     assert parse_amount("12.500", **USD) == Decimal("12.50")
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        # An exponent so small that normalising it underflows to 0: once booked as 0.00.
+        ("1E-999999999999999999", "too_many_decimals"),
+        ("1e-40", "too_many_decimals"),
+        ("1E+999999999999999999", "too_large"),
+        # Digits of other scripts: a till types ASCII digits only.
+        ("١٢", "not_a_number"),
+        ("５", "not_a_number"),
+        ("１２.５０", "not_a_number"),
+        ("12\u00a0", "not_a_number"),
+        ("4\u200b.75", "not_a_number"),
+    ],
+)
+def test_amounts_that_once_booked_wrong_are_refused(text, kind):
+    with pytest.raises(AmountError) as err:
+        parse_amount(text, **USD)
+    assert err.value.kind == kind
+
+
+def test_no_accepted_amount_is_zero_or_below():
+    for text in ("0.001", "1E-3", "0e5", "-0", "+0.00"):
+        with pytest.raises(AmountError):
+            parse_amount(text, **USD)
+    assert parse_amount("+5", **USD) == Decimal("5.00")
