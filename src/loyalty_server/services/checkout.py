@@ -256,7 +256,8 @@ def parse_amount(ctx: ServerContext, text: str) -> Decimal:
 def credit(
     ctx: ServerContext, staff: StaffPrincipal, body: schemas.CreditRequest, key: str
 ) -> tuple[int, dict]:
-    programme = ctx.programme
+    """Credit a purchase to the member whose card was scanned (or number typed): 201, once
+    per key. A card code already scanned counts only for the same staff within the window."""
     if bool(body.token) == bool(body.member_number):
         raise Problem(
             422,
@@ -273,228 +274,286 @@ def credit(
             "That is a voucher",
             "This is a reward voucher, not a member card.",
         )
-    fingerprint = idempotency.request_fingerprint("credit", body.model_dump(mode="json"))
-    scope = f"staff:{staff.staff_id}"
-    scan_window = ctx.settings.scan_to_credit_seconds
-    now = ctx.now()
-    with ctx.db.write() as s:
-        if isinstance(parsed, MemberNumberScan):
-            member = _member_by_number(s, parsed.number, lock=True)
-            step_use = None
-        else:
-            at = _scan_time(ctx, body.scanned_at)
-            card = _verified_card(ctx, s, parsed, at)
-            member = points.lock_member(s, card.member_id)
-        stored = idempotency.replay(s, scope, key, fingerprint)
-        if stored is not None:
-            return stored
-        if isinstance(parsed, CardScan):
-            step_use = s.get(CardStepUse, (card.id, parsed.token.step_start))
-            if step_use is None:
-                step_use = CardStepUse(
-                    card_id=card.id,
-                    step=parsed.token.step_start,
-                    used_at=now,
-                    staff_id=staff.staff_id,
-                )
-                s.add(step_use)
-            elif (
-                step_use.staff_id != staff.staff_id
-                or step_use.credit_entry_id is not None
-                or step_use.used_at < now - timedelta(seconds=scan_window)
-            ):
-                raise _REPLAY
-        lots = points.settle(s, member, programme, now)
-        tier = programme.tier(member.tier_code)
-        earn = rules.purchase_points(amount, programme, tier)
-        entry = points.post(
-            s,
-            member,
-            now,
-            amount=earn.total,
-            kind="purchase",
-            reason="purchase",
-            details={
-                "amount": str(amount),
-                "currency": programme.currency,
-                "base": earn.base,
-                "bonus": earn.bonus,
-                "multiplier": str(earn.multiplier),
-                "store": staff.store,
-            },
-            programme=programme,
-            qualifying=True,
-            purchase_amount=amount,
-            staff_id=staff.staff_id,
-        )
-        lots.append(points.lot_of(entry))
-        if step_use is not None:
-            step_use.credit_entry_id = entry.id
-        change = points.update_tier(s, member, programme, now)
-        referral_bonus = 0
-        if member.first_purchase_at is None:
-            member.first_purchase_at = now
-            referral_bonus = pay_referral_bonus(s, member, programme, now)
-            if referral_bonus:
-                lots = points.load_lots(s, member.id)
-        issued = None
-        if programme.punch_card is not None:
-            member.punch_stamps, due = rules.punch(member.punch_stamps, programme.punch_card)
-            reward = programme.reward(programme.punch_card.reward_id)
-            if due and reward is not None:
-                voucher = vouchers.issue(
-                    s, member, reward, now, source="punch_card", ledger_entry_id=None
-                )
-                issued = vouchers.voucher_view(voucher, programme, now)
-        result = schemas.CreditResult(
-            credit_id=entry.id,
-            member_id=member.id,
-            display_name=display_name(member),
-            purchase_amount=str(amount),
-            currency=programme.currency,
-            base_points=earn.base,
-            bonus_points=earn.bonus,
-            points=earn.total,
-            multiplier=str(earn.multiplier),
-            tier=tier_ref(programme.tier(member.tier_code)),
-            tier_change=change,
-            balance=points.balance_of(lots, now),
-            punch_card=punch_state(member, programme),
-            voucher_issued=issued,
-            referral_bonus=referral_bonus,
-        ).model_dump(mode="json")
-        idempotency.remember(s, scope, key, fingerprint, 201, result, now)
-        return 201, result
+    return idempotency.run_once(
+        ctx,
+        scope=f"staff:{staff.staff_id}",
+        key=key,
+        path="credit",
+        body=body.model_dump(mode="json"),
+        status=201,
+        lock=lambda s: _lock_payer(ctx, s, parsed, body.scanned_at),
+        work=lambda s, payer, now: _credit(ctx, s, staff, payer, amount, now),
+    )
+
+
+def _lock_payer(
+    ctx: ServerContext, s: Session, parsed: CardScan | MemberNumberScan, scanned_at: datetime | None
+) -> tuple[Member, tuple[str, int] | None]:
+    """The member, locked, and for a card code its (card id, step) to record as used."""
+    if isinstance(parsed, MemberNumberScan):
+        return _member_by_number(s, parsed.number, lock=True), None
+    card = _verified_card(ctx, s, parsed, _scan_time(ctx, scanned_at))
+    return points.lock_member(s, card.member_id), (card.id, parsed.token.step_start)
+
+
+def _use_card_step(
+    ctx: ServerContext, s: Session, staff: StaffPrincipal, card_step: tuple[str, int], now: datetime
+) -> CardStepUse:
+    """A code scanned just before, by the same staff, may pay for one credit; else it is used."""
+    card_id, step = card_step
+    step_use = s.get(CardStepUse, card_step)
+    if step_use is None:
+        step_use = CardStepUse(card_id=card_id, step=step, used_at=now, staff_id=staff.staff_id)
+        s.add(step_use)
+    elif (
+        step_use.staff_id != staff.staff_id
+        or step_use.credit_entry_id is not None
+        or step_use.used_at < now - timedelta(seconds=ctx.settings.scan_to_credit_seconds)
+    ):
+        raise _REPLAY
+    return step_use
+
+
+def _credit(
+    ctx: ServerContext,
+    s: Session,
+    staff: StaffPrincipal,
+    payer: tuple[Member, tuple[str, int] | None],
+    amount: Decimal,
+    now: datetime,
+) -> schemas.CreditResult:
+    programme = ctx.programme
+    member, card_step = payer
+    step_use = None if card_step is None else _use_card_step(ctx, s, staff, card_step, now)
+    lots = points.settle(s, member, programme, now)
+    tier = programme.tier(member.tier_code)
+    earn = rules.purchase_points(amount, programme, tier)
+    entry = points.post(
+        s,
+        member,
+        now,
+        amount=earn.total,
+        kind="purchase",
+        reason="purchase",
+        details={
+            "amount": str(amount),
+            "currency": programme.currency,
+            "base": earn.base,
+            "bonus": earn.bonus,
+            "multiplier": str(earn.multiplier),
+            "store": staff.store,
+        },
+        programme=programme,
+        qualifying=True,
+        purchase_amount=amount,
+        staff_id=staff.staff_id,
+    )
+    lots.append(points.lot_of(entry))
+    if step_use is not None:
+        step_use.credit_entry_id = entry.id
+    change = points.update_tier(s, member, programme, now)
+    referral_bonus = 0
+    if member.first_purchase_at is None:
+        member.first_purchase_at = now
+        referral_bonus = pay_referral_bonus(s, member, programme, now)
+        if referral_bonus:
+            lots = points.load_lots(s, member.id)
+    issued = None
+    if programme.punch_card is not None:
+        member.punch_stamps, due = rules.punch(member.punch_stamps, programme.punch_card)
+        reward = programme.reward(programme.punch_card.reward_id)
+        if due and reward is not None:
+            voucher = vouchers.issue(
+                s, member, reward, now, source="punch_card", ledger_entry_id=None
+            )
+            issued = vouchers.voucher_view(voucher, programme, now)
+    return schemas.CreditResult(
+        credit_id=entry.id,
+        member_id=member.id,
+        display_name=display_name(member),
+        purchase_amount=str(amount),
+        currency=programme.currency,
+        base_points=earn.base,
+        bonus_points=earn.bonus,
+        points=earn.total,
+        multiplier=str(earn.multiplier),
+        tier=tier_ref(programme.tier(member.tier_code)),
+        tier_change=change,
+        balance=points.balance_of(lots, now),
+        punch_card=punch_state(member, programme),
+        voucher_issued=issued,
+        referral_bonus=referral_bonus,
+    )
 
 
 def void_credit(
     ctx: ServerContext, staff: StaffPrincipal, credit_id: int, key: str
 ) -> tuple[int, dict]:
-    fingerprint = idempotency.request_fingerprint(f"void/{credit_id}", {})
-    scope = f"staff:{staff.staff_id}"
-    now = ctx.now()
-    with ctx.db.write() as s:
-        found = s.get(LedgerEntry, credit_id)
-        if found is None or found.kind != "purchase":
-            raise Problem(
-                404,
-                "credit-not-found",
-                "No such purchase credit",
-                "There is no purchase credit with that number.",
-            )
-        member = points.lock_member(s, found.member_id)
-        stored = idempotency.replay(s, scope, key, fingerprint)
-        if stored is not None:
-            return stored
-        entry = s.get(LedgerEntry, credit_id, with_for_update=True)
-        assert entry is not None
-        if entry.voided_at is not None:
-            raise Problem(
-                409, "already-voided", "Already voided", "This purchase credit was already voided."
-            )
-        # Take the points back from this credit's own lot first, the rest oldest-first.
-        from_lot = min(entry.remaining, entry.amount)
-        entry.remaining -= from_lot
-        rest = entry.amount - from_lot
-        if rest:
-            try:
-                points.take_from_lots(
-                    s, rules.allocate_spend(points.load_lots(s, member.id), rest, now)
-                )
-            except rules.InsufficientPoints as exc:
-                raise Problem(
-                    409,
-                    "points-already-spent",
-                    "Points already spent",
-                    "The member has already spent these points; it cannot be voided.",
-                ) from exc
-        entry.voided_at = now
-        points.post(
-            s,
-            member,
-            now,
-            amount=-entry.amount,
-            kind="void",
-            reason="purchase_voided",
-            details={"credit_id": entry.id, "store": staff.store},
+    """Undo a purchase credit: its points come back off the member's balance. 200, once per key;
+    409 when it was voided before or the points are already spent."""
+    return idempotency.run_once(
+        ctx,
+        scope=f"staff:{staff.staff_id}",
+        key=key,
+        path=f"void/{credit_id}",
+        body={},
+        status=200,
+        lock=lambda s: _lock_credited_member(s, credit_id),
+        work=lambda s, member, now: _void(s, staff, member, credit_id, now),
+    )
+
+
+def _lock_credited_member(s: Session, credit_id: int) -> Member:
+    found = s.get(LedgerEntry, credit_id)
+    if found is None or found.kind != "purchase":
+        raise Problem(
+            404,
+            "credit-not-found",
+            "No such purchase credit",
+            "There is no purchase credit with that number.",
         )
-        balance = points.balance_of(points.load_lots(s, member.id), now)
-        result = schemas.VoidResult(
-            credit_id=entry.id, points_removed=entry.amount, balance=balance
-        ).model_dump(mode="json")
-        idempotency.remember(s, scope, key, fingerprint, 200, result, now)
-        return 200, result
+    return points.lock_member(s, found.member_id)
+
+
+def _void(
+    s: Session, staff: StaffPrincipal, member: Member, credit_id: int, now: datetime
+) -> schemas.VoidResult:
+    entry = s.get(LedgerEntry, credit_id, with_for_update=True)
+    assert entry is not None
+    if entry.voided_at is not None:
+        raise Problem(
+            409, "already-voided", "Already voided", "This purchase credit was already voided."
+        )
+    # Take the points back from this credit's own lot first, the rest oldest-first.
+    from_lot = min(entry.remaining, entry.amount)
+    entry.remaining -= from_lot
+    rest = entry.amount - from_lot
+    if rest:
+        try:
+            points.take_from_lots(
+                s, rules.allocate_spend(points.load_lots(s, member.id), rest, now)
+            )
+        except rules.InsufficientPoints as exc:
+            raise Problem(
+                409,
+                "points-already-spent",
+                "Points already spent",
+                "The member has already spent these points; it cannot be voided.",
+            ) from exc
+    entry.voided_at = now
+    points.post(
+        s,
+        member,
+        now,
+        amount=-entry.amount,
+        kind="void",
+        reason="purchase_voided",
+        details={"credit_id": entry.id, "store": staff.store},
+    )
+    balance = points.balance_of(points.load_lots(s, member.id), now)
+    return schemas.VoidResult(credit_id=entry.id, points_removed=entry.amount, balance=balance)
 
 
 def redeem_voucher(
     ctx: ServerContext, staff: StaffPrincipal, text: str, key: str
 ) -> tuple[int, dict]:
+    """Use a member's voucher at the till: 200, once per key; 409 when used or expired."""
     code = vouchers.parse_voucher_code(text, ctx.programme)
-    fingerprint = idempotency.request_fingerprint("voucher", {"code": code})
-    scope = f"staff:{staff.staff_id}"
-    now = ctx.now()
-    with ctx.db.write() as s:
-        voucher = s.scalar(select(Voucher).where(Voucher.code == code))
-        if voucher is None:
-            raise Problem(404, "unknown-voucher", "Unknown voucher", "No voucher has that code.")
-        member = points.lock_member(s, voucher.member_id)
-        stored = idempotency.replay(s, scope, key, fingerprint)
-        if stored is not None:
-            return stored
-        s.refresh(voucher)
-        if voucher.used_at is not None:
-            raise Problem(
-                409,
-                "voucher-used",
-                "Voucher already used",
-                f"This voucher was used on {voucher.used_at:%Y-%m-%d %H:%M} UTC.",
-            )
-        if voucher.expires_at <= now:
-            raise Problem(
-                409,
-                "voucher-expired",
-                "Voucher expired",
-                f"This voucher expired on {voucher.expires_at:%Y-%m-%d}.",
-            )
-        voucher.used_at, voucher.used_by_staff_id = now, staff.staff_id
-        member.version += 1
-        result = schemas.VoucherRedeemResult(
-            voucher=vouchers.voucher_view(voucher, ctx.programme, now),
-            member_display_name=display_name(member),
-        ).model_dump(mode="json")
-        idempotency.remember(s, scope, key, fingerprint, 200, result, now)
-        return 200, result
+    return idempotency.run_once(
+        ctx,
+        scope=f"staff:{staff.staff_id}",
+        key=key,
+        path="voucher",
+        body={"code": code},
+        status=200,
+        lock=lambda s: _lock_holder(s, code),
+        work=lambda s, held, now: _use_voucher(ctx, s, staff, *held, now),
+    )
+
+
+def _lock_holder(s: Session, code: str) -> tuple[Voucher, Member]:
+    voucher = s.scalar(select(Voucher).where(Voucher.code == code))
+    if voucher is None:
+        raise Problem(404, "unknown-voucher", "Unknown voucher", "No voucher has that code.")
+    return voucher, points.lock_member(s, voucher.member_id)
+
+
+def _use_voucher(
+    ctx: ServerContext,
+    s: Session,
+    staff: StaffPrincipal,
+    voucher: Voucher,
+    member: Member,
+    now: datetime,
+) -> schemas.VoucherRedeemResult:
+    # Read before the member's lock was taken: a twin request may have used it since.
+    s.refresh(voucher)
+    if voucher.used_at is not None:
+        raise Problem(
+            409,
+            "voucher-used",
+            "Voucher already used",
+            f"This voucher was used on {voucher.used_at:%Y-%m-%d %H:%M} UTC.",
+        )
+    if voucher.expires_at <= now:
+        raise Problem(
+            409,
+            "voucher-expired",
+            "Voucher expired",
+            f"This voucher expired on {voucher.expires_at:%Y-%m-%d}.",
+        )
+    voucher.used_at, voucher.used_by_staff_id = now, staff.staff_id
+    member.version += 1
+    return schemas.VoucherRedeemResult(
+        voucher=vouchers.voucher_view(voucher, ctx.programme, now),
+        member_display_name=display_name(member),
+    )
 
 
 def join(
     ctx: ServerContext, body: schemas.JoinRequest, app_link: str, key: str
 ) -> tuple[int, dict]:
+    """Sign up a new member at the kiosk: 201 with the member number, once per key;
+    409 when the e-mail or phone already has a membership."""
     kind, value = normalise_identity(body.email, body.phone)
-    fingerprint = idempotency.request_fingerprint("join", body.model_dump(mode="json"))
-    scope = "join"
-    now = ctx.now()
-    with ctx.db.write() as s:
-        stored = idempotency.replay(s, scope, key, fingerprint)
-        if stored is not None:
-            return stored
-        if find_by_identity(s, kind, value) is not None:
-            raise Problem(
-                409,
-                "already-member",
-                "Already a member",
-                "This e-mail or phone already has a membership; sign in in the app.",
-            )
-        member = create_member(s, ctx.programme, now, kind=kind, value=value, name=body.name)
-        applied = False
-        if body.referral_code:
-            apply_referral_code(s, member, body.referral_code, now)
-            applied = True
-        result = schemas.JoinResult(
-            member_id=member.id,
-            member_number=member.number,
-            display_name=display_name(member),
-            app_link=app_link,
-            referral_applied=applied,
-        ).model_dump(mode="json")
-        idempotency.remember(s, scope, key, fingerprint, 201, result, now)
-        return 201, result
+    return idempotency.run_once(
+        ctx,
+        scope="join",
+        key=key,
+        path="join",
+        body=body.model_dump(mode="json"),
+        status=201,
+        # Someone joining has no member row yet to lock.
+        lock=lambda s: None,
+        work=lambda s, _, now: _join(ctx, s, body, kind, value, app_link, now),
+    )
+
+
+def _join(
+    ctx: ServerContext,
+    s: Session,
+    body: schemas.JoinRequest,
+    kind: str,
+    value: str,
+    app_link: str,
+    now: datetime,
+) -> schemas.JoinResult:
+    if find_by_identity(s, kind, value) is not None:
+        raise Problem(
+            409,
+            "already-member",
+            "Already a member",
+            "This e-mail or phone already has a membership; sign in in the app.",
+        )
+    member = create_member(s, ctx.programme, now, kind=kind, value=value, name=body.name)
+    applied = False
+    if body.referral_code:
+        apply_referral_code(s, member, body.referral_code, now)
+        applied = True
+    return schemas.JoinResult(
+        member_id=member.id,
+        member_number=member.number,
+        display_name=display_name(member),
+        app_link=app_link,
+        referral_applied=applied,
+    )

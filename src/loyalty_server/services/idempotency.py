@@ -65,24 +65,24 @@ def run_once(
     own body on a replay: each caller would again have to check for a stored answer between
     locking and working, which is the order this exists to keep.
     """
-    fingerprint = request_fingerprint(path, body)
+    fingerprint = _fingerprint(path, body)
     now = ctx.now()
     with ctx.db.write() as s:
         locked = lock(s)
-        stored = replay(s, scope, key, fingerprint)
+        stored = _replay(s, scope, key, fingerprint)
         if stored is not None:
             return stored
         answer = work(s, locked, now).model_dump(mode="json")
-        remember(s, scope, key, fingerprint, status, answer, now)
+        _remember(s, scope, key, fingerprint, status, answer, now)
         return status, answer
 
 
-def request_fingerprint(path: str, payload: Any) -> str:
+def _fingerprint(path: str, payload: Any) -> str:
     text = json.dumps({"path": path, "body": payload}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def replay(s: Session, scope: str, key: str, fingerprint: str) -> tuple[int, Any] | None:
+def _replay(s: Session, scope: str, key: str, fingerprint: str) -> tuple[int, Any] | None:
     record = s.scalar(
         select(IdempotencyRecord).where(
             IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
@@ -100,7 +100,7 @@ def replay(s: Session, scope: str, key: str, fingerprint: str) -> tuple[int, Any
     return record.status_code, json.loads(record.body)
 
 
-def remember(
+def _remember(
     s: Session, scope: str, key: str, fingerprint: str, status: int, body: Any, now: datetime
 ) -> None:
     s.add(
