@@ -56,11 +56,11 @@ def _void(
     from_lot = min(entry.remaining, entry.amount)
     entry.remaining -= from_lot
     rest = entry.amount - from_lot
+    # Loaded after the line above (the query flushes it), so this lot is not counted twice.
+    lots = points.load_lots(s, member.id)
     if rest:
         try:
-            points.take_from_lots(
-                s, rules.allocate_spend(points.load_lots(s, member.id), rest, now)
-            )
+            points.take_from_lots(s, rules.allocate_spend(lots, rest, now))
         except rules.InsufficientPoints as exc:
             raise Problem(
                 409,
@@ -78,5 +78,6 @@ def _void(
         reason="purchase_voided",
         details={"credit_id": entry.id, "store": staff.store},
     )
-    balance = points.balance_of(points.load_lots(s, member.id), now)
+    # The take removed exactly `rest` spendable points; the void entry itself is no lot.
+    balance = points.balance_of(lots, now) - rest
     return schemas.VoidResult(credit_id=entry.id, points_removed=entry.amount, balance=balance)
