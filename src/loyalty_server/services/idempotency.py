@@ -50,9 +50,10 @@ def run_once(
        (`points.lock_member`). It may refuse (404, 422) before the key is looked at.
        What it returns is handed to `work`.
     2. The key is looked up. Because the lock is held, a concurrent request with the same
-       key has either committed its answer already or not started: a stored answer is
-       returned as it was first sent (same status, same body); the same key with a
-       different `path` or `body` is 422 idempotency-key-reused.
+       key has either committed its answer or is still waiting for the lock: a stored answer
+       is returned as it was first sent (same status, same body); the same key with a
+       different `path` or `body` is 422 idempotency-key-reused. (A `lock` that locks
+       nothing, as for joining, leaves twins on PostgreSQL to the unique index on the key.)
     3. `work(s, locked, now)` does the change and returns the answer as a schema model.
        A Problem it raises rolls everything back, and the key stays unused.
     4. The answer is stored under the key, and commits together with the work.
