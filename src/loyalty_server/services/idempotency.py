@@ -1,25 +1,26 @@
-"""Idempotency-Key records: the same key with the same body returns the first answer."""
+"""Idempotency-Key records, and `run_once`: the one transaction every keyed write runs in."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..context import ServerContext
 from ..models import IdempotencyRecord
 from ..problems import Problem
 
-
-def request_fingerprint(path: str, payload: Any) -> str:
-    text = json.dumps({"path": path, "body": payload}, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+Locked = TypeVar("Locked")
 
 
 def check_key(key: str | None) -> str:
+    """The Idempotency-Key header if usable; 400 idempotency-key-required otherwise."""
     if not key or not (8 <= len(key) <= 128) or not key.isprintable():
         raise Problem(
             400,
@@ -30,9 +31,59 @@ def check_key(key: str | None) -> str:
     return key
 
 
-def replay(s: Session, scope: str, key: str, fingerprint: str) -> tuple[int, Any] | None:
-    """The stored (status, body) for this key, or None when the key is new.
-    Call it after taking the member's lock, so a concurrent twin is already committed."""
+def run_once(
+    ctx: ServerContext,
+    *,
+    scope: str,
+    key: str,
+    path: str,
+    body: Any,
+    status: int,
+    lock: Callable[[Session], Locked],
+    work: Callable[[Session, Locked, datetime], BaseModel],
+) -> tuple[int, Any]:
+    """Do `work` at most once per (`scope`, `key`); returns the (status, JSON body) to send.
+
+    In one write transaction, always in this order:
+
+    1. `lock(s)` finds and locks the rows the work depends on, usually the member's
+       (`points.lock_member`). It may refuse (404, 422) before the key is looked at.
+       What it returns is handed to `work`.
+    2. The key is looked up. Because the lock is held, a concurrent request with the same
+       key has either committed its answer or is still waiting for the lock: a stored answer
+       is returned as it was first sent (same status, same body); the same key with a
+       different `path` or `body` is 422 idempotency-key-reused. (A `lock` that locks
+       nothing, as for joining, leaves twins on PostgreSQL to the unique index on the key.)
+    3. `work(s, locked, now)` does the change and returns the answer as a schema model.
+       A Problem it raises rolls everything back, and the key stays unused.
+    4. The answer is stored under the key, and commits together with the work.
+
+    `scope` keeps one caller's keys apart from another's ("member:<id>", "staff:<id>").
+    `now` is read once, before waiting for the transaction, and is the time of the work and
+    of the stored answer.
+
+    A function taking the work, rather than a `with` block, because a block cannot skip its
+    own body on a replay: each caller would again have to check for a stored answer between
+    locking and working, which is the order this exists to keep.
+    """
+    fingerprint = _fingerprint(path, body)
+    now = ctx.now()
+    with ctx.db.write() as s:
+        locked = lock(s)
+        stored = _replay(s, scope, key, fingerprint)
+        if stored is not None:
+            return stored
+        answer = work(s, locked, now).model_dump(mode="json")
+        _remember(s, scope, key, fingerprint, status, answer, now)
+        return status, answer
+
+
+def _fingerprint(path: str, payload: Any) -> str:
+    text = json.dumps({"path": path, "body": payload}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _replay(s: Session, scope: str, key: str, fingerprint: str) -> tuple[int, Any] | None:
     record = s.scalar(
         select(IdempotencyRecord).where(
             IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
@@ -50,7 +101,7 @@ def replay(s: Session, scope: str, key: str, fingerprint: str) -> tuple[int, Any
     return record.status_code, json.loads(record.body)
 
 
-def remember(
+def _remember(
     s: Session, scope: str, key: str, fingerprint: str, status: int, body: Any, now: datetime
 ) -> None:
     s.add(

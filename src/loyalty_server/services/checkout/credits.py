@@ -1,0 +1,178 @@
+"""Crediting a purchase: points by tier, the first purchase's referral bonus, punch card."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from loyalty_core import amounts
+from loyalty_core.card.scan import CardScan, MemberNumberScan, VoucherScan
+
+from ... import rules, schemas
+from ...context import ServerContext
+from ...models import CardStepUse, Member
+from ...problems import Problem
+from .. import idempotency, points, vouchers
+from ..members import display_name, punch_state, tier_ref
+from ..referral import pay_referral_bonus
+from .card import CODE_REPLAYED, member_by_number, parse_code, scan_time, verified_card
+from .staff import StaffPrincipal
+
+_AMOUNT_TITLES = {
+    "not_a_number": "Amount not a number",
+    "not_positive": "Amount must be positive",
+    "too_large": "Amount too large",
+    "too_many_decimals": "Too many decimals",
+}
+
+
+def parse_amount(ctx: ServerContext, text: str) -> Decimal:
+    """The purchase amount in the programme's currency; 422 invalid-amount saying why."""
+    programme = ctx.programme
+    try:
+        return amounts.parse_amount(
+            text,
+            decimals=programme.currency_decimals,
+            maximum=programme.max_purchase_amount,
+            currency=programme.currency,
+        )
+    except amounts.AmountError as exc:
+        raise Problem(
+            422, "invalid-amount", _AMOUNT_TITLES[exc.kind], exc.message, amount_error=exc.kind
+        ) from exc
+
+
+def credit(
+    ctx: ServerContext, staff: StaffPrincipal, body: schemas.CreditRequest, key: str
+) -> tuple[int, dict]:
+    """Credit a purchase to the member whose card was scanned (or number typed): 201, once
+    per key. A card code scanned before pays only if the same staff scanned it within
+    `scan_to_credit_seconds` and it has paid for nothing yet."""
+    if bool(body.token) == bool(body.member_number):
+        raise Problem(
+            422,
+            "card-required",
+            "Card needed",
+            "Scan the member's card (or type the member number) to credit points.",
+        )
+    amount = parse_amount(ctx, body.amount)
+    parsed = parse_code(ctx, body.token or body.member_number or "")
+    if isinstance(parsed, VoucherScan):
+        raise Problem(
+            422,
+            "voucher-not-card",
+            "That is a voucher",
+            "This is a reward voucher, not a member card.",
+        )
+    return idempotency.run_once(
+        ctx,
+        scope=f"staff:{staff.staff_id}",
+        key=key,
+        path="credit",
+        body=body.model_dump(mode="json"),
+        status=201,
+        lock=lambda s: _lock_payer(ctx, s, parsed, body.scanned_at),
+        work=lambda s, payer, now: _credit(ctx, s, staff, payer, amount, now),
+    )
+
+
+def _lock_payer(
+    ctx: ServerContext, s: Session, parsed: CardScan | MemberNumberScan, scanned_at: datetime | None
+) -> tuple[Member, tuple[str, int] | None]:
+    """The member, locked, and for a card code its (card id, step) to record as used."""
+    if isinstance(parsed, MemberNumberScan):
+        return member_by_number(s, parsed.number, lock=True), None
+    card = verified_card(ctx, s, parsed, scan_time(ctx, scanned_at))
+    return points.lock_member(s, card.member_id), (card.id, parsed.token.step_start)
+
+
+def _use_card_step(
+    ctx: ServerContext, s: Session, staff: StaffPrincipal, card_step: tuple[str, int], now: datetime
+) -> CardStepUse:
+    """A code scanned just before, by the same staff, may pay for one credit; else it is used."""
+    card_id, step = card_step
+    step_use = s.get(CardStepUse, card_step)
+    if step_use is None:
+        step_use = CardStepUse(card_id=card_id, step=step, used_at=now, staff_id=staff.staff_id)
+        s.add(step_use)
+    elif (
+        step_use.staff_id != staff.staff_id
+        or step_use.credit_entry_id is not None
+        or step_use.used_at < now - timedelta(seconds=ctx.settings.scan_to_credit_seconds)
+    ):
+        raise CODE_REPLAYED
+    return step_use
+
+
+def _credit(
+    ctx: ServerContext,
+    s: Session,
+    staff: StaffPrincipal,
+    payer: tuple[Member, tuple[str, int] | None],
+    amount: Decimal,
+    now: datetime,
+) -> schemas.CreditResult:
+    programme = ctx.programme
+    member, card_step = payer
+    step_use = None if card_step is None else _use_card_step(ctx, s, staff, card_step, now)
+    lots = points.settle(s, member, programme, now)
+    tier = programme.tier(member.tier_code)
+    earn = rules.purchase_points(amount, programme, tier)
+    entry = points.post(
+        s,
+        member,
+        now,
+        amount=earn.total,
+        kind="purchase",
+        reason="purchase",
+        details={
+            "amount": str(amount),
+            "currency": programme.currency,
+            "base": earn.base,
+            "bonus": earn.bonus,
+            "multiplier": str(earn.multiplier),
+            "store": staff.store,
+        },
+        programme=programme,
+        qualifying=True,
+        purchase_amount=amount,
+        staff_id=staff.staff_id,
+    )
+    lots.append(points.lot_of(entry))
+    if step_use is not None:
+        step_use.credit_entry_id = entry.id
+    change = points.update_tier(s, member, programme, now)
+    referral_bonus = 0
+    if member.first_purchase_at is None:
+        member.first_purchase_at = now
+        referral_bonus = pay_referral_bonus(s, member, programme, now)
+        if referral_bonus:
+            lots = points.load_lots(s, member.id)
+    issued = None
+    if programme.punch_card is not None:
+        member.punch_stamps, due = rules.punch(member.punch_stamps, programme.punch_card)
+        reward = programme.reward(programme.punch_card.reward_id)
+        if due and reward is not None:
+            voucher = vouchers.issue(
+                s, member, reward, now, source="punch_card", ledger_entry_id=None
+            )
+            issued = vouchers.voucher_view(voucher, programme, now)
+    return schemas.CreditResult(
+        credit_id=entry.id,
+        member_id=member.id,
+        display_name=display_name(member),
+        purchase_amount=str(amount),
+        currency=programme.currency,
+        base_points=earn.base,
+        bonus_points=earn.bonus,
+        points=earn.total,
+        multiplier=str(earn.multiplier),
+        tier=tier_ref(programme.tier(member.tier_code)),
+        tier_change=change,
+        balance=points.balance_of(lots, now),
+        punch_card=punch_state(member, programme),
+        voucher_issued=issued,
+        referral_bonus=referral_bonus,
+    )
