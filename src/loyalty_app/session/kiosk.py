@@ -198,10 +198,14 @@ class KioskSession:
         api = await self.api()
         scanned_at = datetime.fromtimestamp(at, UTC)
         try:
+            # The scan time goes with the scan and with the credit: the server verifies the
+            # code as of the scan, however long the order takes to ring up.
             if isinstance(parsed, CardScan):
-                return MemberRef(await api.scan(parsed.raw), token=parsed.raw)
+                summary = await api.scan(parsed.raw, scanned_at)
+                return MemberRef(summary, token=parsed.raw, scanned_at=scanned_at)
             if isinstance(parsed, MemberNumberScan):
-                return MemberRef(await api.lookup(parsed.number), member_number=parsed.number)
+                summary = await api.lookup(parsed.number)
+                return MemberRef(summary, member_number=parsed.number, scanned_at=scanned_at)
             return await self.redeem_voucher(parsed)
         except Rejected as exc:
             raise KioskError(exc.slug, exc.detail or exc.title) from exc

@@ -46,10 +46,12 @@ def run_once(
 
     In one write transaction, always in this order:
 
+    0. The key is looked up: a retry of a request already done gets its stored answer at
+       once, before `lock` checks anything that may have changed since (a card code expires).
     1. `lock(s)` finds and locks the rows the work depends on, usually the member's
-       (`points.lock_member`). It may refuse (404, 422) before the key is looked at.
+       (`points.lock_member`). It may refuse (404, 422) a request not done before.
        What it returns is handed to `work`.
-    2. The key is looked up. Because the lock is held, a concurrent request with the same
+    2. The key is looked up again. Because the lock is held, a concurrent request with the same
        key has either committed its answer or is still waiting for the lock: a stored answer
        is returned as it was first sent (same status, same body); the same key with a
        different `path` or `body` is 422 idempotency-key-reused. (A `lock` that locks
@@ -69,6 +71,11 @@ def run_once(
     fingerprint = _fingerprint(path, body)
     now = ctx.now()
     with ctx.db.write() as s:
+        # A retry is answered before anything that depends on the clock (a card code that
+        # has since expired) can refuse it: a booked credit must never read as refused.
+        stored = _replay(s, scope, key, fingerprint)
+        if stored is not None:
+            return stored
         locked = lock(s)
         stored = _replay(s, scope, key, fingerprint)
         if stored is not None:

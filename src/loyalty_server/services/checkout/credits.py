@@ -73,19 +73,41 @@ def credit(
         path="credit",
         body=body.model_dump(mode="json"),
         status=201,
-        lock=lambda s: _lock_payer(ctx, s, parsed, body.scanned_at),
+        lock=lambda s: _lock_payer(ctx, s, staff, parsed, body.scanned_at),
         work=lambda s, payer, now: _credit(ctx, s, staff, payer, amount, now),
     )
 
 
 def _lock_payer(
-    ctx: ServerContext, s: Session, parsed: CardScan | MemberNumberScan, scanned_at: datetime | None
+    ctx: ServerContext,
+    s: Session,
+    staff: StaffPrincipal,
+    parsed: CardScan | MemberNumberScan,
+    scanned_at: datetime | None,
 ) -> tuple[Member, tuple[str, int] | None]:
     """The member, locked, and for a card code its (card id, step) to record as used."""
     if isinstance(parsed, MemberNumberScan):
         return member_by_number(s, parsed.number, lock=True), None
-    card = verified_card(ctx, s, parsed, scan_time(ctx, scanned_at))
+    at = _scanned_here(ctx, s, staff, parsed) or scan_time(ctx, scanned_at)
+    card = verified_card(ctx, s, parsed, at)
     return points.lock_member(s, card.member_id), (card.id, parsed.token.step_start)
+
+
+def _scanned_here(
+    ctx: ServerContext, s: Session, staff: StaffPrincipal, parsed: CardScan
+) -> datetime | None:
+    """When this staff credential scanned this code, if that was within the scan-to-credit
+    window and the scan has paid for nothing yet: the code is verified as of that moment,
+    so ringing up an order does not outlast a 30-second code."""
+    step_use = s.get(CardStepUse, (parsed.token.card_id, parsed.token.step_start))
+    if (
+        step_use is None
+        or step_use.staff_id != staff.staff_id
+        or step_use.credit_entry_id is not None
+        or step_use.used_at < ctx.now() - timedelta(seconds=ctx.settings.scan_to_credit_seconds)
+    ):
+        return None
+    return step_use.used_at
 
 
 def _use_card_step(

@@ -1,0 +1,79 @@
+"""What the till books when time passes between the scan, the credit and a retry: the real
+app in-process on the run's database, with a clock the test moves (waiting for the wall
+clock would take minutes and flake at step boundaries)."""
+
+from __future__ import annotations
+
+import pytest
+from support.clocked_server import ClockedServer, clocked_server
+
+from loyalty_core.card.token import CardCredential, make_token
+
+
+@pytest.fixture
+def shop(database_url) -> ClockedServer:
+    with clocked_server(database_url) as server:
+        yield server
+
+
+def _member(shop: ClockedServer) -> tuple[dict[str, str], CardCredential]:
+    session = shop.client.post("/v1/auth/demo", json={"device_name": "pytest"}).json()
+    card = CardCredential(**session["card"])
+    return {"Authorization": f"Bearer {session['access_token']}"}, card
+
+
+def _balance(shop: ClockedServer, member: dict[str, str]) -> int:
+    return shop.client.get("/v1/me", headers=member).json()["balance"]
+
+
+def _credit(shop, till, body, key):  # noqa: ANN001, ANN202
+    return shop.client.post(
+        "/v1/checkout/credit", json=body, headers=till | {"Idempotency-Key": key}
+    )
+
+
+def test_a_retried_credit_gets_its_first_answer_after_the_code_expired(shop):
+    member, card = _member(shop)
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    before = _balance(shop, member)
+    body = {"token": make_token(card, shop.clock.now.timestamp()), "amount": "4.75"}
+    first = _credit(shop, till, body, "till-1-credit-0001")
+    assert first.status_code == 201, first.text
+    # The kiosk timed out and retries the same intent minutes later: the code has expired,
+    # but the credit was booked and the answer must say so, not "token expired".
+    shop.clock.advance(120)
+    again = _credit(shop, till, body, "till-1-credit-0001")
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json()
+    assert _balance(shop, member) == before + first.json()["points"]
+
+
+def test_a_code_scanned_by_a_till_can_be_credited_by_it_within_the_window(shop):
+    member, card = _member(shop)
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    token = make_token(card, shop.clock.now.timestamp())
+    scanned = shop.client.post("/v1/checkout/scan", json={"token": token}, headers=till)
+    assert scanned.status_code == 200, scanned.text
+    shop.clock.advance(56)  # the cashier rings up the order
+    credited = _credit(shop, till, {"token": token, "amount": "12.50"}, "till-1-credit-0002")
+    assert credited.status_code == 201, credited.text
+    # The scan paid for one credit: the same code again is a replay.
+    twice = _credit(shop, till, {"token": token, "amount": "12.50"}, "till-1-credit-0003")
+    assert twice.status_code == 409 and twice.json()["type"] == "/problems/token-replayed"
+
+
+def test_a_scanned_code_is_not_credited_by_another_till_or_after_the_window(shop):
+    member, card = _member(shop)
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    other = shop.staff("Noor Haddad", "Harbor Coffee Pier 9")
+    token = make_token(card, shop.clock.now.timestamp())
+    before = _balance(shop, member)
+    assert shop.client.post("/v1/checkout/scan", json={"token": token}, headers=till).is_success
+    shop.clock.advance(56)
+    elsewhere = _credit(shop, other, {"token": token, "amount": "3.00"}, "till-2-credit-0001")
+    assert elsewhere.status_code in (409, 422), elsewhere.text
+    shop.clock.advance(15 * 60)
+    late = _credit(shop, till, {"token": token, "amount": "3.00"}, "till-1-credit-0004")
+    assert late.status_code in (409, 422), late.text
+    member, _ = _member(shop)  # the first access token has expired by now
+    assert _balance(shop, member) == before
