@@ -50,7 +50,7 @@ def SettingsPage() -> ft.Control:
                 ),
             ),
             ft.Text(t(lang, "settings.backend"), size=13),
-            ft.Text(app.core.backend_url, selectable=True, key="backend-url"),
+            ft.Text(app.session.backend_url, selectable=True, key="backend-url"),
             ft.Text(
                 t(lang, "settings.signed_in_as", name=app.me.name if app.me else ""),
                 visible=app.me is not None,
