@@ -1,6 +1,6 @@
 """The demo server run inside the app process when no backend is configured, so a newcomer's
-first `python main.py` shows a working card. Loopback only. The app's entry point
-(`loyalty_app.run`) is the one place on the client side that may start it."""
+first `python main.py` shows a working card. Loopback only. The member app's entry point
+(`run.py`) is the one place on the client side that may start it."""
 
 from __future__ import annotations
 
