@@ -1,4 +1,4 @@
-"""`loyalty-server`: serve, migrate, seed-demo, staff add, openapi."""
+"""`loyalty-server`: serve, migrate, seed-demo, staff add/list/revoke, openapi."""
 
 from __future__ import annotations
 
@@ -69,6 +69,11 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--store", default="Harbor Coffee Pier 7")
     _common(add)
+    listing = staff_sub.add_parser("list", help="every credential (never its secret)")
+    _common(listing)
+    revoke = staff_sub.add_parser("revoke", help="revoke a credential at once (by its id)")
+    revoke.add_argument("staff_id")
+    _common(revoke)
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
     _common(openapi)
     return root
@@ -144,14 +149,8 @@ def _run(args: argparse.Namespace) -> int:
             if args.command == "migrate":
                 print(f"database is up to date: {_safe_url(settings.database_url)}")
             else:
-                from .demo import add_staff
-
                 ctx = ServerContext(settings, db, None, Mailer(None, ""))  # type: ignore[arg-type]
-                token = add_staff(ctx, args.name, args.store)
-                print(
-                    f"Staff credential for {args.name} at {args.store} (shown once, keep it safe):"
-                )
-                print(token)
+                return _staff(ctx, args)
         finally:
             db.dispose()
         return 0
@@ -167,6 +166,26 @@ def _run(args: argparse.Namespace) -> int:
         )
     elif args.command == "serve":
         return _serve(ctx, args)
+    return 0
+
+
+def _staff(ctx, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from .services.staff import add_staff, list_staff, revoke_staff
+
+    if args.staff_command == "add":
+        token = add_staff(ctx, args.name, args.store)
+        print(f"Staff credential for {args.name} at {args.store} (shown once, keep it safe):")
+        print(token)
+    elif args.staff_command == "list":
+        for staff in list_staff(ctx):
+            state = f"revoked {staff.revoked_at:%Y-%m-%d %H:%M}" if staff.revoked_at else "active"
+            print(f"{staff.id}  {state:<24}  {staff.name}  ({staff.store})")
+    else:
+        revoked = revoke_staff(ctx, args.staff_id)
+        if revoked is None:
+            print(f"loyalty-server: no staff credential {args.staff_id!r}", file=sys.stderr)
+            return 1
+        print(f"revoked: {revoked.name} ({revoked.store}); refused from the next request on")
     return 0
 
 

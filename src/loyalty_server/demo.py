@@ -4,7 +4,6 @@ ledger rules the server runs, so balances, tiers and expiry dates are all consis
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -12,13 +11,12 @@ from sqlalchemy import func, select
 
 from . import rules
 from .context import ServerContext
-from .models import Member, Staff
+from .models import Member
 from .programme import Programme
 from .services import points
 from .services.auth import PRIMARY_DEMO_EMAIL
 from .services.members import create_member
 from .services.referral import apply_referral_code, pay_referral_bonus
-from .services.tokens import new_token, token_hash
 from .services.vouchers import issue
 
 _BASKETS = ["4.75", "5.25", "3.95", "6.40", "12.40", "8.90", "5.60", "18.90", "4.50", "7.35"]
@@ -157,18 +155,3 @@ def seed(ctx: ServerContext) -> list[str]:
         apply_referral_code(s, sofia, daniel.referral_code, now - timedelta(days=1))
     return emails
 
-
-def add_staff(ctx: ServerContext, name: str, store: str) -> str:
-    """Create a staff/kiosk credential; the token is returned once and stored only hashed."""
-    token = new_token("stf")
-    with ctx.db.write() as s:
-        s.add(
-            Staff(
-                id=str(uuid.uuid4()),
-                name=name.strip(),
-                store=store.strip(),
-                token_hash=token_hash(token),
-                created_at=ctx.now(),
-            )
-        )
-    return token

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
@@ -36,10 +35,6 @@ _staff_bearer = HTTPBearer(
     description="Staff credential from `loyalty-server staff add`",
 )
 
-# A till sends its credential with every scan: remember a verified one briefly rather than
-# query it each time. A revoked credential stops working within this many seconds.
-STAFF_CACHE_SECONDS = 30.0
-_staff_cache: dict[str, tuple[StaffPrincipal, float]] = {}
 
 _SIGN_IN = Problem(
     401,
@@ -70,10 +65,9 @@ def current_staff(
             "Staff credential needed",
             "This is for staff: set up the kiosk with a staff credential.",
         )
+    # Looked up on every request (one indexed read): a revoked credential stops at once, in
+    # every server process.
     digest = token_hash(creds.credentials)
-    cached = _staff_cache.get(digest)
-    if cached is not None and cached[1] > time.monotonic():
-        return cached[0]
     with ctx.db.read() as s:
         staff = s.scalar(
             select(Staff).where(Staff.token_hash == digest, Staff.revoked_at.is_(None))
@@ -85,9 +79,7 @@ def current_staff(
             "Staff credential not valid",
             "This staff credential is unknown or revoked.",
         )
-    principal = StaffPrincipal(staff_id=staff.id, name=staff.name, store=staff.store)
-    _staff_cache[digest] = (principal, time.monotonic() + STAFF_CACHE_SECONDS)
-    return principal
+    return StaffPrincipal(staff_id=staff.id, name=staff.name, store=staff.store)
 
 
 MemberAuth = Annotated[MemberPrincipal, Depends(current_member)]

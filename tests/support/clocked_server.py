@@ -17,8 +17,9 @@ from fastapi.testclient import TestClient
 from loyalty_server.app import build_context, create_app
 from loyalty_server.context import ServerContext
 from loyalty_server.db import Database
-from loyalty_server.demo import add_staff, seed
+from loyalty_server.demo import seed
 from loyalty_server.migrate import upgrade
+from loyalty_server.services.staff import add_staff
 from loyalty_server.settings import Settings
 
 

@@ -84,8 +84,11 @@ class Rejected(ApiError):
 
     @property
     def signed_out(self) -> bool:
-        """True when the session is over and the member must sign in again."""
-        return self.status == 401 and self.slug in ("unauthorized", "invalid-refresh-token")
+        """True when the session is over: the member must sign in again, or the kiosk's staff
+        credential was revoked and it must be set up again. Not the intent's fault."""
+        if self.status == 401 and self.slug in ("unauthorized", "invalid-refresh-token"):
+            return True
+        return self.slug in ("staff-credential-invalid", "staff-credential-required")
 
     @classmethod
     def from_reply(

@@ -73,6 +73,8 @@ class KioskStatus:
     pending: list[OutboxItem] = field(default_factory=list)
     rejected: list[OutboxItem] = field(default_factory=list)
     connectivity: str = "unknown"
+    #: The staff credential was revoked: the kiosk must be set up again (queued credits wait).
+    revoked: bool = False
 
 
 class KioskSession:
@@ -158,8 +160,19 @@ class KioskSession:
         return self.store.read("tiers", TierLadder)
 
     async def sync(self) -> KioskStatus:
-        """Send queued credits (the server verifies each offline scan), refresh the catalogue."""
-        await (await self.engine()).sync("manual")
+        """Send queued credits (the server verifies each offline scan), refresh the catalogue.
+        A revoked staff credential is forgotten (set-up again); the queued credits stay."""
+        state = await (await self.engine()).sync("manual")
+        if state.signed_out:
+            await self.secrets.delete(self._staff_secret)
+            await self._reset_api()
+            self.staff = None
+            return KioskStatus(
+                pending=self.status().pending,
+                rejected=self.status().rejected,
+                connectivity=state.connectivity,
+                revoked=True,
+            )
         if self.status().connectivity == "online" and self.staff is None:
             try:
                 self.staff = await (await self.api()).whoami()

@@ -80,6 +80,10 @@ class KioskState:
 
     async def sync(self) -> None:
         status = await self.session.sync()
+        if status.revoked:
+            self.reset()
+            self.phase = "setup"
+            self._fail("credential_revoked")
         self.connectivity = status.connectivity
         self.pending = len(status.pending)
         self.rejected = [i for i in status.rejected if i.kind == "credit"]
