@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated
 
@@ -10,15 +11,25 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 Texts = dict[str, str]
 
 
-def _refuse_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain the NUL character")
+# Characters that change how the text around them is shown (the right-to-left override
+# turns "Eve\u202egnp.exe" into "Eveexe.png") or are not text at all.
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def _plain_text(value: str) -> str:
+    for ch in value:
+        if ch in _BIDI_CONTROLS or unicodedata.category(ch) == "Cc":
+            raise ValueError(
+                f"must not contain control or text-direction characters (U+{ord(ch):04X})"
+            )
     return value
 
 
-# Free text that is stored as typed (names): PostgreSQL cannot store NUL, so it is refused
-# up front (422) on every database instead of failing in the INSERT.
-StoredText = Annotated[str, AfterValidator(_refuse_nul)]
+# Free text that is stored as typed and shown to people (names, at the till too): control
+# and text-direction characters are refused (422) up front. PostgreSQL could not store NUL.
+StoredText = Annotated[str, AfterValidator(_plain_text)]
 
 
 class Strict(BaseModel):

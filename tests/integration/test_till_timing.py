@@ -77,3 +77,74 @@ def test_a_scanned_code_is_not_credited_by_another_till_or_after_the_window(shop
     assert late.status_code in (409, 422), late.text
     member, _ = _member(shop)  # the first access token has expired by now
     assert _balance(shop, member) == before
+
+
+def test_an_offline_scan_dated_before_the_card_existed_is_refused(shop):
+    member, card = _member(shop)  # the card is issued now
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    before = _balance(shop, member)
+    days_ago = shop.clock.now.timestamp() - 3 * 24 * 3600
+    body = {
+        "token": make_token(card, days_ago),
+        "amount": "9.00",
+        "scanned_at": shop.clock.now.fromtimestamp(days_ago, shop.clock.now.tzinfo).isoformat(),
+    }
+    reply = _credit(shop, till, body, "till-1-credit-0005")
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["type"] == "/problems/scan-time-invalid"
+    assert _balance(shop, member) == before
+
+
+def test_an_offline_scan_dated_after_the_card_was_signed_out_is_refused(shop):
+    member, card = _member(shop)
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    shop.clock.advance(60)
+    assert shop.client.post("/v1/auth/sign-out", headers=member).status_code in (200, 204)
+    shop.clock.advance(60)
+    at = shop.clock.now.timestamp() - 10
+    body = {
+        "token": make_token(card, at),
+        "amount": "9.00",
+        "scanned_at": shop.clock.now.fromtimestamp(at, shop.clock.now.tzinfo).isoformat(),
+    }
+    reply = _credit(shop, till, body, "till-1-credit-0006")
+    assert reply.status_code == 422 and reply.json()["type"] == "/problems/card-revoked"
+
+
+@pytest.mark.parametrize(
+    "amount", ["1E-999999999999999999", "١٢", "５", "0e5", "1e-40", "1E+999999999999999999"]
+)
+def test_amounts_that_once_booked_wrong_credit_nothing(shop, amount):
+    member, card = _member(shop)
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    before = _balance(shop, member)
+    stamps = shop.client.get("/v1/me", headers=member).json()["punch_card"]
+    body = {"token": make_token(card, shop.clock.now.timestamp()), "amount": amount}
+    reply = _credit(shop, till, body, f"till-1-amount-{abs(hash(amount))}")
+    assert reply.status_code == 422 and reply.json()["type"] == "/problems/invalid-amount"
+    assert _balance(shop, member) == before
+    assert shop.client.get("/v1/me", headers=member).json()["punch_card"] == stamps
+
+
+@pytest.mark.parametrize(
+    "name", ["Eve\u202egnp.exe", "Tom\x07", "Ann\nMarie", "Zoë\u2066x\u2069", "Li\x00"]
+)
+def test_names_with_control_or_direction_characters_are_refused(shop, name):
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    reply = shop.client.post(
+        "/v1/checkout/join",
+        json={"email": "new.member@example.org", "name": name},
+        headers=till | {"Idempotency-Key": f"join-name-{abs(hash(name))}"},
+    )
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["type"] == "/problems/validation"
+    member, _ = _member(shop)
+    patched = shop.client.patch("/v1/me", json={"name": name}, headers=member)
+    assert patched.status_code == 422
+
+
+def test_names_in_any_script_are_kept(shop):
+    member, _ = _member(shop)
+    for name in ("Zoë Ørsted", "林美玲", "محمد", "O'Brien-Núñez"):
+        patched = shop.client.patch("/v1/me", json={"name": name}, headers=member)
+        assert patched.status_code == 200 and patched.json()["name"] == name

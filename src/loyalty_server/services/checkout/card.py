@@ -89,6 +89,14 @@ def verified_card(ctx: ServerContext, s: Session, scan: CardScan, at: datetime) 
             "Unknown card",
             "This card is not known here; ask the member to open the app again.",
         )
+    if at < card.created_at - timedelta(seconds=ctx.settings.card_future_steps * CARD_PERIOD):
+        # An offline scan dated before this card existed: a forged or mistaken scan time.
+        raise Problem(
+            422,
+            "scan-time-invalid",
+            "Scan before the card existed",
+            "This scan is dated before the member's card was issued; scan the live card.",
+        )
     if card.revoked_at is not None and card.revoked_at <= at:
         raise Problem(
             422,
