@@ -213,10 +213,11 @@ def test_voucher_redeemed_once_and_join_with_referral(server, smtp, tmp_path):
             contact="ines.duarte@example.org", name="Inês Duarte", referral_code=referral
         )
         assert joined.referral_applied and joined.display_name == "Inês D."
-        again = await kiosk.join(
-            contact="ines.duarte@example.org", name="Inês Duarte", referral_code=referral
-        )
-        assert again.member_id == joined.member_id
+        with pytest.raises(KioskError) as again:
+            await kiosk.join(
+                contact="ines.duarte@example.org", name="Inês Duarte", referral_code=referral
+            )
+        assert again.value.kind == "already-member"
         with pytest.raises(KioskError) as unknown:
             await kiosk.join(contact="zed@example.org", name="Zed", referral_code="NOPE1234")
         assert unknown.value.kind == "unknown-referral-code"

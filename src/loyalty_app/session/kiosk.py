@@ -278,12 +278,13 @@ class KioskSession:
             raise KioskError("offline", str(exc)) from exc
 
     async def join(self, *, contact: str, name: str, referral_code: str) -> JoinResult:
+        """Sign someone up. A fresh key per attempt: a second attempt for the same e-mail or
+        phone is told "already a member" by the server rather than replayed."""
         contact = contact.strip()
         kind = "email" if "@" in contact else "phone"
-        intent_key = f"join-{kind}-{contact.lower()}"
         try:
             return await (await self.api()).join(
-                idempotency_key=intent_key[:128],
+                idempotency_key=f"join-{uuid.uuid4()}",
                 name=name.strip(),
                 referral_code=referral_code.strip() or None,
                 **{kind: contact},

@@ -69,5 +69,5 @@ def join(
 ) -> Response:
     """Sign up a new member at the kiosk, optionally with a friend's referral code."""
     app_link = (ctx.settings.public_url or str(request.base_url)).rstrip("/") + "/app"
-    status, result = checkout.join(ctx, body, app_link, key)
+    status, result = checkout.join(ctx, staff, body, app_link, key)
     return json_result(status, result)

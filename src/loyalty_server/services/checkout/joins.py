@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ... import schemas
@@ -13,25 +15,37 @@ from .. import idempotency
 from ..identity import normalise_identity
 from ..members import create_member, display_name, find_by_identity
 from ..referral import apply_referral_code
+from .staff import StaffPrincipal
 
 
 def join(
-    ctx: ServerContext, body: schemas.JoinRequest, app_link: str, key: str
+    ctx: ServerContext, staff: StaffPrincipal, body: schemas.JoinRequest, app_link: str, key: str
 ) -> tuple[int, dict]:
-    """Sign up a new member at the kiosk: 201 with the member number, once per key;
-    409 when the e-mail or phone already has a membership."""
+    """Sign up a new member at the kiosk: 201 with the member number, once per key and staff
+    credential; 409 when the e-mail or phone already has a membership."""
     kind, value = normalise_identity(body.email, body.phone)
     return idempotency.run_once(
         ctx,
-        scope="join",
+        scope=f"staff:{staff.staff_id}:join",
         key=key,
         path="join",
         body=body.model_dump(mode="json"),
         status=201,
-        # Someone joining has no member row yet to lock.
-        lock=lambda s: None,
+        lock=lambda s: _lock_identity(s, kind, value),
         work=lambda s, _, now: _join(ctx, s, body, kind, value, app_link, now),
     )
+
+
+def _lock_identity(s: Session, kind: str, value: str) -> None:
+    """Someone joining has no member row yet: serialise joins of one e-mail or phone so the
+    second sees the first's member (409) or its stored answer, never a unique-index error.
+    SQLite's write transactions are already one at a time."""
+    if s.get_bind().dialect.name == "postgresql":
+        digest = hashlib.sha256(f"join:{kind}:{value}".encode()).digest()
+        s.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"),
+            {"key": int.from_bytes(digest[:8], "big", signed=True)},
+        )
 
 
 def _join(
