@@ -1,0 +1,41 @@
+"""Pure business rules of the loyalty programme.
+
+Nothing here reads the clock, the database or the network: the current time is always
+passed in as ``now``, a timezone-aware UTC ``datetime``.
+"""
+
+from .earning import PurchaseEarn, purchase_points, round_points
+from .lots import (
+    InsufficientPoints,
+    Lot,
+    allocate_spend,
+    expire_lots,
+    expiring_soon,
+    pending_points,
+    spendable,
+)
+from .months import add_months, earn_expiry
+from .tiers import TierDecision, TierProgress, evaluate_tier, tier_for_points, tier_progress
+from .visits import birthday_bonus_due, punch
+
+__all__ = [
+    "InsufficientPoints",
+    "Lot",
+    "PurchaseEarn",
+    "TierDecision",
+    "TierProgress",
+    "add_months",
+    "allocate_spend",
+    "birthday_bonus_due",
+    "earn_expiry",
+    "evaluate_tier",
+    "expire_lots",
+    "expiring_soon",
+    "pending_points",
+    "punch",
+    "purchase_points",
+    "round_points",
+    "spendable",
+    "tier_for_points",
+    "tier_progress",
+]
