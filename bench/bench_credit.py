@@ -43,9 +43,10 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+# Run as scripts by path: the repository root makes the test helpers importable as tests.support.
+sys.path.insert(0, str(ROOT))
 
-from support.servers import ServerProcess, add_staff  # noqa: E402
+from tests.support.servers import ServerProcess, add_staff  # noqa: E402
 
 CONCURRENCY = 16
 MEMBERS = 200

@@ -46,7 +46,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+# Run as scripts by path: the repository root makes the test helpers importable as tests.support.
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
 SCANS = 30
@@ -160,7 +161,7 @@ def demo_cards(base_url: str, count: int) -> list:
 
 
 def sign_in_member_app(browser, app) -> object:
-    from support.browser import enable_semantics, wait_first_frame
+    from tests.support.browser import enable_semantics, wait_first_frame
 
     page = browser.open(app.url, width=420)
     wait_first_frame(page)
@@ -175,7 +176,7 @@ def sign_in_member_app(browser, app) -> object:
 
 
 def set_up_kiosk(browser, app, credential: str) -> object:
-    from support.browser import enable_semantics, wait_first_frame
+    from tests.support.browser import enable_semantics, wait_first_frame
 
     page = browser.open(app.url, width=1000, height=800)
     page.context.add_init_script(WS_LOG)
@@ -276,10 +277,9 @@ def main() -> int:
     parser.add_argument("--scans", type=int, default=SCANS)
     args = parser.parse_args()
 
-    from support.browser import AppProcess, Browser, chromium_available
-    from support.servers import ServerProcess, add_staff
-
     from loyalty_core.card.token import make_token
+    from tests.support.browser import AppProcess, Browser, chromium_available
+    from tests.support.servers import ServerProcess, add_staff
 
     if not chromium_available():
         print("bench_kiosk_scan: needs Chromium at /usr/bin/chromium (apt-get install chromium)")
@@ -414,7 +414,7 @@ def report(ui_ms, ui_python_ms, parts, http_ms, typing_ms, failures) -> None:  #
 
 
 if __name__ == "__main__":
-    from support.keyring_session import reexec_in_keyring_session
+    from tests.support.keyring_session import reexec_in_keyring_session
 
     reexec_in_keyring_session(__file__)
     raise SystemExit(main())

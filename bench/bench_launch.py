@@ -44,7 +44,8 @@ from pathlib import Path
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+# Run as scripts by path: the repository root makes the test helpers importable as tests.support.
+sys.path.insert(0, str(ROOT))
 
 RUNS = 5
 TARGET_RATIO = 1.3
@@ -104,7 +105,7 @@ def mb(kb: int) -> float:
 
 
 def fast_app_process_class():
-    from support.browser import AppProcess, AppStartError
+    from tests.support.browser import AppProcess, AppStartError
 
     class FastAppProcess(AppProcess):
         """AppProcess that polls ``GET /`` every few ms (the harness polls every 200 ms)."""
@@ -152,7 +153,7 @@ def launch(app, browser, *, want_qr: bool) -> tuple[Launch, object]:
     showing anything (Flutter's first frame is an empty page), ``qr`` the first one in which
     a card QR decodes. Each is the time its screenshot was captured, before any decoding.
     """
-    from support.browser import decode_qr, wait_first_frame
+    from tests.support.browser import decode_qr, wait_first_frame
 
     result = Launch()
     started = time.monotonic()
@@ -183,7 +184,7 @@ def launch(app, browser, *, want_qr: bool) -> tuple[Launch, object]:
 
 
 def sign_in_once(app, browser) -> None:
-    from support.browser import enable_semantics, wait_first_frame
+    from tests.support.browser import enable_semantics, wait_first_frame
 
     app.start()
     try:
@@ -202,7 +203,7 @@ def sign_in_once(app, browser) -> None:
 
 
 def visit_every_tab(page) -> list[str]:
-    from support.browser import enable_semantics
+    from tests.support.browser import enable_semantics
 
     enable_semantics(page)
     missed = []
@@ -234,8 +235,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=RUNS)
     args = parser.parse_args()
 
-    from support.browser import Browser, chromium_available
-    from support.servers import ServerProcess
+    from tests.support.browser import Browser, chromium_available
+    from tests.support.servers import ServerProcess
 
     if not chromium_available():
         print("bench_launch: needs Chromium at /usr/bin/chromium (apt-get install chromium)")
@@ -362,7 +363,7 @@ def report(members, blanks, chromium_s, tabs_rss_kb, missed_tabs, children) -> N
 
 
 if __name__ == "__main__":
-    from support.keyring_session import reexec_in_keyring_session
+    from tests.support.keyring_session import reexec_in_keyring_session
 
     reexec_in_keyring_session(__file__)
     raise SystemExit(main())

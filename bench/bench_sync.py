@@ -14,15 +14,15 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from support.servers import ServerProcess  # noqa: E402
+# Run as scripts by path: the repository root makes the test helpers importable as tests.support.
+sys.path.insert(0, str(ROOT))
 
 from loyalty_app.api.client import LoyaltyApi  # noqa: E402
 from loyalty_app.domain.models import Reward  # noqa: E402
 from loyalty_app.domain.rewards import RewardIndex  # noqa: E402
 from loyalty_app.store.store import Store  # noqa: E402
 from loyalty_app.sync.engine import SyncEngine  # noqa: E402
+from tests.support.servers import ServerProcess  # noqa: E402
 
 REWARDS = 10_000
 WORDS = [

@@ -7,16 +7,12 @@ The database is SQLite unless LOYALTY_TEST_DATABASE_URL names a PostgreSQL serve
 from __future__ import annotations
 
 import shutil
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # makes `support` importable
-
-from support.databases import fresh_database_url, postgres_server_url  # noqa: E402
-from support.mail import MailCatcher  # noqa: E402
-from support.servers import ServerProcess  # noqa: E402
+from tests.support.databases import fresh_database_url, postgres_server_url
+from tests.support.mail import MailCatcher
+from tests.support.servers import ServerProcess
 
 
 def pytest_report_header(config) -> str:

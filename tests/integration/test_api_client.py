@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from support.servers import add_staff, free_port
 
 from loyalty_app.api.auth import TokenHolder
 from loyalty_app.api.client import Fetched, LoyaltyApi
 from loyalty_app.api.errors import Rejected, ServerError, Unreachable
 from loyalty_app.domain.models import Session
+from tests.support.servers import add_staff, free_port
 
 pytestmark = pytest.mark.anyio
 

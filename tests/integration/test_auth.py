@@ -6,7 +6,8 @@ import re
 import time
 
 import pytest
-from loyalty_http import (
+
+from tests.support.loyalty_http import (
     Till,
     assert_problem,
     client_for,
@@ -15,7 +16,7 @@ from loyalty_http import (
     start_module_server,
     unique_email,
 )
-from support.servers import add_staff, run_cli
+from tests.support.servers import add_staff, run_cli
 
 DEMO_EMAIL = "mei.lin@harbor.demo"
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
-from support.browser import (
+
+from tests.support.browser import (
     AppProcess,
     AppStartError,
     decode_qr,
@@ -24,7 +25,7 @@ from support.browser import (
     wait_first_frame,
     wait_qr,
 )
-from support.browser_fixtures import browser, start_app  # noqa: F401
+from tests.support.browser_fixtures import browser, start_app  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 HARNESS_APP = ROOT / "tests" / "support" / "flet_harness_app.py"

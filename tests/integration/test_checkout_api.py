@@ -7,7 +7,13 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from loyalty_http import (
+
+from loyalty_core.member_number import (
+    format_member_number,
+    is_valid_member_number,
+    luhn_check_digit,
+)
+from tests.support.loyalty_http import (
     Till,
     assert_problem,
     client_for,
@@ -16,13 +22,7 @@ from loyalty_http import (
     start_module_server,
     unique_email,
 )
-from support.servers import add_staff
-
-from loyalty_core.member_number import (
-    format_member_number,
-    is_valid_member_number,
-    luhn_check_digit,
-)
+from tests.support.servers import add_staff
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,10 @@ import socket
 
 import httpx
 import pytest
-from loyalty_http import programme_variant
-from support.databases import fresh_database_url
-from support.servers import STAFF_CREDENTIAL, ServerProcess, run_cli
+
+from tests.support.databases import fresh_database_url
+from tests.support.loyalty_http import programme_variant
+from tests.support.servers import STAFF_CREDENTIAL, ServerProcess, run_cli
 
 DEMO_EMAILS = ["mei.lin@harbor.demo", "daniel.okafor@harbor.demo", "sofia.chen@harbor.demo"]
 

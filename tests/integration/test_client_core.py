@@ -17,9 +17,9 @@ import keyring
 import pytest
 import zxingcpp
 from PIL import Image
-from support.servers import add_staff
 
 from loyalty_app.api.client import LoyaltyApi
+from tests.support.servers import add_staff
 
 pytestmark = pytest.mark.skipif(
     "SecretService"

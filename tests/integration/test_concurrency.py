@@ -9,8 +9,15 @@ from collections import Counter, defaultdict
 
 import httpx
 import pytest
-from loyalty_http import Till, client_for, programme_variant, sign_in, start_module_server
-from support.servers import add_staff
+
+from tests.support.loyalty_http import (
+    Till,
+    client_for,
+    programme_variant,
+    sign_in,
+    start_module_server,
+)
+from tests.support.servers import add_staff
 
 MUG = ("ceramic-mug", 1000, 10)  # id, cost, stock in this test's programme
 KIT = ("pour-over-kit", 500, 3)

@@ -10,11 +10,11 @@ from pathlib import Path
 import httpx
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from support.databases import fresh_database_url
 
 from loyalty_server.db import Database
 from loyalty_server.migrate import upgrade
 from loyalty_server.models import Base
+from tests.support.databases import fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED_OPENAPI = ROOT / "src" / "loyalty_core" / "openapi.json"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from loyalty_http import (
+
+from tests.support.loyalty_http import (
     Till,
     assert_problem,
     client_for,
@@ -14,7 +15,7 @@ from loyalty_http import (
     sign_in,
     start_module_server,
 )
-from support.servers import add_staff
+from tests.support.servers import add_staff
 
 LIMIT = 64 * 1024
 

@@ -7,8 +7,9 @@ import asyncio
 
 import httpx
 import pytest
-from loyalty_http import start_module_server
-from support.servers import add_staff
+
+from tests.support.loyalty_http import start_module_server
+from tests.support.servers import add_staff
 
 
 @pytest.fixture(scope="module")

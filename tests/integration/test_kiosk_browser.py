@@ -7,10 +7,11 @@ import time
 
 import httpx
 import pytest
-from support.browser import AppProcess, enable_semantics, wait_first_frame, wait_qr
-from support.browser_fixtures import browser  # noqa: F401
-from support.databases import fresh_database_url
-from support.servers import ServerProcess, add_staff
+
+from tests.support.browser import AppProcess, enable_semantics, wait_first_frame, wait_qr
+from tests.support.browser_fixtures import browser  # noqa: F401
+from tests.support.databases import fresh_database_url
+from tests.support.servers import ServerProcess, add_staff
 
 pytestmark = pytest.mark.browser
 QR_NAME = "Member QR code for the cashier to scan"

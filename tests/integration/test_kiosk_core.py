@@ -8,12 +8,12 @@ import time
 
 import keyring
 import pytest
-from loyalty_http import client_for, sign_in, start_module_server
-from support.servers import add_staff
 
 from loyalty_app.auth.secrets import KeyringSecretStore
 from loyalty_app.session import KioskError, KioskSession
 from loyalty_core.member_number import luhn_check_digit
+from tests.support.loyalty_http import client_for, sign_in, start_module_server
+from tests.support.servers import add_staff
 
 pytestmark = pytest.mark.skipif(
     "SecretService" not in type(keyring.get_keyring()).__module__,

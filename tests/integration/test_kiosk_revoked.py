@@ -7,12 +7,12 @@ import asyncio
 
 import keyring
 import pytest
-from loyalty_http import client_for, sign_in, start_module_server
-from support.servers import add_staff, run_cli
 
 from loyalty_app.auth.secrets import KeyringSecretStore
 from loyalty_app.session import KioskSession
 from loyalty_app.ui.kiosk.state import KioskState
+from tests.support.loyalty_http import client_for, sign_in, start_module_server
+from tests.support.servers import add_staff, run_cli
 
 pytestmark = pytest.mark.skipif(
     "SecretService" not in type(keyring.get_keyring()).__module__,

@@ -7,11 +7,18 @@ import json
 from datetime import datetime
 
 import pytest
-from loyalty_http import Till, assert_problem, client_for, idem, sign_in, start_module_server
-from support.servers import add_staff
 
 from loyalty_core.member_number import is_valid_member_number
 from loyalty_server.rules import add_months
+from tests.support.loyalty_http import (
+    Till,
+    assert_problem,
+    client_for,
+    idem,
+    sign_in,
+    start_module_server,
+)
+from tests.support.servers import add_staff
 
 
 @pytest.fixture(scope="module")

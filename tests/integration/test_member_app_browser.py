@@ -8,16 +8,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support.browser import (
+
+from tests.support.browser import (
     enable_semantics,
     glyph_report,
     wait_cjk_glyphs,
     wait_first_frame,
     wait_qr,
 )
-from support.browser_fixtures import browser, start_app  # noqa: F401
-from support.databases import fresh_database_url
-from support.servers import ServerProcess, add_staff
+from tests.support.browser_fixtures import browser, start_app  # noqa: F401
+from tests.support.databases import fresh_database_url
+from tests.support.servers import ServerProcess, add_staff
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +54,7 @@ def backend(tmp_path_factory):
 @pytest.fixture(scope="module")
 def app(backend, tmp_path_factory):
     """One member app process for the module: its store is the member's phone."""
-    from support.browser import AppProcess
+    from tests.support.browser import AppProcess
 
     tmp = tmp_path_factory.mktemp("member-app")
     process = AppProcess(tmp / "data", "--backend", backend.base_url, log_path=tmp / "app.log")

@@ -4,7 +4,8 @@ has a stock of one and whose cupping session is no longer offered."""
 from __future__ import annotations
 
 import pytest
-from loyalty_http import (
+
+from tests.support.loyalty_http import (
     Till,
     assert_problem,
     client_for,
@@ -13,7 +14,7 @@ from loyalty_http import (
     sign_in,
     start_module_server,
 )
-from support.servers import add_staff
+from tests.support.servers import add_staff
 
 
 @pytest.fixture(scope="module")

@@ -38,8 +38,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
     unsupported_method,
 )
-from support.databases import fresh_database_url
-from support.servers import ServerProcess, add_staff
+
+from tests.support.databases import fresh_database_url
+from tests.support.servers import ServerProcess, add_staff
 
 COMMITTED_OPENAPI = Path(__file__).resolve().parents[2] / "src/loyalty_core/openapi.json"
 REGENERATE = ".venv/bin/loyalty-server openapi > src/loyalty_core/openapi.json"

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from support.servers import ServerProcess, add_staff, run_cli
+
+from tests.support.servers import ServerProcess, add_staff, run_cli
 
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory):
-    from support.databases import fresh_database_url
+    from tests.support.databases import fresh_database_url
 
     server = ServerProcess(fresh_database_url(tmp_path_factory.mktemp("staff")), demo=True)
     server.start()

@@ -5,9 +5,9 @@ clock would take minutes and flake at step boundaries)."""
 from __future__ import annotations
 
 import pytest
-from support.clocked_server import ClockedServer, clocked_server
 
 from loyalty_core.card.token import CardCredential, make_token
+from tests.support.clocked_server import ClockedServer, clocked_server
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""Helpers for the tests: real server processes, fresh databases and a mail catcher.
+"""Helpers for the tests: real server processes, fresh databases, a mail catcher, HTTP calls
+as a member or at the till, and the browser harness.
 
-tests/conftest.py puts tests/ on sys.path, so test modules import these as
-``from support.servers import ServerProcess`` (and so on).
+Imported as a package from the repository root: ``from tests.support.servers import ...``.
 """

@@ -1,6 +1,6 @@
 """Pytest fixtures for browser tests; import the ones a test module uses:
 
-from support.browser_fixtures import browser, start_app  # noqa: F401
+from tests.support.browser_fixtures import browser, start_app  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

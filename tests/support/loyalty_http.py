@@ -1,8 +1,5 @@
 """Helpers for the HTTP integration tests: module-scoped real servers, signing members in
-through the real SMTP code, card tokens, staff calls and problem+json checks.
-
-Test modules in tests/integration import this as ``from loyalty_http import ...``.
-"""
+through the real SMTP code, card tokens, staff calls and problem+json checks."""
 
 from __future__ import annotations
 
@@ -14,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from support.databases import fresh_database_url
-from support.mail import MailCatcher
-from support.servers import ServerProcess
 
 from loyalty_core.card.token import CardCredential, make_token
+
+from .databases import fresh_database_url
+from .mail import MailCatcher
+from .servers import ServerProcess
 
 DEMO_PROGRAMME = (
     Path(__file__).resolve().parents[2]
