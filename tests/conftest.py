@@ -1,4 +1,5 @@
-"""Shared fixtures: the real server as a subprocess, a fresh database per test, a mail catcher.
+"""Fixtures for every test: a fresh database per test and a mail catcher per module; the
+real server and its clients are in tests/integration/conftest.py.
 
 The database is SQLite unless LOYALTY_TEST_DATABASE_URL names a PostgreSQL server
 (``python3 dev.py test`` runs tests/integration a second time that way).
@@ -12,7 +13,6 @@ import pytest
 
 from tests.support.databases import fresh_database_url, postgres_server_url
 from tests.support.mail import MailCatcher
-from tests.support.servers import ServerProcess
 
 
 def pytest_report_header(config) -> str:
@@ -44,26 +44,3 @@ def smtp():
 @pytest.fixture
 def database_url(tmp_path) -> str:
     return fresh_database_url(tmp_path)
-
-
-def _running_server(database_url, smtp, tmp_path, **kwargs):
-    server = ServerProcess(
-        database_url, smtp_port=smtp.port, log_path=tmp_path / "server.log", **kwargs
-    )
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def server(database_url, smtp, tmp_path):
-    """The reference server with its default programme, mailing codes to `smtp`."""
-    yield from _running_server(database_url, smtp, tmp_path)
-
-
-@pytest.fixture
-def demo_server(database_url, smtp, tmp_path):
-    """Like `server`, started with --demo (demo members and data)."""
-    yield from _running_server(database_url, smtp, tmp_path, demo=True)

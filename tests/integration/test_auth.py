@@ -1,61 +1,24 @@
-"""Sign-in over real HTTP and real SMTP: one-time codes, limits, refresh, sign-out, demo mode."""
+"""Sign-in over real HTTP and real SMTP: one-time codes, limits, refresh, sign-out, and no
+demo sign-in outside demo mode (test_auth_demo.py has demo mode)."""
 
 from __future__ import annotations
 
 import re
 import time
 
-import pytest
-
 from tests.support.loyalty_http import (
-    Till,
     assert_problem,
-    client_for,
     request_code,
     sign_in,
-    start_module_server,
     unique_email,
 )
-from tests.support.servers import add_staff, run_cli
+from tests.support.servers import run_cli
 
 DEMO_EMAIL = "mei.lin@harbor.demo"
 
 
-@pytest.fixture(scope="module")
-def plain_server(tmp_path_factory, smtp):
-    yield from start_module_server(tmp_path_factory, smtp, "auth-plain")
-
-
-@pytest.fixture(scope="module")
-def demo_mode_server(tmp_path_factory, smtp):
-    yield from start_module_server(tmp_path_factory, smtp, "auth-demo", demo=True)
-
-
-@pytest.fixture(scope="module")
-def client(plain_server):
-    with client_for(plain_server) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def demo_client(demo_mode_server):
-    with client_for(demo_mode_server) as c:
-        yield c
-
-
 def _other_code(code: str) -> str:
     return f"{(int(code) + 1) % 10**6:06d}"
-
-
-def _printed_code(server, address: str, timeout: float = 10) -> str:
-    pattern = re.compile(rf"one-time code for {re.escape(address)} is (\d{{6}})")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = pattern.findall(server.log_text())
-        if found:
-            return found[-1]
-        time.sleep(0.05)
-    raise AssertionError(f"no code for {address} in the server log\n{server.log_tail()}")
 
 
 def test_code_arrives_by_smtp_and_verify_returns_tokens_and_card(client, smtp):
@@ -164,8 +127,7 @@ def test_unknown_refresh_token_is_refused(client):
     assert_problem(reply, 401, "invalid-refresh-token")
 
 
-def test_sign_out_revokes_access_refresh_and_card_but_not_other_devices(client, smtp, plain_server):
-    till = Till(client, add_staff(plain_server.database_url, "Auth Kiosk"))
+def test_sign_out_revokes_access_refresh_and_card_but_not_other_devices(client, smtp, till):
     phone = sign_in(client, smtp)
     tablet = sign_in(client, smtp, phone.email)
 
@@ -196,44 +158,11 @@ def test_demo_sign_in_is_not_found_outside_demo_mode(client):
     assert_problem(reply, 404, "not-found")
 
 
-def test_demo_sign_in_works_in_demo_mode(demo_client):
-    reply = demo_client.post("/v1/auth/demo", json={"device_name": "demo phone"})
-    assert reply.status_code == 200, reply.text
-    session = reply.json()
-    me = demo_client.get(
-        "/v1/me", headers={"Authorization": f"Bearer {session['access_token']}"}
-    ).json()
-    assert me["email"] == DEMO_EMAIL and me["is_demo"] is True
-    assert session["card"]["card_id"]
-
-
-def test_demo_member_code_is_printed_to_the_log_in_demo_mode_not_mailed(
-    demo_client, demo_mode_server, smtp
-):
-    mark = smtp.mark()
-    reply = demo_client.post("/v1/auth/code", json={"email": DEMO_EMAIL})
-    assert reply.status_code == 202, reply.text
-    code = _printed_code(demo_mode_server, DEMO_EMAIL)
-    reply = demo_client.post("/v1/auth/verify", json={"email": DEMO_EMAIL, "code": code})
-    assert reply.status_code == 200, reply.text
-    assert reply.json()["new_member"] is False
-    assert not [m for m in smtp.messages[mark:] if m.is_for(DEMO_EMAIL)]
-
-
-def test_ordinary_member_code_is_mailed_not_printed_even_in_demo_mode(
-    demo_client, demo_mode_server, smtp
-):
-    email = unique_email("real")
-    code = request_code(demo_client, smtp, email)
-    assert email not in demo_mode_server.log_text()
-    assert code not in demo_mode_server.log_text()
-
-
-def test_demo_member_code_is_never_printed_without_demo_mode(client, plain_server, smtp):
-    seeded = run_cli("seed-demo", database_url=plain_server.database_url)
+def test_demo_member_code_is_never_printed_without_demo_mode(client, module_server, smtp):
+    seeded = run_cli("seed-demo", database_url=module_server.database_url)
     assert seeded.returncode == 0, seeded.stderr
     code = request_code(client, smtp, DEMO_EMAIL)  # mailed like anyone else's
-    log = plain_server.log_text()
+    log = module_server.log_text()
     assert "one-time code" not in log
     assert code not in log
     reply = client.post("/v1/auth/verify", json={"email": DEMO_EMAIL, "code": code})

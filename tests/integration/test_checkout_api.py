@@ -16,29 +16,17 @@ from loyalty_core.member_number import (
 from tests.support.loyalty_http import (
     Till,
     assert_problem,
-    client_for,
     idem,
     sign_in,
-    start_module_server,
     unique_email,
 )
 from tests.support.servers import add_staff
 
 
 @pytest.fixture(scope="module")
-def checkout_server(tmp_path_factory, smtp):
-    yield from start_module_server(tmp_path_factory, smtp, "checkout")
-
-
-@pytest.fixture(scope="module")
-def client(checkout_server):
-    with client_for(checkout_server) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def till(client, checkout_server):
-    return Till(client, add_staff(checkout_server.database_url, "Lena", "Harbor Pier 7"))
+def till_staff() -> tuple[str, str]:
+    """Names whoami must answer with."""
+    return "Lena", "Harbor Pier 7"
 
 
 @pytest.fixture
@@ -136,12 +124,10 @@ def test_credit_after_scan_with_the_same_code_works_once(till, member):
     assert member.balance() == 125
 
 
-def test_code_scanned_at_one_till_is_replayed_at_another_till(
-    client, checkout_server, till, member
-):
+def test_code_scanned_at_one_till_is_replayed_at_another_till(client, module_server, till, member):
     token = member.card_token()
     assert till.scan(token).status_code == 200
-    other = Till(client, add_staff(checkout_server.database_url, "Jo", "Harbor Pier 9"))
+    other = Till(client, add_staff(module_server.database_url, "Jo", "Harbor Pier 9"))
     assert_problem(other.credit("5.00", token=token), 409, "token-replayed")
     assert member.balance() == 0
     # the till that scanned the code may still credit it

@@ -11,20 +11,16 @@ import httpx
 import pytest
 
 from tests.support.loyalty_http import (
-    Till,
-    client_for,
     programme_variant,
     sign_in,
-    start_module_server,
 )
-from tests.support.servers import add_staff
 
 MUG = ("ceramic-mug", 1000, 10)  # id, cost, stock in this test's programme
 KIT = ("pour-over-kit", 500, 3)
 
 
 @pytest.fixture(scope="module")
-def busy_server(tmp_path_factory, smtp):
+def server_options(tmp_path_factory) -> dict:
     programme = programme_variant(
         tmp_path_factory.mktemp("programme") / "harbor_busy.toml",
         [
@@ -32,18 +28,7 @@ def busy_server(tmp_path_factory, smtp):
             ("cost = 7500\nstock = 15\n", f"cost = {KIT[1]}\nstock = {KIT[2]}\n"),
         ],
     )
-    yield from start_module_server(tmp_path_factory, smtp, "concurrency", programme=programme)
-
-
-@pytest.fixture(scope="module")
-def client(busy_server):
-    with client_for(busy_server) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def till(client, busy_server):
-    return Till(client, add_staff(busy_server.database_url, "Burst Till"))
+    return {"programme": programme}
 
 
 def _keys(label: str, seed: int) -> list[str]:
@@ -115,7 +100,7 @@ def _check_member(member, cost: int, start_balance: int, won: dict[str, dict]) -
     assert mine == voucher_ids
 
 
-def test_concurrent_redeems_never_overspend_the_balance(client, smtp, till, busy_server):
+def test_concurrent_redeems_never_overspend_the_balance(client, smtp, till, module_server):
     reward_id, cost, stock = MUG
     member = sign_in(client, smtp)
     till.give_points(member, "750.00")  # 7500 points: seven mugs, though ten are in stock
@@ -123,7 +108,7 @@ def test_concurrent_redeems_never_overspend_the_balance(client, smtp, till, busy
     keys = _keys("mug", seed=1)
 
     replies = asyncio.run(
-        _burst(busy_server.base_url, [(member.access_token, reward_id, k) for k in keys])
+        _burst(module_server.base_url, [(member.access_token, reward_id, k) for k in keys])
     )
 
     won = _check_answers(keys, replies)
@@ -133,7 +118,7 @@ def test_concurrent_redeems_never_overspend_the_balance(client, smtp, till, busy
 
 
 def test_concurrent_redeems_by_two_members_never_oversell_the_stock(
-    client, smtp, till, busy_server
+    client, smtp, till, module_server
 ):
     reward_id, cost, stock = KIT
     members = [sign_in(client, smtp), sign_in(client, smtp)]
@@ -146,7 +131,7 @@ def test_concurrent_redeems_by_two_members_never_oversell_the_stock(
             requests.append((members[m].access_token, reward_id, keys[m][i]))
             order.append(m)
 
-    replies = asyncio.run(_burst(busy_server.base_url, requests))
+    replies = asyncio.run(_burst(module_server.base_url, requests))
 
     total = 0
     problems = {r.json()["type"] for r in replies if r.status_code == 409}

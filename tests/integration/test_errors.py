@@ -8,32 +8,12 @@ import json
 import pytest
 
 from tests.support.loyalty_http import (
-    Till,
     assert_problem,
-    client_for,
     idem,
     sign_in,
-    start_module_server,
 )
-from tests.support.servers import add_staff
 
 LIMIT = 64 * 1024
-
-
-@pytest.fixture(scope="module")
-def errors_server(tmp_path_factory, smtp):
-    yield from start_module_server(tmp_path_factory, smtp, "errors")
-
-
-@pytest.fixture(scope="module")
-def client(errors_server):
-    with client_for(errors_server) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def till(client, errors_server):
-    return Till(client, add_staff(errors_server.database_url, "Errors Till"))
 
 
 @pytest.fixture(scope="module")

@@ -6,15 +6,8 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-import pytest
 
-from tests.support.loyalty_http import start_module_server
 from tests.support.servers import add_staff
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory, smtp):
-    yield from start_module_server(tmp_path_factory, smtp, "joins")
 
 
 async def _joins(base_url: str, requests: list[tuple[str, dict, str]]) -> list[httpx.Response]:
@@ -34,30 +27,30 @@ async def _joins(base_url: str, requests: list[tuple[str, dict, str]]) -> list[h
         return await asyncio.gather(*tasks)
 
 
-def test_ten_identical_joins_make_one_member_and_the_same_answer(shop):
-    till = add_staff(shop.database_url, "Join Till 1")
+def test_ten_identical_joins_make_one_member_and_the_same_answer(module_server):
+    till = add_staff(module_server.database_url, "Join Till 1")
     body = {"email": "aiko.mori@example.org", "name": "Aiko Mori"}
-    replies = asyncio.run(_joins(shop.base_url, [(till, body, "join-aiko-0001")] * 10))
+    replies = asyncio.run(_joins(module_server.base_url, [(till, body, "join-aiko-0001")] * 10))
     assert [r.status_code for r in replies] == [201] * 10, [r.text for r in replies]
     assert len({r.json()["member_id"] for r in replies}) == 1
 
 
-def test_one_email_joined_with_different_keys_is_one_member_and_409s(shop):
-    till = add_staff(shop.database_url, "Join Till 2")
+def test_one_email_joined_with_different_keys_is_one_member_and_409s(module_server):
+    till = add_staff(module_server.database_url, "Join Till 2")
     body = {"email": "ravi.shah@example.org", "name": "Ravi Shah"}
     requests = [(till, body, f"join-ravi-{i:04d}") for i in range(10)]
-    replies = asyncio.run(_joins(shop.base_url, requests))
+    replies = asyncio.run(_joins(module_server.base_url, requests))
     statuses = sorted(r.status_code for r in replies)
     assert statuses == [201] + [409] * 9, [r.text for r in replies]
     refused = [r.json() for r in replies if r.status_code == 409]
     assert {p["type"] for p in refused} == {"/problems/already-member"}
 
 
-def test_a_join_key_belongs_to_the_staff_credential_that_used_it(shop):
-    first, second = (add_staff(shop.database_url, f"Join Till {n}") for n in (3, 4))
+def test_a_join_key_belongs_to_the_staff_credential_that_used_it(module_server):
+    first, second = (add_staff(module_server.database_url, f"Join Till {n}") for n in (3, 4))
     body = {"email": "lena.vogel@example.org", "name": "Lena Vogel"}
-    made = asyncio.run(_joins(shop.base_url, [(first, body, "join-shared-key-01")]))[0]
+    made = asyncio.run(_joins(module_server.base_url, [(first, body, "join-shared-key-01")]))[0]
     assert made.status_code == 201
     # Another till sending the same key does not get the first till's answer replayed.
-    other = asyncio.run(_joins(shop.base_url, [(second, body, "join-shared-key-01")]))[0]
+    other = asyncio.run(_joins(module_server.base_url, [(second, body, "join-shared-key-01")]))[0]
     assert other.status_code == 409 and other.json()["type"] == "/problems/already-member"

@@ -10,8 +10,7 @@ import pytest
 
 from tests.support.browser import AppProcess, enable_semantics, wait_first_frame, wait_qr
 from tests.support.browser_fixtures import browser  # noqa: F401
-from tests.support.databases import fresh_database_url
-from tests.support.servers import ServerProcess, add_staff
+from tests.support.servers import add_staff
 
 pytestmark = pytest.mark.browser
 QR_NAME = "Member QR code for the cashier to scan"
@@ -19,21 +18,23 @@ SHOT_DIR: list[str] = ["."]
 
 
 @pytest.fixture(scope="module")
-def shop(tmp_path_factory):
+def server_options() -> dict:
+    return {"demo": True}
+
+
+@pytest.fixture(scope="module")
+def shop(module_server, tmp_path_factory):
+    """The demo server, a member's phone and the till, as apps in their own processes."""
     tmp = tmp_path_factory.mktemp("kiosk-browser")
     SHOT_DIR[0] = str(tmp)
-    server = ServerProcess(fresh_database_url(tmp), demo=True, log_path=tmp / "server.log")
-    server.start()
-    member_app = AppProcess(
-        tmp / "phone", "--backend", server.base_url, log_path=tmp / "phone.log"
-    ).start()
+    backend = module_server.base_url
+    member_app = AppProcess(tmp / "phone", "--backend", backend, log_path=tmp / "phone.log").start()
     kiosk_app = AppProcess(
-        tmp / "till", "--backend", server.base_url, "--kiosk", "checkout", log_path=tmp / "till.log"
+        tmp / "till", "--backend", backend, "--kiosk", "checkout", log_path=tmp / "till.log"
     ).start()
-    yield server, member_app, kiosk_app
+    yield module_server, member_app, kiosk_app
     kiosk_app.stop()
     member_app.stop()
-    server.stop()
 
 
 def purchases(server) -> list[dict]:

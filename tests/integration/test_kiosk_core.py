@@ -1,5 +1,7 @@
 """The kiosk core against the real server: set-up, scans, credits (online and offline),
-vouchers, voids and joins; every bad input refused with nothing credited."""
+vouchers, voids and joins; every bad input refused with nothing credited.
+
+The tests share `module_server`; those that stop it start it again."""
 
 from __future__ import annotations
 
@@ -12,19 +14,13 @@ import pytest
 from loyalty_app.auth.secrets import KeyringSecretStore
 from loyalty_app.session import KioskError, KioskSession
 from loyalty_core.member_number import luhn_check_digit
-from tests.support.loyalty_http import client_for, sign_in, start_module_server
+from tests.support.loyalty_http import sign_in
 from tests.support.servers import add_staff
 
 pytestmark = pytest.mark.skipif(
     "SecretService" not in type(keyring.get_keyring()).__module__,
     reason="needs a real Secret Service: run the suite with `python3 dev.py test`",
 )
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, smtp):
-    """One real server for the module; tests that stop it start it again."""
-    yield from start_module_server(tmp_path_factory, smtp, "kiosk")
 
 
 async def ready_kiosk(server, tmp_path) -> KioskSession:
@@ -35,14 +31,14 @@ async def ready_kiosk(server, tmp_path) -> KioskSession:
     return kiosk
 
 
-def test_set_up_refuses_a_bad_credential_or_pin_and_keeps_nothing(server, tmp_path):
+def test_set_up_refuses_a_bad_credential_or_pin_and_keeps_nothing(module_server, tmp_path):
     async def scenario() -> None:
-        kiosk = KioskSession(server.base_url, tmp_path / "k", KeyringSecretStore())
+        kiosk = KioskSession(module_server.base_url, tmp_path / "k", KeyringSecretStore())
         with pytest.raises(KioskError) as bad:
             await kiosk.set_up("stf_not-a-real-credential", "2468")
         assert bad.value.kind == "bad_credential"
         with pytest.raises(KioskError) as pin:
-            await kiosk.set_up(add_staff(server.database_url, "Bo"), "12")
+            await kiosk.set_up(add_staff(module_server.database_url, "Bo"), "12")
         assert pin.value.kind == "bad_pin_format"
         assert not await kiosk.is_set_up()
         await kiosk.aclose()
@@ -50,11 +46,11 @@ def test_set_up_refuses_a_bad_credential_or_pin_and_keeps_nothing(server, tmp_pa
     asyncio.run(scenario())
 
 
-def test_scan_credit_and_replay_at_the_till(server, smtp, tmp_path):
-    member = sign_in(client_for(server), smtp, name="Priya Natarajan")
+def test_scan_credit_and_replay_at_the_till(module_server, client, smtp, tmp_path):
+    member = sign_in(client, smtp, name="Priya Natarajan")
 
     async def scenario() -> None:
-        kiosk = await ready_kiosk(server, tmp_path)
+        kiosk = await ready_kiosk(module_server, tmp_path)
         assert await kiosk.is_set_up() and await kiosk.check_pin("2468")
         assert not await kiosk.check_pin("0000")
         token = member.card_token()
@@ -86,11 +82,11 @@ def test_scan_credit_and_replay_at_the_till(server, smtp, tmp_path):
         ("twelve", "amount_not_a_number"),
     ],
 )
-def test_bad_amounts_credit_nothing(server, smtp, tmp_path, amount, kind):
-    member = sign_in(client_for(server), smtp)
+def test_bad_amounts_credit_nothing(module_server, client, smtp, tmp_path, amount, kind):
+    member = sign_in(client, smtp)
 
     async def scenario() -> None:
-        kiosk = await ready_kiosk(server, tmp_path)
+        kiosk = await ready_kiosk(module_server, tmp_path)
         ref = await kiosk.scan(member.card_token())
         with pytest.raises(KioskError) as bad:
             await kiosk.credit(ref, amount)
@@ -112,9 +108,9 @@ def test_bad_amounts_credit_nothing(server, smtp, tmp_path, amount, kind):
         ("8123 4567 8900", "scan_bad_check_digit"),
     ],
 )
-def test_garbage_scans_are_refused_with_a_reason(server, tmp_path, text, kind):
+def test_garbage_scans_are_refused_with_a_reason(module_server, tmp_path, text, kind):
     async def scenario() -> None:
-        kiosk = await ready_kiosk(server, tmp_path)
+        kiosk = await ready_kiosk(module_server, tmp_path)
         with pytest.raises(KioskError) as bad:
             await kiosk.scan(text)
         assert bad.value.kind == kind
@@ -123,11 +119,11 @@ def test_garbage_scans_are_refused_with_a_reason(server, tmp_path, text, kind):
     asyncio.run(scenario())
 
 
-def test_expired_and_typed_tokens_and_unknown_numbers(server, smtp, tmp_path):
-    member = sign_in(client_for(server), smtp)
+def test_expired_and_typed_tokens_and_unknown_numbers(module_server, client, smtp, tmp_path):
+    member = sign_in(client, smtp)
 
     async def scenario() -> None:
-        kiosk = await ready_kiosk(server, tmp_path)
+        kiosk = await ready_kiosk(module_server, tmp_path)
         with pytest.raises(KioskError) as old:
             await kiosk.scan(member.card_token(time.time() - 600))
         assert old.value.kind == "scan_expired"
@@ -144,13 +140,13 @@ def test_expired_and_typed_tokens_and_unknown_numbers(server, smtp, tmp_path):
     asyncio.run(scenario())
 
 
-def test_offline_credit_is_pending_then_posted_exactly_once(server, smtp, tmp_path):
-    member = sign_in(client_for(server), smtp)
+def test_offline_credit_is_pending_then_posted_exactly_once(module_server, client, smtp, tmp_path):
+    member = sign_in(client, smtp)
 
     async def scenario() -> None:
-        kiosk = await ready_kiosk(server, tmp_path)
+        kiosk = await ready_kiosk(module_server, tmp_path)
         token = member.card_token()
-        server.stop()
+        module_server.stop()
         ref = await kiosk.scan(token)
         assert ref.offline and ref.token == token and ref.scanned_at is not None
         outcome = await kiosk.credit(ref, "12.50")
@@ -158,7 +154,7 @@ def test_offline_credit_is_pending_then_posted_exactly_once(server, smtp, tmp_pa
         assert [i.payload["amount"] for i in kiosk.status().pending] == ["12.50"]
         await kiosk.sync()  # still offline: still pending, still one
         assert len(kiosk.status().pending) == 1
-        server.start()
+        module_server.start()
         await kiosk.sync()
         await kiosk.sync()
         assert kiosk.status().pending == [] and kiosk.status().rejected == []
@@ -168,20 +164,20 @@ def test_offline_credit_is_pending_then_posted_exactly_once(server, smtp, tmp_pa
     asyncio.run(scenario())
 
 
-def test_offline_replay_is_rejected_on_sync_and_shown(server, smtp, tmp_path):
-    member = sign_in(client_for(server), smtp)
+def test_offline_replay_is_rejected_on_sync_and_shown(module_server, client, smtp, tmp_path):
+    member = sign_in(client, smtp)
 
     async def scenario() -> None:
-        kiosk = await ready_kiosk(server, tmp_path)
+        kiosk = await ready_kiosk(module_server, tmp_path)
         token = member.card_token()
         ref = await kiosk.scan(token)
         assert (await kiosk.credit(ref, "4.75")).status == "done"
-        server.stop()
+        module_server.stop()
         # A screenshot of the same code shown again while the till is offline.
         offline_ref = await kiosk.scan(token)
         assert offline_ref.offline
         assert (await kiosk.credit(offline_ref, "4.75")).status == "pending"
-        server.start()
+        module_server.start()
         await kiosk.sync()
         rejected = kiosk.status().rejected
         assert len(rejected) == 1 and rejected[0].problem_type == "/problems/token-replayed"
@@ -191,11 +187,11 @@ def test_offline_replay_is_rejected_on_sync_and_shown(server, smtp, tmp_path):
     asyncio.run(scenario())
 
 
-def test_voucher_redeemed_once_and_join_with_referral(server, smtp, tmp_path):
-    member = sign_in(client_for(server), smtp, name="Tom Reyes")
+def test_voucher_redeemed_once_and_join_with_referral(module_server, client, smtp, tmp_path):
+    member = sign_in(client, smtp, name="Tom Reyes")
 
     async def scenario() -> None:
-        kiosk = await ready_kiosk(server, tmp_path)
+        kiosk = await ready_kiosk(module_server, tmp_path)
         ref = await kiosk.scan(member.card_token())
         await kiosk.credit(ref, "25.00")
         redeemed = member.post(
@@ -226,13 +222,13 @@ def test_voucher_redeemed_once_and_join_with_referral(server, smtp, tmp_path):
     asyncio.run(scenario())
 
 
-def test_fuzzed_scans_never_crash_and_never_credit(server, smtp, tmp_path):
+def test_fuzzed_scans_never_crash_and_never_credit(module_server, client, smtp, tmp_path):
     """Random and near-miss input at the real kiosk core: a refusal or a member summary,
     never another exception, never an outbox entry, never a point."""
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    member = sign_in(client_for(server), smtp)
+    member = sign_in(client, smtp)
     live = member.card_token()
     near_misses = st.sampled_from(
         [
@@ -255,7 +251,7 @@ def test_fuzzed_scans_never_crash_and_never_credit(server, smtp, tmp_path):
     )
 
     async def make() -> KioskSession:
-        return await ready_kiosk(server, tmp_path)
+        return await ready_kiosk(module_server, tmp_path)
 
     loop = asyncio.new_event_loop()
     kiosk = loop.run_until_complete(make())

@@ -11,7 +11,7 @@ import pytest
 from loyalty_app.auth.secrets import KeyringSecretStore
 from loyalty_app.session import KioskSession
 from loyalty_app.ui.kiosk.state import KioskState
-from tests.support.loyalty_http import client_for, sign_in, start_module_server
+from tests.support.loyalty_http import sign_in
 from tests.support.servers import add_staff, run_cli
 
 pytestmark = pytest.mark.skipif(
@@ -20,40 +20,37 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, smtp):
-    yield from start_module_server(tmp_path_factory, smtp, "revoked")
-
-
 def _revoke(server, name: str) -> None:
     listed = run_cli("staff", "list", database_url=server.database_url).stdout
     staff_id = next(line for line in listed.splitlines() if name in line).split()[0]
     assert run_cli("staff", "revoke", staff_id, database_url=server.database_url).returncode == 0
 
 
-def test_a_revoked_kiosk_returns_to_set_up_and_posts_its_queued_credit_once(server, smtp, tmp_path):
-    member = sign_in(client_for(server), smtp, name="Hana Kim")
+def test_a_revoked_kiosk_returns_to_set_up_and_posts_its_queued_credit_once(
+    module_server, client, smtp, tmp_path
+):
+    member = sign_in(client, smtp, name="Hana Kim")
 
     async def scenario() -> None:
         kiosk = KioskState(
-            session=KioskSession(server.base_url, tmp_path / "kiosk", KeyringSecretStore())
+            session=KioskSession(module_server.base_url, tmp_path / "kiosk", KeyringSecretStore())
         )
         await kiosk.start()
-        await kiosk.set_up(add_staff(server.database_url, "Kiosk 5"), "2468", "2468")
+        await kiosk.set_up(add_staff(module_server.database_url, "Kiosk 5"), "2468", "2468")
         assert kiosk.phase == "attract"
         # Offline, a credit is queued; meanwhile the manager revokes this kiosk's credential.
-        server.stop()
+        module_server.stop()
         await kiosk.submit_scan(member.member_number, at=None)
         await kiosk.credit("6.40")
         assert kiosk.last_credit.status == "pending"
-        server.start()
-        _revoke(server, "Kiosk 5")
+        module_server.start()
+        _revoke(module_server, "Kiosk 5")
         await kiosk.sync()
         assert kiosk.phase == "setup" and kiosk.error == "credential_revoked"
         assert kiosk.pending == 1 and kiosk.rejected == []  # the credit still waits
         assert member.balance() == 0
         # Set up with a new credential: the waiting credit is posted, once.
-        await kiosk.set_up(add_staff(server.database_url, "Kiosk 5 (new)"), "2468", "2468")
+        await kiosk.set_up(add_staff(module_server.database_url, "Kiosk 5 (new)"), "2468", "2468")
         assert kiosk.phase == "attract" and kiosk.pending == 0
         await kiosk.sync()
         assert member.balance() > 0

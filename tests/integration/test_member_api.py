@@ -11,36 +11,16 @@ import pytest
 from loyalty_core.member_number import is_valid_member_number
 from loyalty_server.rules import add_months
 from tests.support.loyalty_http import (
-    Till,
     assert_problem,
-    client_for,
     idem,
     sign_in,
-    start_module_server,
 )
-from tests.support.servers import add_staff
-
-
-@pytest.fixture(scope="module")
-def member_server(tmp_path_factory, smtp):
-    yield from start_module_server(tmp_path_factory, smtp, "member-api")
-
-
-@pytest.fixture(scope="module")
-def client(member_server):
-    with client_for(member_server) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")
 def reader(client, smtp):
     """One member shared by the read-only tests."""
     return sign_in(client, smtp)
-
-
-@pytest.fixture(scope="module")
-def till(client, member_server):
-    return Till(client, add_staff(member_server.database_url, "Member Test Till"))
 
 
 def _cursor(value) -> str:

@@ -17,8 +17,7 @@ from tests.support.browser import (
     wait_qr,
 )
 from tests.support.browser_fixtures import browser, start_app  # noqa: F401
-from tests.support.databases import fresh_database_url
-from tests.support.servers import ServerProcess, add_staff
+from tests.support.servers import add_staff
 
 pytestmark = pytest.mark.browser
 
@@ -43,21 +42,19 @@ ZH_HANS_TABS = {
 
 
 @pytest.fixture(scope="module")
-def backend(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("member-browser")
-    server = ServerProcess(fresh_database_url(tmp), demo=True, log_path=tmp / "server.log")
-    server.start()
-    yield server
-    server.stop()
+def server_options() -> dict:
+    return {"demo": True}
 
 
 @pytest.fixture(scope="module")
-def app(backend, tmp_path_factory):
+def app(module_server, tmp_path_factory):
     """One member app process for the module: its store is the member's phone."""
     from tests.support.browser import AppProcess
 
     tmp = tmp_path_factory.mktemp("member-app")
-    process = AppProcess(tmp / "data", "--backend", backend.base_url, log_path=tmp / "app.log")
+    process = AppProcess(
+        tmp / "data", "--backend", module_server.base_url, log_path=tmp / "app.log"
+    )
     process.start()
     yield process
     process.stop()
@@ -98,35 +95,41 @@ def go(page, tab: str) -> None:
     time.sleep(0.8)
 
 
-def test_demo_sign_in_shows_a_card_whose_qr_the_till_accepts_once(browser, app, backend):  # noqa: F811
+def test_demo_sign_in_shows_a_card_whose_qr_the_till_accepts_once(browser, app, module_server):  # noqa: F811
     page = signed_in_page(browser, app)
     codes = wait_qr(page, timeout=15_000)
     assert len(codes) == 1 and codes[0].startswith("HBR:"), codes
-    staff = add_staff(backend.database_url, "Ana Souza")
+    staff = add_staff(module_server.database_url, "Ana Souza")
     till = {"Authorization": f"Bearer {staff}"}
     first = httpx.post(
-        f"{backend.base_url}/v1/checkout/scan", json={"token": codes[0]}, headers=till, timeout=10
+        f"{module_server.base_url}/v1/checkout/scan",
+        json={"token": codes[0]},
+        headers=till,
+        timeout=10,
     )
     assert first.status_code == 200, first.text
     assert first.json()["display_name"] == "Mei L."
     again = httpx.post(
-        f"{backend.base_url}/v1/checkout/scan", json={"token": codes[0]}, headers=till, timeout=10
+        f"{module_server.base_url}/v1/checkout/scan",
+        json={"token": codes[0]},
+        headers=till,
+        timeout=10,
     )
     assert again.status_code == 409
     assert page.get_by_text("Member number").count() == 1
 
 
-def test_points_screen_shows_the_servers_balance(browser, app, backend):  # noqa: F811
+def test_points_screen_shows_the_servers_balance(browser, app, module_server):  # noqa: F811
     page = signed_in_page(browser, app)
     go(page, "Points")
-    balance = f"{server_balance(backend):,}"
+    balance = f"{server_balance(module_server):,}"
     page.get_by_text(balance, exact=True).first.wait_for(timeout=10_000)
     assert page.get_by_text("History").count() == 1
 
 
-def test_redeem_a_reward_shows_the_voucher_and_spends_once(browser, app, backend):  # noqa: F811
+def test_redeem_a_reward_shows_the_voucher_and_spends_once(browser, app, module_server):  # noqa: F811
     page = signed_in_page(browser, app)
-    before = server_balance(backend)
+    before = server_balance(module_server)
     go(page, "Rewards")
     page.get_by_text("Oat milk upgrade").first.click()
     page.get_by_text("Terms", exact=True).wait_for(timeout=10_000)
@@ -137,11 +140,11 @@ def test_redeem_a_reward_shows_the_voucher_and_spends_once(browser, app, backend
     finally:
         page.screenshot(path=str(Path(app.log_path).with_name("redeem.png")))
     assert page.get_by_text("My vouchers").count() >= 1
-    assert server_balance(backend) == before - 200
+    assert server_balance(module_server) == before - 200
     time.sleep(1.5)
-    assert server_balance(backend) == before - 200
+    assert server_balance(module_server) == before - 200
     vouchers = httpx.get(
-        f"{backend.base_url}/v1/vouchers", headers=member_headers(backend), timeout=10
+        f"{module_server.base_url}/v1/vouchers", headers=member_headers(module_server), timeout=10
     ).json()["items"]
     assert sum(v["reward_id"] == "oat-milk" and v["status"] == "usable" for v in vouchers) == 1
 
@@ -190,10 +193,10 @@ def test_every_screen_in_english_and_simplified_chinese_is_captured(browser, app
 def test_with_the_server_stopped_a_reload_still_shows_the_card_and_says_offline(
     browser,  # noqa: F811
     app,
-    backend,
+    module_server,
 ):
     signed_in_page(browser, app).close()
-    backend.stop()
+    module_server.stop()
     try:
         page = open_app(browser, app)
         page.get_by_role("img", name="Member QR code for the cashier to scan").wait_for(
@@ -203,7 +206,7 @@ def test_with_the_server_stopped_a_reload_still_shows_the_card_and_says_offline(
         assert codes and codes[0].startswith("HBR:")
         page.get_by_text("Offline", exact=False).first.wait_for(timeout=20_000)
     finally:
-        backend.start()
+        module_server.start()
 
 
 def test_screens_hold_at_200_percent_text(browser, app):  # noqa: F811

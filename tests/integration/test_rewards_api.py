@@ -6,19 +6,15 @@ from __future__ import annotations
 import pytest
 
 from tests.support.loyalty_http import (
-    Till,
     assert_problem,
-    client_for,
     idem,
     programme_variant,
     sign_in,
-    start_module_server,
 )
-from tests.support.servers import add_staff
 
 
 @pytest.fixture(scope="module")
-def rewards_server(tmp_path_factory, smtp):
+def server_options(tmp_path_factory) -> dict:
     programme = programme_variant(
         tmp_path_factory.mktemp("programme") / "harbor_small_stock.toml",
         [
@@ -29,18 +25,7 @@ def rewards_server(tmp_path_factory, smtp):
             ("valid_until = 2027-03-31", "valid_until = 2020-03-31"),
         ],
     )
-    yield from start_module_server(tmp_path_factory, smtp, "rewards", programme=programme)
-
-
-@pytest.fixture(scope="module")
-def client(rewards_server):
-    with client_for(rewards_server) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def till(client, rewards_server):
-    return Till(client, add_staff(rewards_server.database_url, "Rewards Till"))
+    return {"programme": programme}
 
 
 def _catalogue(client, **params) -> dict:

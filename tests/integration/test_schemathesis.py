@@ -39,7 +39,6 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from tests.support.databases import fresh_database_url
 from tests.support.servers import ServerProcess, add_staff
 
 COMMITTED_OPENAPI = Path(__file__).resolve().parents[2] / "src/loyalty_core/openapi.json"
@@ -190,33 +189,29 @@ class Api:
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory, smtp):
-    tmp = tmp_path_factory.mktemp("schemathesis")
-    database_url = fresh_database_url(tmp)
-    server = ServerProcess(
-        database_url, demo=True, smtp_port=smtp.port, log_path=tmp / "server.log"
+def server_options() -> dict:
+    return {"demo": True}
+
+
+@pytest.fixture(scope="module")
+def api(module_server, smtp):
+    served = httpx.get(f"{module_server.base_url}/openapi.json", timeout=10).json()
+    committed = json.loads(COMMITTED_OPENAPI.read_text(encoding="utf-8"))
+    assert served == committed, (
+        f"the server serves a different OpenAPI document than {COMMITTED_OPENAPI.name}; "
+        f"run `{REGENERATE}`"
     )
-    server.start()
-    try:
-        served = httpx.get(f"{server.base_url}/openapi.json", timeout=10).json()
-        committed = json.loads(COMMITTED_OPENAPI.read_text(encoding="utf-8"))
-        assert served == committed, (
-            f"the server serves a different OpenAPI document than {COMMITTED_OPENAPI.name}; "
-            f"run `{REGENERATE}`"
-        )
-        api = Api(server, add_staff(database_url, "Schemathesis kiosk"), smtp)
-        yield api
-        api.close()
-        total = sum(api.requests.values())
-        print(
-            f"\nschemathesis: {total} requests over {len(api.requests)} operations, "
-            f"{sum(api.steered.values())} steered to real values"
-        )
-        for label, answers in sorted(api.answers.items()):
-            print(f"  {label}: {dict(sorted(answers.items()))}")
-        assert total <= MAX_REQUESTS, f"{total} requests: too many for CI, lower MAX_EXAMPLES"
-    finally:
-        server.stop()
+    api = Api(module_server, add_staff(module_server.database_url, "Schemathesis kiosk"), smtp)
+    yield api
+    api.close()
+    total = sum(api.requests.values())
+    print(
+        f"\nschemathesis: {total} requests over {len(api.requests)} operations, "
+        f"{sum(api.steered.values())} steered to real values"
+    )
+    for label, answers in sorted(api.answers.items()):
+        print(f"  {label}: {dict(sorted(answers.items()))}")
+    assert total <= MAX_REQUESTS, f"{total} requests: too many for CI, lower MAX_EXAMPLES"
 
 
 @pytest.fixture(scope="module")

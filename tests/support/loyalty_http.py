@@ -1,12 +1,11 @@
-"""Helpers for the HTTP integration tests: module-scoped real servers, signing members in
-through the real SMTP code, card tokens, staff calls and problem+json checks."""
+"""Helpers for the HTTP integration tests: programme variants, signing members in through the
+real SMTP code, card tokens, staff calls and problem+json checks."""
 
 from __future__ import annotations
 
 import itertools
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +13,6 @@ import httpx
 
 from loyalty_core.card.token import CardCredential, make_token
 
-from .databases import fresh_database_url
 from .mail import MailCatcher
 from .servers import ServerProcess
 
@@ -30,21 +28,6 @@ _counter = itertools.count(1)
 
 
 # --------------------------------------------------------------------------- servers
-
-
-def start_module_server(
-    tmp_path_factory, smtp: MailCatcher, name: str, **kwargs
-) -> Iterator[ServerProcess]:
-    """A server on its own fresh database for a whole module (use with ``yield from``)."""
-    tmp = tmp_path_factory.mktemp(name)
-    server = ServerProcess(
-        fresh_database_url(tmp), smtp_port=smtp.port, log_path=tmp / "server.log", **kwargs
-    )
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def programme_variant(path: Path, replacements: list[tuple[str, str]]) -> Path:
