@@ -9,7 +9,6 @@ import httpx
 import pytest
 
 from tests.support.browser import AppProcess, enable_semantics, wait_first_frame, wait_qr
-from tests.support.browser_fixtures import browser  # noqa: F401
 from tests.support.servers import add_staff
 
 pytestmark = pytest.mark.browser
@@ -94,7 +93,7 @@ def fresh_token(page, used: set[str]) -> str:
     raise AssertionError("the card code did not rotate")
 
 
-def test_scan_credit_replay_offline_and_back(browser, shop):  # noqa: F811
+def test_scan_credit_replay_offline_and_back(browser, shop):
     server, member_app, kiosk_app = shop
     phone = browser.open(member_app.url, width=420)
     wait_first_frame(phone)

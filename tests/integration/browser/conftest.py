@@ -1,6 +1,4 @@
-"""Pytest fixtures for browser tests; import the ones a test module uses:
-
-from tests.support.browser_fixtures import browser, start_app  # noqa: F401
+"""Fixtures for the browser tests: one headless Chromium per module, and app processes:
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +14,7 @@ import itertools
 
 import pytest
 
-from .browser import CHROMIUM, AppProcess, Browser, chromium_available
+from tests.support.browser import CHROMIUM, AppProcess, Browser, chromium_available
 
 
 @pytest.fixture(scope="module")

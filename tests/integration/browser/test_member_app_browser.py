@@ -16,12 +16,11 @@ from tests.support.browser import (
     wait_first_frame,
     wait_qr,
 )
-from tests.support.browser_fixtures import browser, start_app  # noqa: F401
 from tests.support.servers import add_staff
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SHOTS = ROOT / "docs" / "screenshots"
 SCREENS = [
     ("card", "Card"),
@@ -71,14 +70,14 @@ def server_balance(backend) -> int:
     ).json()["balance"]
 
 
-def open_app(browser, app, width: int = 420):  # noqa: F811
+def open_app(browser, app, width: int = 420):
     page = browser.open(app.url, width=width)
     wait_first_frame(page)
     enable_semantics(page)
     return page
 
 
-def signed_in_page(browser, app):  # noqa: F811
+def signed_in_page(browser, app):
     page = open_app(browser, app)
     demo = page.get_by_role("button", name="Try the demo")
     card = page.get_by_role("img", name="Member QR code for the cashier to scan")
@@ -95,7 +94,7 @@ def go(page, tab: str) -> None:
     time.sleep(0.8)
 
 
-def test_demo_sign_in_shows_a_card_whose_qr_the_till_accepts_once(browser, app, module_server):  # noqa: F811
+def test_demo_sign_in_shows_a_card_whose_qr_the_till_accepts_once(browser, app, module_server):
     page = signed_in_page(browser, app)
     codes = wait_qr(page, timeout=15_000)
     assert len(codes) == 1 and codes[0].startswith("HBR:"), codes
@@ -119,7 +118,7 @@ def test_demo_sign_in_shows_a_card_whose_qr_the_till_accepts_once(browser, app, 
     assert page.get_by_text("Member number").count() == 1
 
 
-def test_points_screen_shows_the_servers_balance(browser, app, module_server):  # noqa: F811
+def test_points_screen_shows_the_servers_balance(browser, app, module_server):
     page = signed_in_page(browser, app)
     go(page, "Points")
     balance = f"{server_balance(module_server):,}"
@@ -127,7 +126,7 @@ def test_points_screen_shows_the_servers_balance(browser, app, module_server):  
     assert page.get_by_text("History").count() == 1
 
 
-def test_redeem_a_reward_shows_the_voucher_and_spends_once(browser, app, module_server):  # noqa: F811
+def test_redeem_a_reward_shows_the_voucher_and_spends_once(browser, app, module_server):
     page = signed_in_page(browser, app)
     before = server_balance(module_server)
     go(page, "Rewards")
@@ -152,7 +151,7 @@ def test_redeem_a_reward_shows_the_voucher_and_spends_once(browser, app, module_
 @pytest.mark.parametrize(
     "language,tab,title", [("简体中文", "设置", "语言"), ("繁體中文", "設定", "語言")]
 )
-def test_chinese_renders_as_glyphs_not_boxes(browser, app, language, tab, title):  # noqa: F811
+def test_chinese_renders_as_glyphs_not_boxes(browser, app, language, tab, title):
     page = signed_in_page(browser, app)
     go(page, "Settings")
     _choose_language(page, language)
@@ -171,7 +170,7 @@ def _choose_language(page, language: str) -> None:
     time.sleep(1.0)
 
 
-def test_every_screen_in_english_and_simplified_chinese_is_captured(browser, app):  # noqa: F811
+def test_every_screen_in_english_and_simplified_chinese_is_captured(browser, app):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = signed_in_page(browser, app)
     for lang, names in (("en", {v: v for _, v in SCREENS}), ("zh-Hans", ZH_HANS_TABS)):
@@ -191,7 +190,7 @@ def test_every_screen_in_english_and_simplified_chinese_is_captured(browser, app
 
 
 def test_with_the_server_stopped_a_reload_still_shows_the_card_and_says_offline(
-    browser,  # noqa: F811
+    browser,
     app,
     module_server,
 ):
@@ -209,7 +208,7 @@ def test_with_the_server_stopped_a_reload_still_shows_the_card_and_says_offline(
         module_server.start()
 
 
-def test_screens_hold_at_200_percent_text(browser, app):  # noqa: F811
+def test_screens_hold_at_200_percent_text(browser, app):
     """Flutter web scales text with the page's root font size: 32 px is 200 %."""
     page = browser.open(app.url, width=420)
     page.add_init_script(
@@ -243,7 +242,7 @@ def test_screens_hold_at_200_percent_text(browser, app):  # noqa: F811
     assert "Error" not in " ".join(page.locator("flt-semantics").all_inner_texts()[:3])
 
 
-def test_language_names_render_in_english_too(browser, app):  # noqa: F811
+def test_language_names_render_in_english_too(browser, app):
     """English loads no CJK subset, yet the picker must show 简体中文 and 繁體中文."""
     page = signed_in_page(browser, app)
     go(page, "Settings")
@@ -267,7 +266,7 @@ def _luminance(rgb: tuple[int, int, int]) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def test_dark_mode_keeps_text_contrast(browser, app):  # noqa: F811
+def test_dark_mode_keeps_text_contrast(browser, app):
     from io import BytesIO
 
     from PIL import Image

@@ -11,7 +11,7 @@ from loyalty_app.api.errors import _STATUS_SLUGS
 from loyalty_core.problems import PROBLEMS, TYPE_PREFIX, problem_type, slug_of
 from loyalty_server.problems import Problem
 
-SERVER = Path(__file__).resolve().parents[2] / "src" / "loyalty_server"
+SERVER = Path(__file__).resolve().parents[3] / "src" / "loyalty_server"
 
 
 def _raised_problems() -> list[tuple[str, int, str]]:

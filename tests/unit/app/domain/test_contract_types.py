@@ -18,7 +18,7 @@ import pytest
 from loyalty_app.domain import models
 
 OPENAPI = json.loads(
-    (Path(__file__).resolve().parents[2] / "src/loyalty_core/openapi.json").read_text()
+    (Path(__file__).resolve().parents[4] / "src/loyalty_core/openapi.json").read_text()
 )
 SCHEMAS: dict[str, Any] = OPENAPI["components"]["schemas"]
 

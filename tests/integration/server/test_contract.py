@@ -16,7 +16,7 @@ from loyalty_server.migrate import upgrade
 from loyalty_server.models import Base
 from tests.support.databases import fresh_database_url
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 COMMITTED_OPENAPI = ROOT / "src" / "loyalty_core" / "openapi.json"
 REGENERATE = ".venv/bin/loyalty-server openapi > src/loyalty_core/openapi.json"
 

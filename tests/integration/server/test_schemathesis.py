@@ -41,7 +41,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.support.servers import ServerProcess, add_staff
 
-COMMITTED_OPENAPI = Path(__file__).resolve().parents[2] / "src/loyalty_core/openapi.json"
+COMMITTED_OPENAPI = Path(__file__).resolve().parents[3] / "src/loyalty_core/openapi.json"
 REGENERATE = ".venv/bin/loyalty-server openapi > src/loyalty_core/openapi.json"
 CHECKS = [
     not_a_server_error,

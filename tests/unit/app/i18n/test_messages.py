@@ -13,7 +13,7 @@ from loyalty_app.i18n import CATALOGUES, LANGUAGES
 from loyalty_app.ui.fonts import FONTS, LANGUAGE_NAMES_FONT, fonts_for
 from loyalty_core.problems import PROBLEMS
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[4]
 ASSETS = ROOT / "assets"
 PROGRAMMES = ROOT / "src" / "loyalty_server" / "programmes"
 LANGS = sorted(CATALOGUES)

@@ -25,9 +25,8 @@ from tests.support.browser import (
     wait_first_frame,
     wait_qr,
 )
-from tests.support.browser_fixtures import browser, start_app  # noqa: F401
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HARNESS_APP = ROOT / "tests" / "support" / "flet_harness_app.py"
 HEADING = "港湾咖啡 会员卡"
 DEBIAN_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
@@ -79,7 +78,7 @@ def harness(starter, *args: str) -> AppProcess:
 # --------------------------------------------------------------------------- AppProcess
 
 
-def test_app_process_serves_the_flet_client_and_stops(start_app):  # noqa: F811
+def test_app_process_serves_the_flet_client_and_stops(start_app):
     app = harness(start_app)
     with urllib.request.urlopen(app.url, timeout=10) as reply:
         body = reply.read().decode()
@@ -104,7 +103,7 @@ def test_app_process_start_failure_shows_the_log(tmp_path):
 
 
 @pytest.mark.browser
-def test_find_click_screenshot_and_decode_qr(browser, start_app, tmp_path):  # noqa: F811
+def test_find_click_screenshot_and_decode_qr(browser, start_app, tmp_path):
     code = "HARBOR-SELFTEST-0042"
     app = harness(start_app, "--qr", code)
     page = browser.open(app.url)
@@ -133,7 +132,7 @@ def test_find_click_screenshot_and_decode_qr(browser, start_app, tmp_path):  # n
 
 
 @pytest.mark.browser
-def test_cjk_check_tells_glyphs_from_tofu(browser, start_app, cjk_font, tmp_path):  # noqa: F811
+def test_cjk_check_tells_glyphs_from_tofu(browser, start_app, cjk_font, tmp_path):
     reports = {}
     for name, args in {"font": ["--font", str(cjk_font)], "no font": []}.items():
         page = browser.open(harness(start_app, *args).url)
