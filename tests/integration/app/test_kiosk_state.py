@@ -1,0 +1,181 @@
+"""The kiosk's observable state, driven in plain Python against the real server: set-up,
+scans typed as a scanner types them, credits, refusals, voids, self-service and the idle
+timeout. Members sign in with a mailed code, except in the self-service test, which compares
+the kiosk with the member app signed in as the demo member."""
+
+from __future__ import annotations
+
+import asyncio
+
+import keyring
+import pytest
+
+from loyalty_app.auth.secrets import KeyringSecretStore
+from loyalty_app.domain.models import CheckoutMember
+from loyalty_app.session import KioskSession, MemberSession, Prefs
+from loyalty_app.ui.kiosk.state import KioskState
+from loyalty_app.ui.state import AppState
+from tests.support.loyalty_http import programme_variant, sign_in
+from tests.support.servers import add_staff
+
+pytestmark = pytest.mark.skipif(
+    "SecretService" not in type(keyring.get_keyring()).__module__,
+    reason="needs a real Secret Service: run the suite with `python3 dev.py test`",
+)
+
+PIN = "2468"
+
+
+@pytest.fixture(scope="module")
+def server_options(tmp_path_factory) -> dict:
+    """Demo mode, and the pastry for gold members only: a reward a green member can have the
+    points for but not the tier, so the affordability rule is more than a price check."""
+    programme = programme_variant(
+        tmp_path_factory.mktemp("programme") / "harbor_gold_pastry.toml",
+        [("cost = 600\n", 'cost = 600\nmin_tier = "gold"\n')],
+    )
+    return {"demo": True, "programme": programme}
+
+
+def make_state(server, tmp_path, mode: str = "checkout") -> KioskState:
+    session = KioskSession(server.base_url, tmp_path / "kiosk", KeyringSecretStore())
+    return KioskState(session=session, mode=mode)
+
+
+async def ready_state(server, tmp_path, mode: str = "checkout") -> KioskState:
+    """A kiosk set up with a fresh staff credential and PIN, showing the attract screen."""
+    state = make_state(server, tmp_path, mode)
+    await state.start()
+    assert state.phase == "setup"
+    await state.set_up(add_staff(server.database_url, "Ana Souza"), PIN, PIN)
+    assert state.phase == "attract" and state.error is None
+    assert state.store_name == "Harbor Coffee Pier 7" and state.connectivity == "online"
+    return state
+
+
+async def scanner_types(state: KioskState, code: str) -> None:
+    """A USB scanner: a keystroke every 5 ms, then Enter (timestamps, not real waits)."""
+    start = 1000.0
+    for n in range(1, len(code) + 1):
+        state.typing(code[:n], at=start + n * 0.005)
+    await state.submit_scan(code, at=start + (len(code) + 1) * 0.005)
+
+
+def test_set_up_needs_the_same_pin_twice_and_a_working_credential(module_server, tmp_path):
+    async def scenario() -> None:
+        state = make_state(module_server, tmp_path)
+        await state.start()
+        await state.set_up(add_staff(module_server.database_url, "Bo"), PIN, "1357")
+        assert state.error == "pins_differ" and state.phase == "setup"
+        await state.set_up("stf_not-a-real-credential", PIN, PIN)
+        assert state.error == "bad_credential" and state.phase == "setup"
+        assert not await state.session.is_set_up()
+        await state.session.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_scan_credit_replay_and_void_at_the_till(module_server, client, smtp, tmp_path):
+    member = sign_in(client, smtp, name="Priya Natarajan")
+
+    async def scenario() -> None:
+        state = await ready_state(module_server, tmp_path)
+        token = member.card_token()
+        await scanner_types(state, token)
+        assert state.phase == "member" and state.error is None
+        summary = state.member.summary
+        assert isinstance(summary, CheckoutMember)
+        assert summary.display_name == "Priya N." and summary.member_number == member.member_number
+        assert summary.balance == 0 and summary.tier.code == "green"
+
+        await state.credit("12.50")
+        assert state.phase == "credited" and state.error is None
+        assert state.last_credit.status == "done" and state.last_credit.result.points == 125
+        assert state.pending == 0 and member.balance() == 125
+
+        # The same code again (a screenshot of the card, say) is refused by the server.
+        await scanner_types(state, token)
+        assert state.error == "token-replayed"
+        assert member.balance() == 125
+
+        await state.void_last("1111")
+        assert state.error == "bad_pin" and state.last_credit is not None
+        assert member.balance() == 125
+        await state.void_last(PIN)
+        assert state.phase == "attract" and state.last_credit is None and state.member is None
+        assert state.error == "voided"  # the notice on the attract screen
+        assert member.balance() == 0
+        await state.session.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_a_mistyped_amount_says_why_and_credits_nothing(module_server, client, smtp, tmp_path):
+    member = sign_in(client, smtp)
+
+    async def scenario() -> None:
+        state = await ready_state(module_server, tmp_path)
+        await scanner_types(state, member.card_token())
+        assert state.phase == "member"
+        for typed, kind in [
+            ("12.505", "amount_too_many_decimals"),
+            ("twelve", "amount_not_a_number"),
+            ("0", "amount_not_positive"),
+            ("99999", "amount_too_large"),
+        ]:
+            await state.credit(typed)
+            assert state.error == kind, typed
+            assert state.phase == "member" and state.last_credit is None
+        assert state.session.store.pending_intents() == [] and state.pending == 0
+        assert member.balance() == 0
+        await state.session.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_self_service_offers_what_the_member_app_calls_affordable(module_server, tmp_path):
+    async def scenario() -> None:
+        phone = AppState(
+            session=MemberSession(module_server.base_url, tmp_path / "phone", KeyringSecretStore()),
+            prefs=Prefs(tmp_path / "phone" / "prefs.json"),
+        )
+        await phone.start()
+        await phone.try_demo()
+        phone.toggle_affordable(True)
+        in_the_app = {r.id for r in phone.rewards_shown()}
+        token, _ = await phone.session.card_token()
+
+        state = await ready_state(module_server, tmp_path, mode="self-service")
+        await scanner_types(state, token)
+        assert state.phase == "member"
+        summary = state.member.summary
+        assert (summary.balance, summary.tier.code) == (phone.me.balance, phone.me.tier_code)
+        pastry = next(r for r in state.session.rewards() if r.id == "pastry")
+        assert pastry.cost <= summary.balance and summary.tier.code != pastry.min_tier
+        offered = state.affordable_rewards()
+        assert {r.id for r in offered} == in_the_app
+        assert "pastry" not in in_the_app
+        assert [r.cost for r in offered] == sorted((r.cost for r in offered), reverse=True)
+        # Neither everything nor nothing: the comparison above means something.
+        assert 0 < len(offered) < len(state.session.rewards())
+        await state.session.aclose()
+        await phone.session.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_an_idle_kiosk_goes_back_to_the_attract_screen(module_server, client, smtp, tmp_path):
+    member = sign_in(client, smtp)
+
+    async def scenario() -> None:
+        state = await ready_state(module_server, tmp_path)
+        await scanner_types(state, member.card_token())
+        assert state.phase == "member"
+        last = state.activity.last
+        assert state.idle_check(now=last + state.idle_seconds - 1) is False
+        assert state.phase == "member"
+        assert state.idle_check(now=last + state.idle_seconds) is True
+        assert state.phase == "attract" and state.member is None and state.error is None
+        await state.session.aclose()
+
+    asyncio.run(scenario())
