@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-import keyring
-import pytest
-
 from loyalty_app.auth.secrets import KeyringSecretStore
 from loyalty_app.session import MemberSession, Prefs
 from loyalty_app.ui.state import AppState
+from tests.support.secret_service import needs_secret_service
 
-pytestmark = pytest.mark.skipif(
-    "SecretService" not in type(keyring.get_keyring()).__module__,
-    reason="needs a real Secret Service: run the suite with `python3 dev.py test`",
-)
+pytestmark = needs_secret_service
 
 
 def make_state(base_url: str, tmp_path) -> AppState:

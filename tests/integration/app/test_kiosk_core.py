@@ -8,19 +8,16 @@ from __future__ import annotations
 import asyncio
 import time
 
-import keyring
 import pytest
 
 from loyalty_app.auth.secrets import KeyringSecretStore
 from loyalty_app.session import KioskError, KioskSession
 from loyalty_core.member_number import luhn_check_digit
 from tests.support.loyalty_http import sign_in
+from tests.support.secret_service import needs_secret_service
 from tests.support.servers import add_staff
 
-pytestmark = pytest.mark.skipif(
-    "SecretService" not in type(keyring.get_keyring()).__module__,
-    reason="needs a real Secret Service: run the suite with `python3 dev.py test`",
-)
+pytestmark = needs_secret_service
 
 
 async def ready_kiosk(server, tmp_path) -> KioskSession:

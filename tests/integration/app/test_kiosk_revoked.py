@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
-import keyring
-import pytest
-
 from loyalty_app.auth.secrets import KeyringSecretStore
 from loyalty_app.session import KioskSession
 from loyalty_app.ui.kiosk.state import KioskState
 from tests.support.loyalty_http import sign_in
+from tests.support.secret_service import needs_secret_service
 from tests.support.servers import add_staff, run_cli
 
-pytestmark = pytest.mark.skipif(
-    "SecretService" not in type(keyring.get_keyring()).__module__,
-    reason="needs a real Secret Service: run the suite with `python3 dev.py test`",
-)
+pytestmark = needs_secret_service
 
 
 def _revoke(server, name: str) -> None:

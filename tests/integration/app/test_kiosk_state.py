@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 
-import keyring
 import pytest
 
 from loyalty_app.auth.secrets import KeyringSecretStore
@@ -16,12 +15,10 @@ from loyalty_app.session import KioskSession, MemberSession, Prefs
 from loyalty_app.ui.kiosk.state import KioskState
 from loyalty_app.ui.state import AppState
 from tests.support.loyalty_http import programme_variant, sign_in
+from tests.support.secret_service import needs_secret_service
 from tests.support.servers import add_staff
 
-pytestmark = pytest.mark.skipif(
-    "SecretService" not in type(keyring.get_keyring()).__module__,
-    reason="needs a real Secret Service: run the suite with `python3 dev.py test`",
-)
+pytestmark = needs_secret_service
 
 PIN = "2468"
 

@@ -4,10 +4,13 @@ clock would take minutes and flake at step boundaries)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from loyalty_core.card.token import CardCredential, make_token
 from tests.support.clocked_server import ClockedServer, clocked_server
+from tests.support.loyalty_http import assert_problem
 
 
 @pytest.fixture
@@ -24,6 +27,10 @@ def _member(shop: ClockedServer) -> tuple[dict[str, str], CardCredential]:
 
 def _balance(shop: ClockedServer, member: dict[str, str]) -> int:
     return shop.client.get("/v1/me", headers=member).json()["balance"]
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat()
 
 
 def _credit(shop, till, body, key):  # noqa: ANN001, ANN202
@@ -77,6 +84,31 @@ def test_a_scanned_code_is_not_credited_by_another_till_or_after_the_window(shop
     assert late.status_code in (409, 422), late.text
     member, _ = _member(shop)  # the first access token has expired by now
     assert _balance(shop, member) == before
+
+
+def test_offline_kiosk_credit_verifies_the_code_against_the_scan_time(shop):
+    member, card = _member(shop)  # the card is issued now
+    till = shop.staff("Lena", "Harbor Pier 7")
+    before = _balance(shop, member)
+    scanned = shop.clock.now.timestamp() + 5
+    token = make_token(card, scanned)
+    shop.clock.advance(3600)  # queued by a kiosk that was offline for an hour
+    body = assert_problem(
+        _credit(shop, till, {"token": token, "amount": "8.00"}, "offline-k-0001"),
+        422,
+        "token-expired",
+    )
+    assert "expired" in body["detail"]
+    member, _ = _member(shop)  # the first access token has expired by now
+    assert _balance(shop, member) == before
+
+    offline = {"token": token, "amount": "8.00", "scanned_at": _iso(scanned + 5)}
+    reply = _credit(shop, till, offline, "offline-k-0002")
+    assert reply.status_code == 201, reply.text
+    assert reply.json()["points"] == 80
+    assert _balance(shop, member) == before + 80
+    again = _credit(shop, till, offline, "offline-k-0003")
+    assert_problem(again, 409, "token-replayed")
 
 
 def test_an_offline_scan_dated_before_the_card_existed_is_refused(shop):
