@@ -142,8 +142,6 @@ def _kiosk_main(
 ):
     from .i18n import language_for
     from .session import KioskSession
-    from .ui.app import LOCALES
-    from .ui.fonts import font_for, fonts_for
     from .ui.kiosk.app import KioskApp
 
     shared: dict[str, KioskSession] = {}
@@ -151,14 +149,9 @@ def _kiosk_main(
     def session(page: ft.Page) -> None:
         if "session" not in shared:
             shared["session"] = KioskSession(backend, data_dir / f"kiosk-{mode}", secrets)
-        lang = language_for(os.environ.get("LANG", ""))
+        lang = language_for(os.environ.get("LANG", ""))  # until staff choose one
         page.title = "Harbor Coffee kiosk"
-        page.fonts = fonts_for(lang)
-        page.theme = ft.Theme(color_scheme_seed=DEFAULT_BRAND, font_family=font_for(lang))
-        page.locale_configuration = ft.LocaleConfiguration(
-            supported_locales=list(LOCALES.values()), current_locale=LOCALES[lang]
-        )
         page.window.full_screen = True  # desktop; browsers need --kiosk (see README)
-        page.render(KioskApp, shared["session"], mode, lang, idle_seconds)
+        page.render(KioskApp, shared["session"], mode, lang, idle_seconds, DEFAULT_BRAND)
 
     return session

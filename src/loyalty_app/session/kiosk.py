@@ -146,6 +146,14 @@ class KioskSession:
         return self._engine
 
     @property
+    def language(self) -> str | None:
+        """The language staff chose for this kiosk (kept across reloads and restarts)."""
+        return self.store.get_meta("language")
+
+    def remember_language(self, lang: str) -> None:
+        self.store.set_meta("language", lang)
+
+    @property
     def store_name(self) -> str:
         return self.store.get_meta("store_name") or ""
 

@@ -13,6 +13,7 @@ from ..session import MemberSession, Prefs
 from .context import AppCtx
 from .fonts import font_for, fonts_for
 from .layout import Layout
+from .locales import LOCALES
 from .screens.card import CardPage
 from .screens.points import PointsPage
 from .screens.referral import ReferralPage
@@ -25,11 +26,6 @@ from .state import AppState
 log = logging.getLogger("loyalty_app.ui")
 
 SYNC_INTERVAL_SECONDS = 60
-LOCALES = {
-    "en": ft.Locale("en", "US"),
-    "zh-Hans": ft.Locale("zh", "CN", script_code="Hans"),
-    "zh-Hant": ft.Locale("zh", "TW", script_code="Hant"),
-}
 
 
 def _system_language() -> str:

@@ -10,7 +10,8 @@ import flet as ft
 
 from ...i18n import LANGUAGES, t
 from ...session import KioskSession
-from ..fonts import LANGUAGE_NAMES_FONT
+from ..fonts import LANGUAGE_NAMES_FONT, font_for, fonts_for
+from ..locales import LOCALES
 from ..widgets import icon_button
 from .context import KioskCtx, use_kiosk
 from .screens import (
@@ -155,7 +156,9 @@ def KioskFrame() -> ft.Control:
 
 
 @ft.component
-def KioskApp(session: KioskSession, mode: str, lang: str, idle_seconds: float) -> ft.Control:
+def KioskApp(
+    session: KioskSession, mode: str, lang: str, idle_seconds: float, brand_colour: str
+) -> ft.Control:
     kiosk, _ = ft.use_state(
         lambda: KioskState(session=session, mode=mode, lang=lang, idle_seconds=idle_seconds)
     )
@@ -183,4 +186,16 @@ def KioskApp(session: KioskSession, mode: str, lang: str, idle_seconds: float) -
             pass
 
     ft.use_effect(lockdown, dependencies=[], cleanup=lambda: None)
+
+    def apply_language() -> None:
+        # The page's font follows the language on screen: a switch to Chinese in the staff
+        # panel must bring the CJK subset with it, or every Chinese string is a box.
+        font = font_for(kiosk.lang)
+        page.fonts = fonts_for(kiosk.lang)
+        page.theme = ft.Theme(color_scheme_seed=brand_colour, font_family=font)
+        page.locale_configuration = ft.LocaleConfiguration(
+            supported_locales=list(LOCALES.values()), current_locale=LOCALES[kiosk.lang]
+        )
+
+    ft.use_effect(apply_language, dependencies=[kiosk.lang])
     return KioskCtx(kiosk, lambda: ft.Container(KioskFrame(), padding=20, expand=True))

@@ -59,6 +59,8 @@ class KioskState:
     # --- life cycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
+        if self.session.language in LANGUAGES:  # chosen by staff before a reload or restart
+            self.lang = self.session.language
         if not await self.session.is_set_up():
             self.phase = "setup"
             return
@@ -221,6 +223,7 @@ class KioskState:
     def set_language(self, lang: str) -> None:
         if lang in LANGUAGES and self.staff_unlocked:
             self.lang = lang
+            self.session.remember_language(lang)
 
     def lock(self) -> None:
         self.staff_unlocked = False
