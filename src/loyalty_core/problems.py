@@ -94,6 +94,8 @@ _ALL = (
     ProblemType("credit-not-found", 404, "No such purchase credit."),
     ProblemType("already-voided", 409, "The purchase credit was already voided."),
     ProblemType("points-already-spent", 409, "The credit's points were already spent."),
+    ProblemType("void-not-allowed", 403, "Only the store that booked a credit may void it."),
+    ProblemType("void-too-late", 409, "The time to void this credit has passed."),
     ProblemType("invalid-voucher-code", 422, "That is not a voucher code."),
     ProblemType("unknown-voucher", 404, "No voucher has that code."),
     ProblemType("voucher-used", 409, "The voucher was already used."),

@@ -253,6 +253,8 @@ MESSAGES: dict[str, str] = {
     "err.credit-not-found": "That credit could not be found, so nothing was voided.",
     "err.already-voided": "That credit was already voided.",
     "err.points-already-spent": "The member has already spent these points, so this credit cannot be voided.",
+    "err.void-not-allowed": "Only the store that booked this credit can void it.",
+    "err.void-too-late": "It is too late to void this credit: ask a manager to correct the points.",
     "err.invalid-voucher-code": "That is not a voucher code. Scan the voucher again.",
     "err.unknown-voucher": "That voucher is not known.",
     "err.voucher-used": "That voucher was already used.",

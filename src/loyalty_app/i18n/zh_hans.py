@@ -253,6 +253,8 @@ MESSAGES: dict[str, str] = {
     "err.credit-not-found": "找不到该笔积分记录，未进行撤销。",
     "err.already-voided": "该笔积分已撤销。",
     "err.points-already-spent": "会员已使用这些积分，此笔积分无法撤销。",
+    "err.void-not-allowed": "只有记录此笔积分的门店才能撤销。",
+    "err.void-too-late": "已超过撤销期限，请联系店长更正积分。",
     "err.invalid-voucher-code": "这不是兑换券码，请重新扫描兑换券。",
     "err.unknown-voucher": "无法识别此兑换券。",
     "err.voucher-used": "此兑换券已使用。",

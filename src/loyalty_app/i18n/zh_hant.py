@@ -253,6 +253,8 @@ MESSAGES: dict[str, str] = {
     "err.credit-not-found": "找不到該筆積分紀錄，未進行取消。",
     "err.already-voided": "該筆積分已取消。",
     "err.points-already-spent": "會員已使用這些積分，此筆積分無法取消。",
+    "err.void-not-allowed": "只有記錄此筆積分的門市才能取消。",
+    "err.void-too-late": "已超過取消期限，請聯絡店長更正積分。",
     "err.invalid-voucher-code": "這不是兌換券碼，請重新掃描兌換券。",
     "err.unknown-voucher": "無法辨識此兌換券。",
     "err.voucher-used": "此兌換券已使用。",

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 from typing import Annotated, Any, Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Strict, with_config
 from pydantic_core import PydanticCustomError
@@ -37,6 +38,20 @@ ROUNDING_MODES: tuple[str, ...] = get_args(_Rounding)
 
 _MONTHS = Whole(1, 120)
 _DAYS = Whole(0, 365)
+
+
+_ZONE_RULE = 'must be a time zone name like "America/New_York" or "Asia/Hong_Kong"'
+
+
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PydanticCustomError(EXPECTED, _ZONE_RULE) from None
+    return value
+
+
+_TimeZone = Annotated[str, Strict(), AfterValidator(_known_zone), expect(_ZONE_RULE)]
 
 
 def _distinct(key: str, noun: str) -> AfterValidator:
@@ -160,6 +175,10 @@ class Programme:
     ]
     max_purchase_amount: Annotated[Decimal, Number(gt=0)]
     currency_decimals: Annotated[int, Whole(0, 4)]
+    #: The shop's time zone: "the same day" for voids is a day in this zone.
+    time_zone: _TimeZone = "UTC"
+    #: How long after booking a credit may be voided; None: until the end of that day.
+    void_window_hours: Annotated[int, Whole(1, 744)] | None = None
 
     def tier(self, code: str) -> Tier:
         """The tier with this code; ``KeyError`` if there is none."""

@@ -4,7 +4,8 @@ clock would take minutes and flake at step boundaries)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -180,3 +181,50 @@ def test_names_in_any_script_are_kept(shop):
     for name in ("Zoë Ørsted", "林美玲", "محمد", "O'Brien-Núñez"):
         patched = shop.client.patch("/v1/me", json={"name": name}, headers=member)
         assert patched.status_code == 200 and patched.json()["name"] == name
+
+
+def _credited(shop, till, member_card, key: str) -> int:  # noqa: ANN001
+    body = {"token": make_token(member_card, shop.clock.now.timestamp()), "amount": "5.00"}
+    reply = _credit(shop, till, body, key)
+    assert reply.status_code == 201, reply.text
+    return reply.json()["credit_id"]
+
+
+def _void(shop, till, credit_id: int, key: str):  # noqa: ANN001, ANN202
+    return shop.client.post(
+        f"/v1/checkout/credits/{credit_id}/void", headers=till | {"Idempotency-Key": key}
+    )
+
+
+def test_only_the_store_that_booked_a_credit_may_void_it(shop):
+    member, card = _member(shop)
+    pier7 = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    before = _balance(shop, member)
+    credit_id = _credited(shop, pier7, card, "void-scope-credit-1")
+    elsewhere = _void(
+        shop, shop.staff("Noor Haddad", "Harbor Coffee Pier 9"), credit_id, "void-key-0001"
+    )
+    assert_problem(elsewhere, 403, "void-not-allowed")
+    assert _balance(shop, member) == before + 50
+    colleague = shop.staff("Leo Park", "Harbor Coffee Pier 7")
+    voided = _void(shop, colleague, credit_id, "void-key-0002")
+    assert voided.status_code == 200, voided.text
+    assert _balance(shop, member) == before
+
+
+def test_a_credit_can_be_voided_only_until_the_end_of_its_day_in_the_shops_time_zone(shop):
+    member, card = _member(shop)
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    zone = ZoneInfo(shop.ctx.programme.time_zone)
+    # Book at 23:00 shop time; 59 minutes later it can still be voided, an hour later not.
+    local = shop.clock.now.astimezone(zone).replace(hour=23, minute=0, second=0)
+    shop.clock.now = local.astimezone(UTC) + timedelta(days=1)
+    early = _credited(shop, till, card, "void-window-credit-1")
+    shop.clock.advance(59 * 60)
+    assert _void(shop, till, early, "void-key-0003").status_code == 200
+    late = _credited(shop, till, card, "void-window-credit-2")
+    shop.clock.advance(60)
+    member, _ = _member(shop)
+    before = _balance(shop, member)
+    assert_problem(_void(shop, till, late, "void-key-0004"), 409, "void-too-late")
+    assert _balance(shop, member) == before

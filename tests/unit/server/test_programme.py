@@ -245,6 +245,8 @@ def test_programme_fields_are_exactly_the_documented_ones():
         "card_prefix",
         "max_purchase_amount",
         "currency_decimals",
+        "time_zone",
+        "void_window_hours",
     ]
 
 
@@ -534,3 +536,23 @@ def test_a_loaded_programme_is_made_of_plain_dataclasses_tuples_and_dicts(tmp_pa
     assert type(programme.categories) is dict
     assert type(programme.brand.name) is dict
     assert type(programme.tiers[1].benefits[0]) is dict
+
+
+def test_the_shops_time_zone_and_void_window_have_defaults_and_are_checked(tmp_path):
+    default = load_programme(write(tmp_path, VALID))
+    assert default.time_zone == "UTC" and default.void_window_hours is None
+    text = changed(
+        "card_prefix", 'time_zone = "Asia/Hong_Kong"\nvoid_window_hours = 12\ncard_prefix'
+    )
+    programme = load_programme(write(tmp_path, text))
+    assert programme.time_zone == "Asia/Hong_Kong" and programme.void_window_hours == 12
+    expect_error(
+        tmp_path,
+        changed("card_prefix", 'time_zone = "Harbor/Pier_7"\ncard_prefix'),
+        "shop.toml: time_zone must be a time zone name",
+    )
+    expect_error(
+        tmp_path,
+        changed("card_prefix", "void_window_hours = 0\ncard_prefix"),
+        "shop.toml: void_window_hours must be a whole number",
+    )

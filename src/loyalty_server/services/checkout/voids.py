@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from ... import rules, schemas
 from ...context import ServerContext
-from ...models import LedgerEntry, Member
+from ...models import LedgerEntry, Member, Staff
 from ...problems import Problem
+from ...programme import Programme
 from .. import idempotency, points
 from .staff import StaffPrincipal
 
@@ -27,7 +29,7 @@ def void_credit(
         body={},
         status=200,
         lock=lambda s: _lock_credited_member(s, credit_id),
-        work=lambda s, member, now: _void(s, staff, member, credit_id, now),
+        work=lambda s, member, now: _void(ctx, s, staff, member, credit_id, now),
     )
 
 
@@ -43,8 +45,43 @@ def _lock_credited_member(s: Session, credit_id: int) -> Member:
     return points.lock_member(s, found.member_id)
 
 
+def void_deadline(booked_at: datetime, programme: Programme) -> datetime:
+    """Until when a credit booked at `booked_at` may be voided: the programme's window, or
+    the end of that day in the shop's time zone."""
+    if programme.void_window_hours is not None:
+        return booked_at + timedelta(hours=programme.void_window_hours)
+    local = booked_at.astimezone(ZoneInfo(programme.time_zone))
+    next_day = datetime.combine(local.date() + timedelta(days=1), time(), local.tzinfo)
+    return next_day.astimezone(booked_at.tzinfo)
+
+
+def _check_may_void(
+    s: Session, staff: StaffPrincipal, entry: LedgerEntry, ctx: ServerContext, now: datetime
+) -> None:
+    booked_by = s.get(Staff, entry.staff_id) if entry.staff_id else None
+    if booked_by is None or booked_by.store != staff.store:
+        raise Problem(
+            403,
+            "void-not-allowed",
+            "Booked by another store",
+            "Only the store that booked this credit can void it.",
+        )
+    if now >= void_deadline(entry.created_at, ctx.programme):
+        raise Problem(
+            409,
+            "void-too-late",
+            "Too late to void",
+            "The time to void this credit has passed; correct the points another way.",
+        )
+
+
 def _void(
-    s: Session, staff: StaffPrincipal, member: Member, credit_id: int, now: datetime
+    ctx: ServerContext,
+    s: Session,
+    staff: StaffPrincipal,
+    member: Member,
+    credit_id: int,
+    now: datetime,
 ) -> schemas.VoidResult:
     entry = s.get(LedgerEntry, credit_id, with_for_update=True)
     assert entry is not None
@@ -52,6 +89,7 @@ def _void(
         raise Problem(
             409, "already-voided", "Already voided", "This purchase credit was already voided."
         )
+    _check_may_void(s, staff, entry, ctx, now)
     # Take the points back from this credit's own lot first, the rest oldest-first.
     from_lot = min(entry.remaining, entry.amount)
     entry.remaining -= from_lot
