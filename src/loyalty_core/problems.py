@@ -96,6 +96,7 @@ _ALL = (
     ProblemType("points-already-spent", 409, "The credit's points were already spent."),
     ProblemType("void-not-allowed", 403, "Only the store that booked a credit may void it."),
     ProblemType("void-too-late", 409, "The time to void this credit has passed."),
+    ProblemType("void-voucher-used", 409, "The reward this credit's stamp completed was used."),
     ProblemType("invalid-voucher-code", 422, "That is not a voucher code."),
     ProblemType("unknown-voucher", 404, "No voucher has that code."),
     ProblemType("voucher-used", 409, "The voucher was already used."),

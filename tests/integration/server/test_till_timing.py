@@ -228,3 +228,109 @@ def test_a_credit_can_be_voided_only_until_the_end_of_its_day_in_the_shops_time_
     before = _balance(shop, member)
     assert_problem(_void(shop, till, late, "void-key-0004"), 409, "void-too-late")
     assert _balance(shop, member) == before
+
+
+# ---- a void undoes everything the credit did ---------------------------------------------
+
+
+def _join(shop, till, name: str, email: str, referral_code: str | None = None) -> str:  # noqa: ANN001
+    body = {"email": email, "name": name} | (
+        {"referral_code": referral_code} if referral_code else {}
+    )
+    reply = shop.client.post(
+        "/v1/checkout/join", json=body, headers=till | {"Idempotency-Key": f"join-{email}"}
+    )
+    assert reply.status_code == 201, reply.text
+    return reply.json()["member_number"]
+
+
+def _summary(shop, till, number: str) -> dict:  # noqa: ANN001
+    reply = shop.client.post("/v1/checkout/lookup", json={"member_number": number}, headers=till)
+    assert reply.status_code == 200, reply.text
+    return reply.json()
+
+
+def _credit_number(shop, till, number: str, amount: str, key: str) -> dict:  # noqa: ANN001
+    reply = _credit(shop, till, {"member_number": number, "amount": amount}, key)
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+def test_voiding_a_first_purchase_withdraws_both_referral_bonuses_and_it_pays_once_later(shop):
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    mei, _ = _member(shop)
+    code = shop.client.get("/v1/referral", headers=mei).json()["code"]
+    mei_before = _balance(shop, mei)
+    kai = _join(shop, till, "Kai Tanaka", "kai.tanaka@example.org", code)
+    first = _credit_number(shop, till, kai, "4.50", "first-purchase-0001")
+    assert first["referral_bonus"] == 250 and first["balance"] == 45 + 250
+    assert _balance(shop, mei) == mei_before + 500
+
+    voided = _void(shop, till, first["credit_id"], "void-first-0001")
+    assert voided.status_code == 200, voided.text
+    assert voided.json()["balance"] == 0 and _summary(shop, till, kai)["balance"] == 0
+    assert _balance(shop, mei) == mei_before
+
+    # The real first purchase pays the bonuses, once.
+    again = _credit_number(shop, till, kai, "4.50", "first-purchase-0002")
+    assert again["referral_bonus"] == 250
+    assert _balance(shop, mei) == mei_before + 500
+    later = _credit_number(shop, till, kai, "4.50", "first-purchase-0003")
+    assert later["referral_bonus"] == 0
+
+
+def test_voiding_the_stamp_that_completed_a_card_withdraws_its_voucher(shop):
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    lea = _join(shop, till, "Lea Park", "lea.park@example.org")
+    visits = shop.ctx.programme.punch_card.visits
+    for visit in range(visits - 1):
+        _credit_number(shop, till, lea, "3.00", f"stamp-visit-{visit:04d}")
+    full = _credit_number(shop, till, lea, "3.00", "stamp-visit-last")
+    assert full["voucher_issued"] is not None
+    assert _void(shop, till, full["credit_id"], "void-stamp-0001").status_code == 200
+    summary = _summary(shop, till, lea)
+    assert summary["vouchers"] == []  # withdrawn: not usable at the till any more
+    code = full["voucher_issued"]["code"]
+    used = shop.client.post(
+        "/v1/checkout/vouchers/redeem",
+        json={"code": code},
+        headers=till | {"Idempotency-Key": "use-withdrawn-0001"},
+    )
+    assert used.status_code == 409
+    # The next visit completes the card again.
+    again = _credit_number(shop, till, lea, "3.00", "stamp-visit-again")
+    assert again["voucher_issued"] is not None and again["punch_card"]["stamps"] == 0
+
+
+def test_a_purchase_whose_free_reward_was_used_cannot_be_voided(shop):
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    ian = _join(shop, till, "Ian Brooks", "ian.brooks@example.org")
+    visits = shop.ctx.programme.punch_card.visits
+    for visit in range(visits - 1):
+        _credit_number(shop, till, ian, "3.00", f"ian-visit-{visit:04d}")
+    full = _credit_number(shop, till, ian, "3.00", "ian-visit-last")
+    used = shop.client.post(
+        "/v1/checkout/vouchers/redeem",
+        json={"code": full["voucher_issued"]["code"]},
+        headers=till | {"Idempotency-Key": "ian-use-voucher-01"},
+    )
+    assert used.status_code == 200, used.text
+    before = _summary(shop, till, ian)["balance"]
+    assert_problem(_void(shop, till, full["credit_id"], "void-ian-0001"), 409, "void-voucher-used")
+    assert _summary(shop, till, ian)["balance"] == before
+
+
+def test_voiding_the_credit_that_reached_a_tier_takes_the_tier_back(shop):
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    ada = _join(shop, till, "Ada Quinn", "ada.quinn@example.org")
+    big = _credit_number(shop, till, ada, "320.00", "tier-credit-0001")
+    assert big["tier_change"] == "up" and big["tier"]["code"] == "gold"
+    assert _void(shop, till, big["credit_id"], "void-tier-0001").status_code == 200
+    assert _summary(shop, till, ada)["tier"]["code"] == "green"
+    # Nine credit-and-void rounds leave the member where they started.
+    for round_ in range(9):
+        made = _credit_number(shop, till, ada, "320.00", f"tier-round-{round_:04d}")
+        assert _void(shop, till, made["credit_id"], f"void-round-{round_:04d}").status_code == 200
+    summary = _summary(shop, till, ada)
+    assert summary["tier"]["code"] == "green" and summary["balance"] == 0
+    assert summary["vouchers"] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -139,6 +140,12 @@ def _credit(
     programme = ctx.programme
     member, card_step = payer
     step_use = None if card_step is None else _use_card_step(ctx, s, staff, card_step, now)
+    # What this credit changes besides the points, so a void can put each thing back.
+    undo: dict[str, object] = {
+        "tier_before": member.tier_code,
+        "requalify_before": member.requalify_at.isoformat() if member.requalify_at else None,
+        "stamps_before": member.punch_stamps,
+    }
     lots = points.settle(s, member, programme, now)
     tier = programme.tier(member.tier_code)
     earn = rules.purchase_points(amount, programme, tier)
@@ -169,8 +176,10 @@ def _credit(
     referral_bonus = 0
     if member.first_purchase_at is None:
         member.first_purchase_at = now
+        undo["first_purchase"] = True
         referral_bonus = pay_referral_bonus(s, member, programme, now)
         if referral_bonus:
+            undo["referral"] = True
             lots = points.load_lots(s, member.id)
     issued = None
     if programme.punch_card is not None:
@@ -180,7 +189,9 @@ def _credit(
             voucher = vouchers.issue(
                 s, member, reward, now, source="punch_card", ledger_entry_id=None
             )
+            undo["voucher_id"] = voucher.id
             issued = vouchers.voucher_view(voucher, programme, now)
+    entry.details = json.dumps(json.loads(entry.details) | {"undo": undo})
     return schemas.CreditResult(
         credit_id=entry.id,
         member_id=member.id,

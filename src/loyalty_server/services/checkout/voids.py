@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ... import rules, schemas
 from ...context import ServerContext
-from ...models import LedgerEntry, Member, Staff
+from ...models import LedgerEntry, Member, Staff, Voucher
 from ...problems import Problem
 from ...programme import Programme
 from .. import idempotency, points
@@ -90,22 +92,9 @@ def _void(
             409, "already-voided", "Already voided", "This purchase credit was already voided."
         )
     _check_may_void(s, staff, entry, ctx, now)
-    # Take the points back from this credit's own lot first, the rest oldest-first.
-    from_lot = min(entry.remaining, entry.amount)
-    entry.remaining -= from_lot
-    rest = entry.amount - from_lot
-    # Loaded after the line above (the query flushes it), so this lot is not counted twice.
-    lots = points.load_lots(s, member.id)
-    if rest:
-        try:
-            points.take_from_lots(s, rules.allocate_spend(lots, rest, now))
-        except rules.InsufficientPoints as exc:
-            raise Problem(
-                409,
-                "points-already-spent",
-                "Points already spent",
-                "The member has already spent these points; it cannot be voided.",
-            ) from exc
+    undo = json.loads(entry.details).get("undo", {})
+    voucher = _completed_voucher(s, undo)
+    _take_back(s, member, entry, now)
     entry.voided_at = now
     points.post(
         s,
@@ -116,6 +105,102 @@ def _void(
         reason="purchase_voided",
         details={"credit_id": entry.id, "store": staff.store},
     )
-    # The take removed exactly `rest` spendable points; the void entry itself is no lot.
-    balance = points.balance_of(lots, now) - rest
+    if undo.get("referral"):
+        _withdraw_referral_bonus(s, member, entry, now)
+    if undo.get("first_purchase"):
+        member.first_purchase_at = None  # the next real purchase is the first one
+    if "stamps_before" in undo:
+        member.punch_stamps = undo["stamps_before"]
+    if voucher is not None:
+        voucher.expires_at = now  # withdrawn: the stamp that completed it is gone
+    _restore_tier(ctx, s, member, undo, now)
+    balance = points.balance_of(points.load_lots(s, member.id), now)
     return schemas.VoidResult(credit_id=entry.id, points_removed=entry.amount, balance=balance)
+
+
+_SPENT = Problem(
+    409,
+    "points-already-spent",
+    "Points already spent",
+    "The member has already spent these points; it cannot be voided.",
+)
+
+
+def _take_back(s: Session, member: Member, entry: LedgerEntry, now: datetime) -> None:
+    """An entry's points off the member's balance: from its own lot first (even while still
+    pending), the rest oldest-first; 409 when they were spent."""
+    from_lot = min(entry.remaining, entry.amount)
+    entry.remaining -= from_lot
+    rest = entry.amount - from_lot
+    if rest:
+        # Loaded after the line above (the query flushes it): this lot is not counted twice.
+        try:
+            allocation = rules.allocate_spend(points.load_lots(s, member.id), rest, now)
+        except rules.InsufficientPoints as exc:
+            raise _SPENT from exc
+        points.take_from_lots(s, allocation)
+
+
+def _completed_voucher(s: Session, undo: dict) -> Voucher | None:
+    """The free-reward voucher this credit's stamp completed, unless it was used (then the
+    void is refused: the reward was handed over)."""
+    voucher_id = undo.get("voucher_id")
+    voucher = s.get(Voucher, voucher_id, with_for_update=True) if voucher_id else None
+    if voucher is not None and voucher.used_at is not None:
+        raise Problem(
+            409,
+            "void-voucher-used",
+            "Its reward was used",
+            "This purchase completed a stamp card whose reward was already used.",
+        )
+    return voucher
+
+
+def _withdraw_referral_bonus(s: Session, member: Member, entry: LedgerEntry, now: datetime) -> None:
+    """A first purchase paid both sides of a referral: a void takes both bonuses back, and the
+    next real first purchase pays them again."""
+    paid = s.scalars(
+        select(LedgerEntry)
+        .where(
+            LedgerEntry.created_at == entry.created_at,
+            LedgerEntry.reason.in_(("referral_welcome", "referral_reward")),
+            LedgerEntry.member_id.in_((member.id, member.referred_by_id)),
+            LedgerEntry.voided_at.is_(None),
+        )
+        .with_for_update()
+    ).all()
+    for bonus in paid:
+        owner = member if bonus.member_id == member.id else points.lock_member(s, bonus.member_id)
+        _take_back(s, owner, bonus, now)
+        bonus.voided_at = now
+        points.post(
+            s,
+            owner,
+            now,
+            amount=-bonus.amount,
+            kind="void",
+            reason="referral_withdrawn",
+            details={"credit_id": entry.id},
+        )
+    member.referral_rewarded_at = None
+
+
+def _restore_tier(
+    ctx: ServerContext, s: Session, member: Member, undo: dict, now: datetime
+) -> None:
+    """A tier this credit reached is taken back, unless the member's other points still
+    reach it; a tier held before the credit stays (down only at requalification)."""
+    before = undo.get("tier_before")
+    tiers = sorted(ctx.programme.tiers, key=lambda t: t.qualifying_points)
+    rank = {t.code: i for i, t in enumerate(tiers)}
+    if before not in rank or before == member.tier_code:
+        return
+    qualifying = points.qualifying_points(s, member.id, ctx.programme, now)
+    reached = rules.tier_for_points(tiers, qualifying).code
+    target = max(before, reached, key=rank.__getitem__)
+    if rank[target] < rank.get(member.tier_code, 0):
+        member.tier_code = target
+        if target == before:
+            requalify = undo.get("requalify_before")
+            member.requalify_at = datetime.fromisoformat(requalify) if requalify else None
+        member.version += 1
