@@ -4,6 +4,7 @@ typed into the kiosk the way a USB scanner types; credit, replay, offline and ba
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from tests.support.servers import add_staff
 pytestmark = pytest.mark.browser
 QR_NAME = "Member QR code for the cashier to scan"
 SHOT_DIR: list[str] = ["."]
+KIOSK_SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots" / "kiosk"
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +74,14 @@ def set_up_kiosk(page, credential: str) -> None:
     see(page, "Scan the member's card", timeout=30_000)
 
 
+def shoot(page, name: str) -> None:
+    """A screenshot for the README's kiosk gallery (docs/screenshots/kiosk)."""
+    KIOSK_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.mouse.move(5, 790)  # no hover highlight in the picture
+    time.sleep(0.5)
+    page.screenshot(path=str(KIOSK_SHOTS / f"{name}.png"))
+
+
 def see(page, text: str, timeout: float = 20_000) -> None:
     """Wait for the text; on failure keep a screenshot beside the test's logs."""
     try:
@@ -114,10 +124,13 @@ def test_scan_credit_replay_offline_and_back(browser, shop):
     token = fresh_token(phone, set())
     scanner_types(till, token)
     till.get_by_text("Mei L.").wait_for(timeout=15_000)
+    shoot(till, "checkout-member-en")
     till.bring_to_front()
     till.keyboard.type("12.50", delay=30)
     till.keyboard.press("Enter")
     till.get_by_text("125 points added").wait_for(timeout=15_000)
+    till.get_by_text("Mei L. · $12.50").wait_for(timeout=5_000)  # who and how much, as booked
+    shoot(till, "checkout-credited-en")
     after = purchases(server)
     assert len(after) == before + 1 and after[0]["amount"] == 125
     assert after[0]["details"]["amount"] == "12.50"

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.integration.browser.test_kiosk_browser import see, set_up_kiosk
+from tests.integration.browser.test_kiosk_browser import see, set_up_kiosk, shoot
 from tests.support.browser import AppProcess, enable_semantics, wait_cjk_glyphs, wait_first_frame
 from tests.support.servers import add_staff
 
@@ -55,7 +55,12 @@ def test_staff_switch_the_kiosk_to_chinese_and_it_stays_chinese(browser, kiosk):
     page.get_by_role("button", name="Unlock").first.click()
     page.get_by_role("button", name="简体中文").first.click()
     _assert_glyphs(page, "请扫描会员卡")
-    page.screenshot(path=str(tmp / "kiosk-zh-Hans.png"))
+    shoot(page, "checkout-staff-zh-Hans")
+    page.get_by_role("button", name="繁體中文").first.click()
+    _assert_glyphs(page, "請掃描會員卡")
+    shoot(page, "checkout-staff-zh-Hant")
+    page.get_by_role("button", name="简体中文").first.click()
+    _assert_glyphs(page, "请扫描会员卡")
 
     page.reload()
     wait_first_frame(page)

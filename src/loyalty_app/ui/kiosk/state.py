@@ -49,6 +49,7 @@ class KioskState:
     scans: int = 0  # a new scan field (fresh, focused) after each scan
     staff_unlocked: bool = False
     staff_open: bool = False
+    void_open: bool = False  # the PIN field to void the last credit is shown
     # Mutated in place, never reassigned: keystrokes must not re-render the scan field
     # (a re-render would send its old, empty value back to the browser).
     activity: Activity = field(
@@ -108,7 +109,7 @@ class KioskState:
     def reset(self) -> None:
         self.phase = "attract"
         self.member = self.last_credit = self.voucher = self.joined = None
-        self.staff_unlocked = self.staff_open = False
+        self.staff_unlocked = self.staff_open = self.void_open = False
         self.clear_error()
         self.scans += 1
         self.timer.reset()
@@ -176,6 +177,11 @@ class KioskState:
         self.last_credit = None
         self.reset()
         self._fail("voided")  # shown as a notice on the attract screen
+
+    def open_void(self) -> None:
+        """Ask for the PIN to void the credit just made."""
+        self.touch()
+        self.void_open = True
 
     # --- self-service -------------------------------------------------------------------------
 

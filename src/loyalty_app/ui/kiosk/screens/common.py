@@ -7,6 +7,12 @@ import flet as ft
 from ..context import error_text
 
 BIG = 30
+# Touch targets a cashier hits without looking twice: 56 px tall (Material's minimum is 48),
+# with 20 px text. Button styles cannot set a height in Flet: it is the control's own.
+BIG_BUTTON = ft.ButtonStyle(
+    padding=ft.Padding.symmetric(horizontal=24), text_style=ft.TextStyle(size=20)
+)
+BUTTON_HEIGHT = 56
 
 
 def error_banner(kiosk) -> ft.Control:  # noqa: ANN001

@@ -7,7 +7,7 @@ import flet as ft
 from ....domain.models import text
 from ....i18n import fmt_money, fmt_number, t
 from ..context import use_kiosk
-from .common import BIG, error_banner
+from .common import BIG, BIG_BUTTON, BUTTON_HEIGHT, error_banner
 
 
 @ft.component
@@ -21,12 +21,19 @@ def CreditedScreen() -> ft.Control:
     lines: list[ft.Control]
     if outcome.status == "done" and outcome.result:
         r = outcome.result
+        money = fmt_money(lang, r.purchase_amount, r.currency)
         lines = [
             ft.Text(
                 t(lang, "kiosk.credited", points=fmt_number(lang, r.points)),
                 size=BIG + 6,
                 weight=ft.FontWeight.BOLD,
                 key="credited",
+            ),
+            # Who and how much, as booked: a wrong amount is seen while it can still be voided.
+            ft.Text(
+                t(lang, "kiosk.credited_who", name=r.display_name, amount=money),
+                size=BIG - 4,
+                key="credited-who",
             ),
             ft.Text(
                 t(
@@ -73,17 +80,38 @@ def CreditedScreen() -> ft.Control:
         async def void() -> None:
             await kiosk.void_last(pin.current.value or "")
 
-        lines += [
-            ft.TextField(
-                label=t(lang, "kiosk.void_pin"),
-                ref=pin,
-                password=True,
-                width=260,
-                key="void-pin",
-                keyboard_type=ft.KeyboardType.NUMBER,
-            ),
-            ft.OutlinedButton(t(lang, "kiosk.void"), key="void", icon=ft.Icons.UNDO, on_click=void),
-        ]
+        if kiosk.void_open:
+            lines += [
+                ft.TextField(
+                    label=t(lang, "kiosk.void_pin"),
+                    ref=pin,
+                    password=True,
+                    width=260,
+                    key="void-pin",
+                    autofocus=True,
+                    on_submit=void,
+                    keyboard_type=ft.KeyboardType.NUMBER,
+                ),
+                ft.FilledButton(
+                    t(lang, "kiosk.void_confirm"),
+                    key="void-confirm",
+                    icon=ft.Icons.UNDO,
+                    on_click=void,
+                    style=BIG_BUTTON,
+                    height=BUTTON_HEIGHT,
+                ),
+            ]
+        else:
+            lines.append(
+                ft.OutlinedButton(
+                    t(lang, "kiosk.void"),
+                    key="void",
+                    icon=ft.Icons.UNDO,
+                    on_click=kiosk.open_void,
+                    style=BIG_BUTTON,
+                    height=BUTTON_HEIGHT,
+                )
+            )
     elif outcome.status == "pending":
         amount = outcome.intent.payload.get("amount", "")
         money = fmt_money(lang, amount, programme.currency) if programme and amount else amount
@@ -97,9 +125,15 @@ def CreditedScreen() -> ft.Control:
             *lines,
             error_banner(kiosk),
             ft.FilledButton(
-                t(lang, "kiosk.next"), on_click=kiosk.reset, key="next", icon=ft.Icons.ARROW_FORWARD
+                t(lang, "kiosk.next"),
+                on_click=kiosk.reset,
+                key="next",
+                icon=ft.Icons.ARROW_FORWARD,
+                style=BIG_BUTTON,
+                height=BUTTON_HEIGHT,
             ),
         ],
         spacing=12,
         scroll=ft.ScrollMode.AUTO,
+        horizontal_alignment=ft.CrossAxisAlignment.CENTER,
     )

@@ -8,7 +8,7 @@ import flet as ft
 from ....domain.models import text
 from ....i18n import fmt_number, t
 from ..context import use_kiosk
-from .common import BIG, error_banner
+from .common import BIG, BIG_BUTTON, BUTTON_HEIGHT, error_banner
 
 
 def _vouchers(kiosk, summary) -> list[ft.Control]:  # noqa: ANN001
@@ -60,7 +60,15 @@ def MemberScreen() -> ft.Control:
     if kiosk.mode == "self-service":
         affordable = kiosk.affordable_rewards()
         rewards = [
-            ft.Text(f"• {text(r.name, lang)} — {fmt_number(lang, r.cost)}", size=18)
+            ft.Text(
+                t(
+                    lang,
+                    "kiosk.reward_cost",
+                    reward=text(r.name, lang),
+                    points=fmt_number(lang, r.cost),
+                ),
+                size=18,
+            )
             for r in affordable[:8]
         ] or [ft.Text(t(lang, "kiosk.afford_none"), size=18)]
         return ft.Column(
@@ -68,10 +76,17 @@ def MemberScreen() -> ft.Control:
                 *head,
                 ft.Text(t(lang, "kiosk.afford"), size=22, weight=ft.FontWeight.BOLD),
                 *rewards,
-                ft.FilledButton(t(lang, "kiosk.done"), on_click=kiosk.reset, key="done"),
+                ft.FilledButton(
+                    t(lang, "kiosk.done"),
+                    on_click=kiosk.reset,
+                    key="done",
+                    style=BIG_BUTTON,
+                    height=BUTTON_HEIGHT,
+                ),
             ],
             spacing=10,
             scroll=ft.ScrollMode.AUTO,
+            horizontal_alignment=ft.CrossAxisAlignment.CENTER,
         )
 
     async def credit() -> None:
@@ -102,12 +117,25 @@ def MemberScreen() -> ft.Control:
             ft.Row(
                 [
                     ft.FilledButton(
-                        t(lang, "kiosk.credit"), on_click=credit, key="credit", disabled=kiosk.busy
+                        t(lang, "kiosk.credit"),
+                        on_click=credit,
+                        key="credit",
+                        disabled=kiosk.busy,
+                        style=BIG_BUTTON,
+                        height=BUTTON_HEIGHT,
                     ),
-                    ft.OutlinedButton(t(lang, "kiosk.cancel"), on_click=kiosk.reset, key="cancel"),
-                ]
+                    ft.OutlinedButton(
+                        t(lang, "kiosk.cancel"),
+                        on_click=kiosk.reset,
+                        key="cancel",
+                        style=BIG_BUTTON,
+                        height=BUTTON_HEIGHT,
+                    ),
+                ],
+                alignment=ft.MainAxisAlignment.CENTER,
             ),
         ],
         spacing=10,
         scroll=ft.ScrollMode.AUTO,
+        horizontal_alignment=ft.CrossAxisAlignment.CENTER,
     )
