@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -28,6 +28,16 @@ def list_rewards(
             "Time zone needed",
             "updated_since needs a UTC offset, e.g. 2026-11-01T00:00:00Z.",
         )
+    if updated_since is not None:
+        try:
+            updated_since = updated_since.astimezone(UTC)
+        except OverflowError:  # 0001-01-01T00:00:00+14:00 is before the first UTC instant
+            raise Problem(
+                422,
+                "invalid-timestamp",
+                "Time out of range",
+                "updated_since must be a time between the years 1 and 9999 in UTC.",
+            ) from None
     with ctx.db.read() as s:
         # The version is one aggregate query: an unchanged catalogue answers 304 without
         # building 10,000 rewards.

@@ -94,6 +94,14 @@ def test_updated_since_needs_a_time_zone(client):
     assert_problem(client.get("/v1/rewards", params={"updated_since": "yesterday"}), 422)
 
 
+@pytest.mark.parametrize("edge", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_updated_since_beyond_the_first_or_last_utc_instant_is_422_and_the_link_lives(client, edge):
+    body = assert_problem(client.get("/v1/rewards", params={"updated_since": edge}), 422)
+    assert body["type"] == "/problems/invalid-timestamp"
+    # The same keep-alive connection still answers (a 500 here once dropped it).
+    assert client.get("/v1/rewards").status_code == 200
+
+
 def test_redeem_issues_a_voucher_and_the_same_key_spends_only_once(client, smtp, till):
     member = sign_in(client, smtp)
     till.give_points(member, "100.00")

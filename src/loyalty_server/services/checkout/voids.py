@@ -85,7 +85,9 @@ def _void(
     credit_id: int,
     now: datetime,
 ) -> schemas.VoidResult:
-    entry = s.get(LedgerEntry, credit_id, with_for_update=True)
+    # Read again under the member's lock (populate_existing): the copy loaded before the lock
+    # may predate a concurrent void that has committed since.
+    entry = s.get(LedgerEntry, credit_id, with_for_update=True, populate_existing=True)
     assert entry is not None
     if entry.voided_at is not None:
         raise Problem(
