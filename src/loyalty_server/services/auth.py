@@ -169,6 +169,9 @@ def verify(ctx: ServerContext, body: schemas.VerifyRequest) -> schemas.Session:
             )
             .order_by(OneTimeCode.id.desc())
             .limit(1)
+            # Concurrent guesses queue on the code's row: each sees the count the one before
+            # it wrote, so the try limit holds on PostgreSQL too (SQLite writes one at a time).
+            .with_for_update()
         )
         if otc is None or otc.attempts >= ctx.settings.code_max_attempts:
             raise _BAD_CODE
@@ -179,7 +182,9 @@ def verify(ctx: ServerContext, body: schemas.VerifyRequest) -> schemas.Session:
         raise _BAD_CODE
     with ctx.db.write() as s:
         otc = s.scalar(
-            select(OneTimeCode).where(OneTimeCode.id == otc.id, OneTimeCode.used_at.is_(None))
+            select(OneTimeCode)
+            .where(OneTimeCode.id == otc.id, OneTimeCode.used_at.is_(None))
+            .with_for_update()  # one code, one session: a twin waits, then finds it used
         )
         if otc is None:
             raise _BAD_CODE
