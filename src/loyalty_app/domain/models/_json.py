@@ -1,4 +1,5 @@
-"""Readers for one JSON object of the contract: each names the key that was wrong."""
+"""Converters for one JSON value of the contract: each takes the value and its key, and names
+the key when the value is wrong."""
 
 from __future__ import annotations
 
@@ -12,45 +13,39 @@ class PayloadError(ValueError):
     """A JSON body does not match the API contract (missing key, wrong type, bad value)."""
 
 
-def _get(d: Mapping[str, Any], key: str) -> Any:
-    if not isinstance(d, Mapping):
-        raise PayloadError(f"expected a JSON object, got {type(d).__name__}")
+def required(d: Mapping[str, Any], key: str) -> Any:
+    """The value under `key`; PayloadError when the key is missing."""
     try:
         return d[key]
     except KeyError:
         raise PayloadError(f"missing key {key!r}") from None
 
 
-def _str(d: Mapping[str, Any], key: str) -> str:
-    value = _get(d, key)
-    if not isinstance(value, str):
+def string(value: Any, key: str) -> str:
+    if type(value) is not str:  # the hot path: most fields are strings
         raise PayloadError(f"{key!r} must be a string")
     return value
 
 
-def _int(d: Mapping[str, Any], key: str) -> int:
-    value = _get(d, key)
-    if isinstance(value, bool) or not isinstance(value, int):
+def integer(value: Any, key: str) -> int:
+    if type(value) is not int:  # bool is a subclass of int: it is refused here
         raise PayloadError(f"{key!r} must be an integer")
     return value
 
 
-def _float(d: Mapping[str, Any], key: str) -> float:
-    value = _get(d, key)
+def number(value: Any, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise PayloadError(f"{key!r} must be a number")
     return float(value)
 
 
-def _bool(d: Mapping[str, Any], key: str) -> bool:
-    value = _get(d, key)
-    if not isinstance(value, bool):
+def boolean(value: Any, key: str) -> bool:
+    if type(value) is not bool:
         raise PayloadError(f"{key!r} must be true or false")
     return value
 
 
-def _decimal(d: Mapping[str, Any], key: str) -> Decimal:
-    value = _get(d, key)
+def decimal(value: Any, key: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise PayloadError(f"{key!r} must be a decimal string")
     try:
@@ -75,15 +70,14 @@ def parse_datetime(value: str) -> datetime:
     return result
 
 
-def _datetime(d: Mapping[str, Any], key: str) -> datetime:
-    value = _get(d, key)
+def timestamp(value: Any, key: str) -> datetime:
     try:
         return parse_datetime(value)
     except PayloadError as exc:
         raise PayloadError(f"{key!r}: {exc}") from None
 
 
-def _date(value: Any, key: str) -> date:
+def day(value: Any, key: str) -> date:
     if not isinstance(value, str):
         raise PayloadError(f"{key!r} must be a date string")
     try:
@@ -92,9 +86,15 @@ def _date(value: Any, key: str) -> date:
         raise PayloadError(f"{key!r} is not an ISO 8601 date: {value!r}") from None
 
 
-def _texts_value(value: Any, key: str) -> dict[str, str]:
+def texts(value: Any, key: str) -> dict[str, str]:
     if not isinstance(value, Mapping) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
         raise PayloadError(f"{key!r} must be an object of language → text")
+    return dict(value)
+
+
+def json_object(value: Any, key: str) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise PayloadError(f"{key!r} must be an object")
     return dict(value)

@@ -32,13 +32,16 @@ from loyalty_core.card.token import CardCredential
 
 from ._json import (
     PayloadError,
-    _date,
-    _datetime,
-    _decimal,
-    _float,
-    _int,
-    _str,
-    _texts_value,
+    boolean,
+    day,
+    decimal,
+    integer,
+    json_object,
+    number,
+    required,
+    string,
+    texts,
+    timestamp,
 )
 
 W = TypeVar("W", bound="Wire")
@@ -70,12 +73,12 @@ def card_credential_from_json(d: Mapping[str, Any]) -> CardCredential:
         raise PayloadError("'card' must be an object")
     try:
         return CardCredential(
-            card_id=_str(d, "card_id"),
-            secret=_str(d, "secret"),
-            prefix=_str(d, "prefix"),
-            period=_int(d, "period"),
-            digits=_int(d, "digits"),
-            algorithm=_str(d, "algorithm"),
+            card_id=string(required(d, "card_id"), "card_id"),
+            secret=string(required(d, "secret"), "secret"),
+            prefix=string(required(d, "prefix"), "prefix"),
+            period=integer(required(d, "period"), "period"),
+            digits=integer(required(d, "digits"), "digits"),
+            algorithm=string(required(d, "algorithm"), "algorithm"),
         )
     except PayloadError:
         raise
@@ -84,39 +87,6 @@ def card_credential_from_json(d: Mapping[str, Any]) -> CardCredential:
 
 
 # --------------------------------------------------------------------------- converters
-
-
-def _value(reader: Callable[[Mapping[str, Any], str], Any]) -> Convert:
-    """A converter from one of the `_json` readers, which take (object, key)."""
-    return lambda value, key: reader({key: value}, key)
-
-
-def _string(value: Any, key: str) -> str:
-    if type(value) is not str:  # the hot path: most fields are strings
-        raise PayloadError(f"{key!r} must be a string")
-    return value
-
-
-def _integer(value: Any, key: str) -> int:
-    if type(value) is not int:  # bool is a subclass of int: it is refused here
-        raise PayloadError(f"{key!r} must be an integer")
-    return value
-
-
-def _boolean(value: Any, key: str) -> bool:
-    if type(value) is not bool:
-        raise PayloadError(f"{key!r} must be true or false")
-    return value
-
-
-def _texts(value: Any, key: str) -> dict[str, str]:
-    return _texts_value(value, key)
-
-
-def _object(value: Any, key: str) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        raise PayloadError(f"{key!r} must be an object")
-    return dict(value)
 
 
 def _nested(parse: Callable[[Mapping[str, Any]], Any]) -> Convert:
@@ -138,13 +108,13 @@ def _items(item: Convert) -> Convert:
 
 
 _SCALARS: dict[Any, Convert] = {
-    str: _string,
-    int: _integer,
-    float: _value(_float),
-    bool: _boolean,
-    Decimal: _value(_decimal),
-    datetime: _value(_datetime),
-    date: _date,
+    str: string,
+    int: integer,
+    float: number,
+    bool: boolean,
+    Decimal: decimal,
+    datetime: timestamp,
+    date: day,
     CardCredential: _nested(card_credential_from_json),
 }
 
@@ -161,7 +131,7 @@ def _converter(tp: Any) -> tuple[Convert, bool]:
     if origin is tuple:
         return _items(_converter(args[0])[0]), False
     if origin in (Mapping, dict):
-        return (_texts if args == (str, str) else _object), False
+        return (texts if args == (str, str) else json_object), False
     if isinstance(tp, type) and issubclass(tp, Wire):
         return _nested(tp.from_json), False
     raise TypeError(f"no JSON reader for the field type {tp!r}")
@@ -188,7 +158,7 @@ def _field_reader(
         for parent in parents:
             if parent not in d:
                 raise PayloadError(f"missing key {parent!r}")
-            d = _object(d[parent], parent)
+            d = json_object(d[parent], parent)
         if key not in d:
             if default is not _MISSING:
                 return default
