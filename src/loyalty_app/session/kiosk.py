@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -171,23 +171,19 @@ class KioskSession:
         """Send queued credits (the server verifies each offline scan), refresh the catalogue.
         A revoked staff credential is forgotten (set-up again); the queued credits stay."""
         state = await (await self.engine()).sync("manual")
+        status = self.status()
         if state.signed_out:
             await self.secrets.delete(self._staff_secret)
             await self._reset_api()
             self.staff = None
-            return KioskStatus(
-                pending=self.status().pending,
-                rejected=self.status().rejected,
-                connectivity=state.connectivity,
-                revoked=True,
-            )
-        if self.status().connectivity == "online" and self.staff is None:
+            return replace(status, revoked=True)
+        if state.connectivity == "online" and self.staff is None:
             try:
                 self.staff = await (await self.api()).whoami()
                 self.store.set_meta("store_name", self.staff.store)
             except ApiError:
                 pass
-        return self.status()
+        return status
 
     def status(self) -> KioskStatus:
         engine_state = self._engine.state.connectivity if self._engine else "unknown"
