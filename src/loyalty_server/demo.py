@@ -154,4 +154,3 @@ def seed(ctx: ServerContext) -> list[str]:
         )
         apply_referral_code(s, sofia, daniel.referral_code, now - timedelta(days=1))
     return emails
-

@@ -240,6 +240,15 @@ class KioskSession:
         key = f"voucher-{uuid.uuid4()}"
         return (await (await self.api()).redeem_voucher(voucher.code, key)).data
 
+    async def use_voucher(self, code: str) -> VoucherRedeemResult:
+        """A voucher the member's summary listed, tapped at the till: online only."""
+        try:
+            return await self.redeem_voucher(VoucherScan(code=code, raw=code))
+        except Rejected as exc:
+            raise KioskError(exc.slug, exc.detail or exc.title) from exc
+        except (Unreachable, ServerError):
+            raise KioskError("voucher_offline") from None
+
     def check_amount(self, text: str) -> str:
         programme = self.programme()
         if programme is None:

@@ -28,6 +28,7 @@ from .tokens import new_token, token_hash
 
 log = logging.getLogger("loyalty_server.auth")
 
+
 def _code_hash(identity: str, code: str) -> str:
     return token_hash(f"{identity}:{code}")
 

@@ -154,9 +154,7 @@ async def test_a_stale_refresh_token_lets_the_original_401_through(demo_server) 
     session = await _demo_session(demo_server.base_url)
     # Someone else (another copy of the app, say) already used this refresh token.
     async with httpx.AsyncClient(base_url=demo_server.base_url, timeout=10) as raw:
-        rotated = await raw.post(
-            "/v1/auth/refresh", json={"refresh_token": session.refresh_token}
-        )
+        rotated = await raw.post("/v1/auth/refresh", json={"refresh_token": session.refresh_token})
         assert rotated.status_code == 200, rotated.text
 
     rec = Recorder()

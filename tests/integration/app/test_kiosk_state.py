@@ -6,6 +6,7 @@ the kiosk with the member app signed in as the demo member."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
 
@@ -14,7 +15,7 @@ from loyalty_app.domain.models import CheckoutMember
 from loyalty_app.session import KioskSession, MemberSession, Prefs
 from loyalty_app.ui.kiosk.state import KioskState
 from loyalty_app.ui.state import AppState
-from tests.support.loyalty_http import programme_variant, sign_in
+from tests.support.loyalty_http import Till, programme_variant, sign_in
 from tests.support.secret_service import needs_secret_service
 from tests.support.servers import add_staff
 
@@ -173,6 +174,107 @@ def test_an_idle_kiosk_goes_back_to_the_attract_screen(module_server, client, sm
         assert state.phase == "member"
         assert state.idle_check(now=last + state.idle_seconds) is True
         assert state.phase == "attract" and state.member is None and state.error is None
+        await state.session.aclose()
+
+    asyncio.run(scenario())
+
+
+async def press(state: KioskState, keys: str | list[str]) -> None:
+    for key in keys:
+        await state.key_pressed(key)
+
+
+def test_keys_build_the_amount_whatever_has_the_focus(module_server, client, smtp, tmp_path):
+    member = sign_in(client, smtp)
+
+    async def scenario() -> None:
+        state = await ready_state(module_server, tmp_path)
+        await press(state, "99")  # no member on screen: the keys are not an amount
+        assert state.amount == ""
+        await scanner_types(state, member.card_token())
+        assert state.phase == "member" and state.amount == ""
+        await press(state, ["1", "2", "Numpad Decimal", "5", "9", "Backspace", "0"])
+        assert state.amount == "12.50"
+        await state.key_pressed("r", modified=True)  # Ctrl+R and the like are not typing
+        state.toggle_staff()  # the staff PIN field takes its own keys
+        await press(state, "1")
+        state.toggle_staff()
+        assert state.amount == "12.50" and member.balance() == 0
+        await state.key_pressed("Enter")
+        assert state.phase == "credited" and state.last_credit.result.points == 125
+        assert member.balance() == 125
+        await press(state, ["7", "Enter"])  # the result screen: nothing more is booked
+        assert member.balance() == 125 and state.pending == 0
+        await state.session.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_a_refused_amount_stays_on_screen_to_be_corrected(module_server, client, smtp, tmp_path):
+    member = sign_in(client, smtp)
+
+    async def scenario() -> None:
+        state = await ready_state(module_server, tmp_path)
+        await scanner_types(state, member.card_token())
+        await press(state, ["4", ".", ".", "7", "5", "Enter"])
+        assert state.error == "amount_not_a_number" and state.amount == "4..75"
+        assert state.phase == "member" and member.balance() == 0
+        await press(state, ["Backspace"] * 3)
+        assert state.error is None and state.amount == "4."  # corrected: the refusal goes
+        await press(state, ["7", "5", "Enter"])
+        assert state.phase == "credited" and str(state.last_credit.result.purchase_amount) == "4.75"
+        await state.session.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_an_amount_typed_while_the_card_is_looked_up_is_kept(module_server, client, smtp, tmp_path):
+    member = sign_in(client, smtp)
+
+    async def scenario() -> None:
+        state = await ready_state(module_server, tmp_path)
+        token = member.card_token()
+        for n in range(1, len(token) + 1):
+            state.typing(token[:n], at=1000.0 + n * 0.005)
+        scan = asyncio.create_task(state.submit_scan(token, at=1000.0 + len(token) * 0.006))
+        await asyncio.sleep(0)  # the scan is on its way to the server
+        assert state.busy and state.phase == "attract"
+        await press(state, ["6", ".", "4", "0", "Enter"])
+        await scan
+        # Shown with the member's name, and booked only by an Enter pressed on this screen.
+        assert state.phase == "member" and state.amount == "6.40"
+        assert member.balance() == 0
+        await press(state, ["Enter"])
+        assert state.phase == "credited" and member.balance() == 64
+        await state.session.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_a_voucher_tapped_on_the_member_screen_is_used_once_confirmed(
+    module_server, client, smtp, tmp_path
+):
+    member = sign_in(client, smtp, name="Tomás Ortega")
+    till = Till(client, add_staff(module_server.database_url, "Bo"))
+    assert till.credit("30.00", member_number=member.member_number).status_code == 201
+    key = {"Idempotency-Key": f"redeem-{uuid.uuid4()}"}
+    redeemed = member.post("/v1/rewards/extra-shot/redeem", headers=key)
+    assert redeemed.status_code == 201, redeemed.text
+    code = redeemed.json()["voucher"]["code"]
+
+    async def scenario() -> None:
+        state = await ready_state(module_server, tmp_path)
+        await scanner_types(state, member.card_token())
+        assert [v.code for v in state.member.summary.vouchers] == [code]
+        state.pick_voucher(code)
+        await press(state, "5")  # asked about the voucher: the keys are not an amount
+        assert state.amount == "" and state.voucher_pick == code
+        state.pick_voucher(None)  # not now
+        assert member.get("/v1/vouchers").json()["items"][0]["status"] == "usable"
+        state.pick_voucher(code)
+        await state.use_voucher()
+        assert state.phase == "voucher" and state.voucher.member_display_name == "Tomás O."
+        assert member.get("/v1/vouchers").json()["items"][0]["status"] == "used"
         await state.session.aclose()
 
     asyncio.run(scenario())

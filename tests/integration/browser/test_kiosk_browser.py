@@ -4,18 +4,17 @@ typed into the kiosk the way a USB scanner types; credit, replay, offline and ba
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.support import kiosk_browser
 from tests.support.browser import AppProcess, enable_semantics, wait_first_frame, wait_qr
+from tests.support.kiosk_browser import purchases, scanner_types, see, set_up_kiosk, shoot
 from tests.support.servers import add_staff
 
 pytestmark = pytest.mark.browser
 QR_NAME = "Member QR code for the cashier to scan"
-SHOT_DIR: list[str] = ["."]
-KIOSK_SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots" / "kiosk"
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +26,7 @@ def server_options() -> dict:
 def shop(module_server, tmp_path_factory):
     """The demo server, a member's phone and the till, as apps in their own processes."""
     tmp = tmp_path_factory.mktemp("kiosk-browser")
-    SHOT_DIR[0] = str(tmp)
+    kiosk_browser.FAILURE_SHOTS[0] = str(tmp)
     backend = module_server.base_url
     member_app = AppProcess(tmp / "phone", "--backend", backend, log_path=tmp / "phone.log").start()
     kiosk_app = AppProcess(
@@ -36,60 +35,6 @@ def shop(module_server, tmp_path_factory):
     yield module_server, member_app, kiosk_app
     kiosk_app.stop()
     member_app.stop()
-
-
-def purchases(server) -> list[dict]:
-    session = httpx.post(f"{server.base_url}/v1/auth/demo", json={}, timeout=10).json()
-    headers = {"Authorization": f"Bearer {session['access_token']}"}
-    items = httpx.get(
-        f"{server.base_url}/v1/ledger", params={"limit": 100}, headers=headers, timeout=10
-    ).json()["items"]
-    return [e for e in items if e["reason"] == "purchase"]
-
-
-def scanner_types(page, text: str) -> None:
-    """A USB scanner: a fast burst of keystrokes, then Enter. The kiosk is the one window
-    on its machine, so its page is brought to the front first (the phone's page is in the
-    same browser here)."""
-    page.bring_to_front()
-    # The kiosk keeps its scan field focused by itself: wait until it has (no click).
-    page.wait_for_function(
-        "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)", timeout=10_000
-    )
-    time.sleep(0.3)
-    page.keyboard.type(text, delay=2)
-    page.keyboard.press("Enter")
-
-
-def set_up_kiosk(page, credential: str) -> None:
-    for label, value in (
-        ("Staff credential", credential),
-        ("Staff PIN (4–8 digits)", "2468"),
-        ("Staff PIN again", "2468"),
-    ):
-        page.get_by_label(label).first.click()
-        time.sleep(0.4)  # Flutter takes the focus a moment after the click
-        page.keyboard.type(value, delay=8)
-    page.get_by_role("button", name="Save and start").click()
-    see(page, "Scan the member's card", timeout=30_000)
-
-
-def shoot(page, name: str) -> None:
-    """A screenshot for the README's kiosk gallery (docs/screenshots/kiosk)."""
-    KIOSK_SHOTS.mkdir(parents=True, exist_ok=True)
-    page.mouse.move(5, 790)  # no hover highlight in the picture
-    time.sleep(0.5)
-    page.screenshot(path=str(KIOSK_SHOTS / f"{name}.png"))
-
-
-def see(page, text: str, timeout: float = 20_000) -> None:
-    """Wait for the text; on failure keep a screenshot beside the test's logs."""
-    try:
-        page.get_by_text(text).first.wait_for(timeout=timeout)
-    except Exception as exc:
-        page.screenshot(path=f"{SHOT_DIR[0]}/{text[:20].replace(' ', '-')}.png")
-        shown = [t for t in page.locator("flt-semantics").all_inner_texts() if t.strip()]
-        raise AssertionError(f"{text!r} not shown; the screen had: {shown[:25]}") from exc
 
 
 def fresh_token(page, used: set[str]) -> str:
@@ -118,7 +63,7 @@ def test_scan_credit_replay_offline_and_back(browser, shop):
     enable_semantics(till)
     set_up_kiosk(till, add_staff(server.database_url, "Ana Souza"))
     till.get_by_text("Store: Harbor Coffee Pier 7").wait_for(timeout=10_000)
-    before = len(purchases(server))
+    before = len(purchases(server.base_url))
 
     # Scan the phone's live code, credit 12.50.
     token = fresh_token(phone, set())
@@ -131,7 +76,7 @@ def test_scan_credit_replay_offline_and_back(browser, shop):
     till.get_by_text("125 points added").wait_for(timeout=15_000)
     till.get_by_text("Mei L. · $12.50").wait_for(timeout=5_000)  # who and how much, as booked
     shoot(till, "checkout-credited-en")
-    after = purchases(server)
+    after = purchases(server.base_url)
     assert len(after) == before + 1 and after[0]["amount"] == 125
     assert after[0]["details"]["amount"] == "12.50"
 
@@ -153,7 +98,7 @@ def test_scan_credit_replay_offline_and_back(browser, shop):
     till.get_by_text("Scan the member's card").wait_for(timeout=10_000)
     scanner_types(till, token)
     see(till, "That code was already used")
-    assert len(purchases(server)) == before + 1
+    assert len(purchases(server.base_url)) == before + 1
 
     # Offline: the credit waits, then posts exactly once.
     second = fresh_token(phone, {token})
@@ -168,10 +113,10 @@ def test_scan_credit_replay_offline_and_back(browser, shop):
     finally:
         server.start()
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(purchases(server)) < before + 2:
+    while time.monotonic() < deadline and len(purchases(server.base_url)) < before + 2:
         time.sleep(2)
-    final = purchases(server)
+    final = purchases(server.base_url)
     assert len(final) == before + 2
     assert final[0]["details"]["amount"] == "4.75"
     time.sleep(25)  # another periodic sync must not post it again
-    assert len(purchases(server)) == before + 2
+    assert len(purchases(server.base_url)) == before + 2

@@ -3,12 +3,10 @@ LANG), every string drawn as glyphs, and the choice kept across a reload and a r
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from tests.integration.browser.test_kiosk_browser import see, set_up_kiosk, shoot
 from tests.support.browser import AppProcess, enable_semantics, wait_cjk_glyphs, wait_first_frame
+from tests.support.kiosk_browser import see, set_up_kiosk, shoot, unlock_staff
 from tests.support.servers import add_staff
 
 pytestmark = pytest.mark.browser
@@ -48,11 +46,7 @@ def test_staff_switch_the_kiosk_to_chinese_and_it_stays_chinese(browser, kiosk):
     page = _open(browser, app)
     set_up_kiosk(page, add_staff(server.database_url, "Ana Souza"))
 
-    page.get_by_role("button", name="Staff").first.click()
-    page.get_by_label("Staff PIN").first.click()
-    time.sleep(0.4)  # Flutter takes the focus a moment after the click
-    page.keyboard.type("2468", delay=8)
-    page.get_by_role("button", name="Unlock").first.click()
+    unlock_staff(page)
     page.get_by_role("button", name="简体中文").first.click()
     _assert_glyphs(page, "请扫描会员卡")
     shoot(page, "checkout-staff-zh-Hans")

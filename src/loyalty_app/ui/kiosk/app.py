@@ -187,6 +187,16 @@ def KioskApp(
 
     ft.use_effect(lockdown, dependencies=[], cleanup=lambda: None)
 
+    def listen_to_keys() -> None:
+        # Every key, whatever has the focus: the amount at the till is built from these
+        # (kiosk/amount_entry.py says why a focused text field is not enough).
+        async def on_key(e: ft.KeyboardEvent) -> None:
+            await kiosk.key_pressed(e.key, modified=e.ctrl or e.alt or e.meta)
+
+        page.on_keyboard_event = on_key
+
+    ft.use_effect(listen_to_keys, dependencies=[])
+
     def apply_language() -> None:
         # The page's font follows the language on screen: a switch to Chinese in the staff
         # panel must bring the CJK subset with it, or every Chinese string is a box.

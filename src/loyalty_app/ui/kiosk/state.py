@@ -12,6 +12,7 @@ import flet as ft
 from ...domain.models import JoinResult, Programme, Reward, VoucherRedeemResult
 from ...domain.rewards import can_afford
 from ...i18n import LANGUAGES
+from ...kiosk.amount_entry import apply_key
 from ...kiosk.scan_input import EntryTimer
 from ...session import CreditOutcome, KioskError, KioskSession, MemberRef, OutboxItem, SessionError
 
@@ -23,6 +24,8 @@ IDLE_SECONDS = 60.0
 @dataclass
 class Activity:
     last: float
+    # Keys the cashier pressed while the card was being looked up: the amount, typed ahead.
+    typed_ahead: list[str] = field(default_factory=list)
 
 
 @ft.observable
@@ -42,6 +45,8 @@ class KioskState:
     error: str | None = None  # a problem slug (err.<slug>) or a kiosk refusal (kerr.<kind>)
     error_detail: str = ""  # the server's words, for the log only
     member: MemberRef | None = None
+    amount: str = ""  # the purchase amount as keyed in on the member screen
+    voucher_pick: str | None = None  # a voucher tapped on the member screen, to confirm
     last_credit: CreditOutcome | None = None
     voucher: VoucherRedeemResult | None = None
     joined: JoinResult | None = None
@@ -109,6 +114,7 @@ class KioskState:
     def reset(self) -> None:
         self.phase = "attract"
         self.member = self.last_credit = self.voucher = self.joined = None
+        self.amount, self.voucher_pick = "", None
         self.staff_unlocked = self.staff_open = self.void_open = False
         self.clear_error()
         self.scans += 1
@@ -129,6 +135,7 @@ class KioskState:
         self.scans += 1
         self.clear_error()
         self.touch()
+        self.activity.typed_ahead.clear()
         self.busy = True
         try:
             outcome = await self.session.scan(text, source=source)
@@ -138,16 +145,61 @@ class KioskState:
             return
         finally:
             self.busy = False
+        ahead, self.activity.typed_ahead = self.activity.typed_ahead, []
         if isinstance(outcome, MemberRef):
             self.member, self.phase = outcome, "member"
+            if self.mode == "checkout":
+                self._apply_typed_ahead(ahead)
         else:
             self.voucher, self.phase = outcome, "voucher"
 
     # --- checkout ---------------------------------------------------------------------------
 
-    async def credit(self, amount_text: str) -> None:
-        if self.member is None:
+    async def key_pressed(self, key: str, modified: bool = False) -> None:
+        """A key pressed anywhere on the page. On the checkout member screen it goes to the
+        amount whatever has the focus (see kiosk/amount_entry.py); elsewhere text fields
+        take their own keys and this does nothing."""
+        if modified or self.mode != "checkout" or self.staff_open:
             return
+        if self.phase == "attract" and self.busy:
+            # The card is being looked up and the cashier is already typing the amount:
+            # kept, and applied once the member is on screen (the scan's own keys all came
+            # before its Enter, so none of them can land here).
+            self.activity.typed_ahead.append(key)
+            return
+        if self.phase != "member" or self.busy or self.voucher_pick is not None:
+            return
+        edit = apply_key(self.amount, key)
+        if edit.changed:
+            self.amount = edit.text
+            self.clear_error()  # the refusal was about the amount now being corrected
+            self.touch()
+        if edit.submit:
+            await self.credit()
+
+    def _apply_typed_ahead(self, keys: list[str]) -> None:
+        amount = ""
+        for key in keys:
+            edit = apply_key(amount, key)
+            amount = edit.text
+            if edit.submit:  # typed ahead and Enter too: shown first, booked only by a new Enter
+                break
+        self.amount = amount
+
+    def amount_key(self, key: str) -> None:
+        """A key of the on-screen keypad."""
+        if self.phase == "member" and not self.busy:
+            self.amount = apply_key(self.amount, key).text
+            self.clear_error()
+            self.touch()
+
+    async def credit(self, amount_text: str | None = None) -> None:
+        """Book the amount keyed in (or the one given). One at a time: a second Enter while
+        the first is on its way books nothing."""
+        if self.member is None or self.busy:
+            return
+        if amount_text is None:
+            amount_text = self.amount
         self.clear_error()
         self.touch()
         self.busy = True
@@ -177,6 +229,29 @@ class KioskState:
         self.last_credit = None
         self.reset()
         self._fail("voided")  # shown as a notice on the attract screen
+
+    def pick_voucher(self, code: str | None) -> None:
+        """A voucher tapped on the member screen (None: not this one after all)."""
+        self.touch()
+        self.clear_error()
+        self.voucher_pick = code
+
+    async def use_voucher(self) -> None:
+        """Redeem the voucher tapped and confirmed on the member screen."""
+        code = self.voucher_pick
+        if code is None or self.busy:
+            return
+        self.touch()
+        self.busy = True
+        try:
+            self.voucher = await self.session.use_voucher(code)
+        except KioskError as exc:
+            self._fail(exc.kind, exc.detail)
+            return
+        finally:
+            self.busy = False
+        self.voucher_pick = None
+        self.phase = "voucher"
 
     def open_void(self) -> None:
         """Ask for the PIN to void the credit just made."""

@@ -203,9 +203,7 @@ def _pending_banner(app: AppState) -> ft.Control:
                         expand=True,
                         key="rejected-redeem",
                     ),
-                    ft.TextButton(
-                        t(lang, "vouchers.dismiss"), on_click=_dismiss(app, intent.id)
-                    ),
+                    ft.TextButton(t(lang, "vouchers.dismiss"), on_click=_dismiss(app, intent.id)),
                 ]
             )
         )

@@ -12,16 +12,135 @@ from .common import BIG, BIG_BUTTON, BUTTON_HEIGHT, error_banner
 
 
 def _vouchers(kiosk, summary) -> list[ft.Control]:  # noqa: ANN001
+    """The member's usable vouchers, each a button: tapped, it asks before it is used."""
     lang = kiosk.lang
     if not summary.vouchers:
         return [ft.Text(t(lang, "kiosk.no_vouchers"), size=16)]
-    return [ft.Text(f"• {text(v.reward_name, lang)} — {v.code}", size=18) for v in summary.vouchers]
+    return [
+        ft.OutlinedButton(
+            f"{text(v.reward_name, lang)} · {v.code}",
+            icon=ft.Icons.REDEEM,
+            key=f"voucher-{v.code}",
+            on_click=lambda _, code=v.code: kiosk.pick_voucher(code),
+            style=BIG_BUTTON,
+            height=BUTTON_HEIGHT,
+        )
+        for v in summary.vouchers
+    ]
+
+
+def _voucher_confirm(kiosk, summary) -> ft.Control:  # noqa: ANN001
+    lang = kiosk.lang
+    picked = next((v for v in summary.vouchers if v.code == kiosk.voucher_pick), None)
+    if picked is None:
+        return ft.Container(visible=False)
+    return ft.Container(
+        ft.Column(
+            [
+                ft.Text(
+                    t(
+                        lang,
+                        "kiosk.voucher_confirm",
+                        reward=text(picked.reward_name, lang),
+                        name=summary.display_name,
+                    ),
+                    size=22,
+                    key="voucher-confirm",
+                    text_align=ft.TextAlign.CENTER,
+                ),
+                ft.Row(
+                    [
+                        ft.FilledButton(
+                            t(lang, "kiosk.voucher_use"),
+                            icon=ft.Icons.REDEEM,
+                            on_click=kiosk.use_voucher,
+                            key="voucher-use",
+                            disabled=kiosk.busy,
+                            style=BIG_BUTTON,
+                            height=BUTTON_HEIGHT,
+                        ),
+                        ft.OutlinedButton(
+                            t(lang, "kiosk.voucher_keep"),
+                            on_click=lambda: kiosk.pick_voucher(None),
+                            key="voucher-keep",
+                            style=BIG_BUTTON,
+                            height=BUTTON_HEIGHT,
+                        ),
+                    ],
+                    alignment=ft.MainAxisAlignment.CENTER,
+                    wrap=True,
+                ),
+            ],
+            horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+        ),
+        bgcolor=ft.Colors.SECONDARY_CONTAINER,
+        padding=16,
+        border_radius=12,
+    )
+
+
+KEYPAD = ("7", "8", "9", "4", "5", "6", "1", "2", "3", ".", "0", "Backspace")
+
+
+def _keypad(kiosk) -> ft.Control:  # noqa: ANN001
+    """Touch keys for a till without a keyboard. Not focusable on purpose: Enter on a
+    physical keyboard must book, never press the last key tapped again."""
+
+    def key(k: str) -> ft.Control:
+        label: ft.Control = (
+            ft.Icon(ft.Icons.BACKSPACE_OUTLINED, size=28)
+            if k == "Backspace"
+            else ft.Text(k, size=28, weight=ft.FontWeight.W_500)
+        )
+        return ft.Container(
+            label,
+            width=96,
+            height=64,
+            alignment=ft.Alignment.CENTER,
+            border_radius=12,
+            bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST,
+            ink=True,
+            on_click=lambda _, k=k: kiosk.amount_key(k),
+            key=f"keypad-{k}",
+        )
+
+    return ft.Column(
+        [
+            ft.Row([key(k) for k in KEYPAD[i : i + 3]], alignment=ft.MainAxisAlignment.CENTER)
+            for i in range(0, len(KEYPAD), 3)
+        ],
+        spacing=8,
+    )
+
+
+def _amount_entry(kiosk, currency: str) -> list[ft.Control]:  # noqa: ANN001
+    """The amount as it will be booked, large, from the keyboard or the keypad."""
+    lang = kiosk.lang
+    return [
+        ft.Text(t(lang, "kiosk.amount", currency=currency), size=20),
+        ft.Container(
+            ft.Text(
+                kiosk.amount or "0",
+                size=56,
+                weight=ft.FontWeight.BOLD,
+                key="amount",
+                color=None if kiosk.amount else ft.Colors.OUTLINE,
+                font_family="monospace" if kiosk.amount else None,
+            ),
+            width=320,
+            height=96,
+            alignment=ft.Alignment.CENTER_RIGHT,
+            padding=ft.Padding.symmetric(horizontal=20),
+            border=ft.Border.all(2, ft.Colors.PRIMARY),
+            border_radius=12,
+        ),
+        _keypad(kiosk),
+    ]
 
 
 @ft.component
 def MemberScreen() -> ft.Control:
     kiosk = use_kiosk()
-    amount = ft.use_ref(None)
     if kiosk is None or kiosk.member is None:
         return ft.Container()
     lang, member = kiosk.lang, kiosk.member
@@ -89,10 +208,7 @@ def MemberScreen() -> ft.Control:
             horizontal_alignment=ft.CrossAxisAlignment.CENTER,
         )
 
-    async def credit() -> None:
-        await kiosk.credit(amount.current.value or "")
-
-    return ft.Column(
+    info = ft.Column(
         [
             *head,
             ft.Text(
@@ -102,23 +218,20 @@ def MemberScreen() -> ft.Control:
                 visible=summary is not None,
             ),
             *(_vouchers(kiosk, summary) if summary else []),
-            ft.TextField(
-                label=t(lang, "kiosk.amount", currency=currency),
-                ref=amount,
-                autofocus=True,
-                key="amount",
-                text_size=26,
-                width=320,
-                keyboard_type=ft.KeyboardType.NUMBER,
-                on_submit=credit,
-                on_change=lambda: kiosk.touch(),
-            ),
+            *([_voucher_confirm(kiosk, summary)] if summary else []),
+        ],
+        spacing=10,
+        horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+    )
+    entry = ft.Column(
+        [
+            *_amount_entry(kiosk, currency),
             error_banner(kiosk),
             ft.Row(
                 [
                     ft.FilledButton(
                         t(lang, "kiosk.credit"),
-                        on_click=credit,
+                        on_click=kiosk.credit,
                         key="credit",
                         disabled=kiosk.busy,
                         style=BIG_BUTTON,
@@ -136,6 +249,15 @@ def MemberScreen() -> ft.Control:
             ),
         ],
         spacing=10,
-        scroll=ft.ScrollMode.AUTO,
         horizontal_alignment=ft.CrossAxisAlignment.CENTER,
     )
+    # Side by side on a till's screen, one above the other on a narrow one.
+    row = ft.ResponsiveRow(
+        [
+            ft.Container(info, col={"xs": 12, "md": 6}, alignment=ft.Alignment.TOP_CENTER),
+            ft.Container(entry, col={"xs": 12, "md": 6}, alignment=ft.Alignment.TOP_CENTER),
+        ],
+        vertical_alignment=ft.CrossAxisAlignment.START,
+        run_spacing=20,
+    )
+    return ft.Column([row], scroll=ft.ScrollMode.AUTO)

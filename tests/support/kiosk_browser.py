@@ -1,0 +1,82 @@
+"""Driving the kiosk in Chromium the way a till is used: a scanner's burst, a cashier's keys,
+the set-up form; and the kiosk screenshots for the README (docs/screenshots/kiosk)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+
+KIOSK_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "kiosk"
+FAILURE_SHOTS: list[str] = ["."]  # where `see` leaves a screenshot when the text never came
+PIN = "2468"
+
+
+def scanner_types(page, text: str) -> None:  # noqa: ANN001
+    """A USB scanner: a fast burst of keystrokes, then Enter. The kiosk is the one window
+    on its machine, so its page is brought to the front first (the phone's page is in the
+    same browser in some tests)."""
+    page.bring_to_front()
+    # The kiosk keeps its scan field focused by itself: wait until it has (no click).
+    page.wait_for_function(
+        "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)", timeout=10_000
+    )
+    time.sleep(0.3)
+    page.keyboard.type(text, delay=2)
+    page.keyboard.press("Enter")
+
+
+def fill(page, label: str, value: str) -> None:  # noqa: ANN001
+    page.get_by_label(label).first.click()
+    time.sleep(0.4)  # Flutter takes the focus a moment after the click
+    page.keyboard.type(value, delay=8)
+
+
+def set_up_kiosk(page, credential: str, pin: str = PIN, first_screen: str = "") -> None:  # noqa: ANN001
+    fill(page, "Staff credential", credential)
+    fill(page, "Staff PIN (4–8 digits)", pin)
+    fill(page, "Staff PIN again", pin)
+    page.get_by_role("button", name="Save and start").click()
+    see(page, first_screen or "Scan the member's card", timeout=30_000)
+
+
+def unlock_staff(page, pin: str = PIN) -> None:  # noqa: ANN001
+    page.get_by_role("button", name="Staff").first.click()
+    fill(page, "Staff PIN", pin)
+    page.get_by_role("button", name="Unlock").first.click()
+
+
+def shoot(page, name: str) -> None:  # noqa: ANN001
+    """A screenshot for the README's kiosk gallery."""
+    KIOSK_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.mouse.move(5, 790)  # no hover highlight in the picture
+    time.sleep(0.5)
+    page.screenshot(path=str(KIOSK_SHOTS / f"{name}.png"))
+
+
+def see(page, text: str, timeout: float = 20_000, exact: bool = False) -> None:  # noqa: ANN001
+    """Wait for the text; on failure keep a screenshot beside the test's logs."""
+    try:
+        page.get_by_text(text, exact=exact).first.wait_for(timeout=timeout)
+    except Exception as exc:
+        page.screenshot(path=f"{FAILURE_SHOTS[0]}/{text[:20].replace(' ', '-')}.png")
+        shown = [t for t in page.locator("flt-semantics").all_inner_texts() if t.strip()]
+        raise AssertionError(f"{text!r} not shown; the screen had: {shown[:25]}") from exc
+
+
+def demo_headers(base_url: str) -> dict[str, str]:
+    """Signed in as the demo member (Mei)."""
+    session = httpx.post(f"{base_url}/v1/auth/demo", json={}, timeout=10).json()
+    return {"Authorization": f"Bearer {session['access_token']}"}
+
+
+def purchases(base_url: str) -> list[dict]:
+    """The demo member's purchase credits, newest first."""
+    items = httpx.get(
+        f"{base_url}/v1/ledger",
+        params={"limit": 100},
+        headers=demo_headers(base_url),
+        timeout=10,
+    ).json()["items"]
+    return [e for e in items if e["reason"] == "purchase"]
