@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / "bin" / "python"
 STAMP = VENV / ".dev-py-installed"
-EXTRAS = "server,web,dev"
+EXTRAS = "server,web,kiosk,dev"
 
 # Debian package -> a file whose presence shows it is installed.
 SYSTEM_PACKAGES = {

@@ -154,6 +154,14 @@ class KioskSession:
         self.store.set_meta("language", lang)
 
     @property
+    def camera(self) -> bool:
+        """Whether staff turned on scanning with the camera (kept like the language)."""
+        return self.store.get_meta("camera") == "on"
+
+    def remember_camera(self, on: bool) -> None:
+        self.store.set_meta("camera", "on" if on else "off")
+
+    @property
     def store_name(self) -> str:
         return self.store.get_meta("store_name") or ""
 

@@ -9,6 +9,7 @@ import os
 import flet as ft
 
 from ...i18n import LANGUAGES, t
+from ...kiosk.camera import camera_available
 from ...session import KioskSession
 from ..fonts import LANGUAGE_NAMES_FONT, font_for, fonts_for
 from ..locales import LOCALES
@@ -22,6 +23,7 @@ from .screens import (
     SetupScreen,
     VoucherScreen,
 )
+from .screens.common import use_form
 from .state import KioskState
 
 SYNC_EVERY_SECONDS = 20
@@ -39,13 +41,16 @@ SCREENS = {
 @ft.component
 def StaffPanel() -> ft.Control:
     kiosk = use_kiosk()
-    pin = ft.use_ref(None)
+    form = use_form(kiosk.touch if kiosk else None)
     if kiosk is None:
         return ft.Container()
     lang = kiosk.lang
+    if not kiosk.staff_open:
+        form.clear()  # a PIN typed once never waits, filled in, for the next person
 
     async def unlock() -> None:
-        await kiosk.unlock(pin.current.value or "")
+        if await kiosk.unlock(form.get("pin", "")):
+            form.clear()
 
     async def exit_kiosk() -> None:
         kiosk.phase = "stopped"
@@ -57,7 +62,7 @@ def StaffPanel() -> ft.Control:
             [
                 ft.TextField(
                     label=t(lang, "kiosk.staff_pin"),
-                    ref=pin,
+                    **form.field("pin"),
                     password=True,
                     width=200,
                     key="staff-pin",
@@ -80,6 +85,13 @@ def StaffPanel() -> ft.Control:
                 on_change=lambda e: kiosk.set_language(
                     e.control.selected[0] if e.control.selected else lang
                 ),
+            ),
+            ft.Switch(
+                label=t(lang, "kiosk.camera_setting"),
+                value=kiosk.camera,
+                key="camera-switch",
+                visible=camera_available(),
+                on_change=lambda e: kiosk.set_camera(bool(e.control.value)),
             ),
             ft.Row(
                 [

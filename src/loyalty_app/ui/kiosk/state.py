@@ -13,6 +13,7 @@ from ...domain.models import JoinResult, Programme, Reward, VoucherRedeemResult
 from ...domain.rewards import can_afford
 from ...i18n import LANGUAGES
 from ...kiosk.amount_entry import apply_key
+from ...kiosk.camera import SeenCodes, camera_available
 from ...kiosk.scan_input import EntryTimer
 from ...session import CreditOutcome, KioskError, KioskSession, MemberRef, OutboxItem, SessionError
 
@@ -53,6 +54,7 @@ class KioskState:
     busy: bool = False
     scans: int = 0  # a new scan field (fresh, focused) after each scan
     staff_unlocked: bool = False
+    camera: bool = False  # scanning with the camera, chosen by staff
     staff_open: bool = False
     void_open: bool = False  # the PIN field to void the last credit is shown
     # Mutated in place, never reassigned: keystrokes must not re-render the scan field
@@ -61,12 +63,16 @@ class KioskState:
         default_factory=lambda: Activity(time.monotonic()), repr=False, compare=False
     )
     timer: EntryTimer = field(default_factory=EntryTimer, repr=False, compare=False)
+    # The codes the camera has handed on: kept here, not in the camera's screen, so the code
+    # of a member who pressed "Done" with the phone still up is not read again.
+    camera_seen: SeenCodes = field(default_factory=SeenCodes, repr=False, compare=False)
 
     # --- life cycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
         if self.session.language in LANGUAGES:  # chosen by staff before a reload or restart
             self.lang = self.session.language
+        self.camera = self.session.camera and camera_available()
         if not await self.session.is_set_up():
             self.phase = "setup"
             return
@@ -126,10 +132,17 @@ class KioskState:
         self.timer.changed(text, time.monotonic() if at is None else at)
         self.touch()
 
-    async def submit_scan(self, text: str, at: float | None = None) -> None:
+    async def camera_scan(self, text: str) -> None:
+        """A code read by the camera: as trustworthy as a scanner's burst."""
+        if self.phase == "attract" and not self.staff_open:
+            await self.submit_scan(text, source="camera")
+
+    async def submit_scan(
+        self, text: str, at: float | None = None, source: str | None = None
+    ) -> None:
         if self.busy:  # one scan at a time; a second burst while busy is dropped
             return
-        source = self.timer.source(time.monotonic() if at is None else at)
+        source = source or self.timer.source(time.monotonic() if at is None else at)
         log.info("scan submitted: %d characters, %s", len(text.strip()), source)
         self.timer.reset()
         self.scans += 1
@@ -305,6 +318,11 @@ class KioskState:
         if lang in LANGUAGES and self.staff_unlocked:
             self.lang = lang
             self.session.remember_language(lang)
+
+    def set_camera(self, on: bool) -> None:
+        if self.staff_unlocked and (camera_available() or not on):
+            self.camera = on
+            self.session.remember_camera(on)
 
     def lock(self) -> None:
         self.staff_unlocked = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from ....i18n import problem_text, t
+from ..camera_view import CameraScanner
 from ..context import use_kiosk
 from ..scan_field import ScanField
 from .common import BIG, error_banner
@@ -34,7 +35,9 @@ def AttractScreen() -> ft.Control:
     ]
     return ft.Column(
         [
-            ft.Icon(ft.Icons.QR_CODE_SCANNER, size=96, color=ft.Colors.PRIMARY),
+            CameraScanner()
+            if kiosk.camera
+            else ft.Icon(ft.Icons.QR_CODE_SCANNER, size=96, color=ft.Colors.PRIMARY),
             ft.Text(
                 title,
                 size=BIG + 6,

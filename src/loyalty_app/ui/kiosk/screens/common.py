@@ -1,6 +1,8 @@
-"""What every kiosk screen shares: the text size and the refusal banner."""
+"""What every kiosk screen shares: the text size, the refusal banner and form values."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import flet as ft
 
@@ -34,3 +36,31 @@ def error_banner(kiosk) -> ft.Control:  # noqa: ANN001
         border_radius=10,
         visible=bool(kiosk.error),
     )
+
+
+class FormValues(dict[str, str]):
+    """What has been typed into a form's fields, kept across renders without causing any.
+
+    A field drawn with ``value=None`` after a refusal re-render sends that empty value to the
+    browser and wipes what the person typed (and a refused PIN would have to be typed from
+    scratch); drawn with the value typed so far, the re-render changes nothing in the field,
+    which also keeps its focus.
+    """
+
+    on_typing: Callable[[], None] | None = None  # e.g. the kiosk's idle timer
+
+    def field(self, name: str) -> dict:
+        """``value`` and ``on_change`` for the TextField called ``name``."""
+
+        def changed(e: ft.Event) -> None:
+            self[name] = e.control.value or ""
+            if self.on_typing is not None:
+                self.on_typing()
+
+        return {"value": self.get(name, ""), "on_change": changed}
+
+
+def use_form(on_typing: Callable[[], None] | None = None) -> FormValues:
+    values, _ = ft.use_state(FormValues)
+    values.on_typing = on_typing
+    return values

@@ -7,13 +7,13 @@ import flet as ft
 from ....domain.models import text
 from ....i18n import fmt_money, fmt_number, t
 from ..context import use_kiosk
-from .common import BIG, BIG_BUTTON, BUTTON_HEIGHT, error_banner
+from .common import BIG, BIG_BUTTON, BUTTON_HEIGHT, error_banner, use_form
 
 
 @ft.component
 def CreditedScreen() -> ft.Control:
     kiosk = use_kiosk()
-    pin = ft.use_ref(None)
+    form = use_form(kiosk.touch if kiosk else None)
     if kiosk is None or kiosk.last_credit is None:
         return ft.Container()
     lang, outcome = kiosk.lang, kiosk.last_credit
@@ -78,13 +78,13 @@ def CreditedScreen() -> ft.Control:
             lines.append(ft.Text(t(lang, "kiosk.punch_reward"), size=18))
 
         async def void() -> None:
-            await kiosk.void_last(pin.current.value or "")
+            await kiosk.void_last(form.get("pin", ""))
 
         if kiosk.void_open:
             lines += [
                 ft.TextField(
                     label=t(lang, "kiosk.void_pin"),
-                    ref=pin,
+                    **form.field("pin"),
                     password=True,
                     width=260,
                     key="void-pin",

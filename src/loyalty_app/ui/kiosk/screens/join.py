@@ -7,13 +7,13 @@ import flet as ft
 from ....card.render import qr_png
 from ....i18n import t
 from ..context import use_kiosk
-from .common import BIG, error_banner
+from .common import BIG, error_banner, use_form
 
 
 @ft.component
 def JoinScreen() -> ft.Control:
     kiosk = use_kiosk()
-    contact, name, referral = ft.use_ref(None), ft.use_ref(None), ft.use_ref(None)
+    form = use_form(kiosk.touch if kiosk else None)
     if kiosk is None:
         return ft.Container()
     lang = kiosk.lang
@@ -44,22 +44,21 @@ def JoinScreen() -> ft.Control:
         )
 
     async def join() -> None:
-        await kiosk.join(
-            contact.current.value or "", name.current.value or "", referral.current.value or ""
-        )
+        await kiosk.join(form.get("contact", ""), form.get("name", ""), form.get("referral", ""))
 
     return ft.Column(
         [
             ft.Text(t(lang, "kiosk.join_title"), size=BIG, weight=ft.FontWeight.BOLD),
             ft.TextField(
                 label=t(lang, "kiosk.contact"),
-                ref=contact,
+                **form.field("contact"),
                 autofocus=True,
                 key="contact",
-                on_change=lambda: kiosk.touch(),
             ),
-            ft.TextField(label=t(lang, "kiosk.name"), ref=name, key="join-name"),
-            ft.TextField(label=t(lang, "kiosk.referral"), ref=referral, key="join-referral"),
+            ft.TextField(label=t(lang, "kiosk.name"), key="join-name", **form.field("name")),
+            ft.TextField(
+                label=t(lang, "kiosk.referral"), key="join-referral", **form.field("referral")
+            ),
             error_banner(kiosk),
             ft.Row(
                 [

@@ -6,21 +6,19 @@ import flet as ft
 
 from ....i18n import t
 from ..context import use_kiosk
-from .common import BIG, error_banner
+from .common import BIG, error_banner, use_form
 
 
 @ft.component
 def SetupScreen() -> ft.Control:
     kiosk = use_kiosk()
-    cred, pin, pin2 = ft.use_ref(None), ft.use_ref(None), ft.use_ref(None)
+    form = use_form()
     if kiosk is None:
         return ft.Container()
     lang = kiosk.lang
 
     async def save() -> None:
-        await kiosk.set_up(
-            cred.current.value or "", pin.current.value or "", pin2.current.value or ""
-        )
+        await kiosk.set_up(form.get("credential", ""), form.get("pin", ""), form.get("pin2", ""))
 
     return ft.Column(
         [
@@ -28,7 +26,7 @@ def SetupScreen() -> ft.Control:
             ft.Text(t(lang, "kiosk.setup_intro")),
             ft.TextField(
                 label=t(lang, "kiosk.credential"),
-                ref=cred,
+                **form.field("credential"),
                 password=True,
                 can_reveal_password=True,
                 key="credential",
@@ -36,14 +34,14 @@ def SetupScreen() -> ft.Control:
             ),
             ft.TextField(
                 label=t(lang, "kiosk.pin"),
-                ref=pin,
+                **form.field("pin"),
                 password=True,
                 key="pin",
                 keyboard_type=ft.KeyboardType.NUMBER,
             ),
             ft.TextField(
                 label=t(lang, "kiosk.pin_again"),
-                ref=pin2,
+                **form.field("pin2"),
                 password=True,
                 key="pin-again",
                 keyboard_type=ft.KeyboardType.NUMBER,
