@@ -86,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.kiosk is None
         else _kiosk_main(args.kiosk, backend, data_dir, secrets, args.idle_seconds)
     )
+    from .ui import flet_guard
+
+    flet_guard.install()
     web = args.web or not _has_display() or not _desktop_client_available()
     if web:
         print(

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import httpx
 
+from loyalty_app.i18n import t
+
 KIOSK_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "kiosk"
 FAILURE_SHOTS: list[str] = ["."]  # where `see` leaves a screenshot when the text never came
 PIN = "2468"
@@ -33,18 +35,24 @@ def fill(page, label: str, value: str) -> None:  # noqa: ANN001
     page.keyboard.type(value, delay=8)
 
 
-def set_up_kiosk(page, credential: str, pin: str = PIN, first_screen: str = "") -> None:  # noqa: ANN001
-    fill(page, "Staff credential", credential)
-    fill(page, "Staff PIN (4–8 digits)", pin)
-    fill(page, "Staff PIN again", pin)
-    page.get_by_role("button", name="Save and start").click()
-    see(page, first_screen or "Scan the member's card", timeout=30_000)
+def set_up_kiosk(  # noqa: ANN201
+    page,  # noqa: ANN001
+    credential: str,
+    pin: str = PIN,
+    first_screen: str = "",
+    lang: str = "en",
+):
+    fill(page, t(lang, "kiosk.credential"), credential)
+    fill(page, t(lang, "kiosk.pin"), pin)
+    fill(page, t(lang, "kiosk.pin_again"), pin)
+    page.get_by_role("button", name=t(lang, "kiosk.setup_save")).click()
+    see(page, first_screen or t(lang, "kiosk.scan_card"), timeout=30_000)
 
 
-def unlock_staff(page, pin: str = PIN) -> None:  # noqa: ANN001
-    page.get_by_role("button", name="Staff").first.click()
-    fill(page, "Staff PIN", pin)
-    page.get_by_role("button", name="Unlock").first.click()
+def unlock_staff(page, pin: str = PIN, lang: str = "en") -> None:  # noqa: ANN001
+    page.get_by_role("button", name=t(lang, "kiosk.staff")).first.click()
+    fill(page, t(lang, "kiosk.staff_pin"), pin)
+    page.get_by_role("button", name=t(lang, "kiosk.unlock")).first.click()
 
 
 def shoot(page, name: str) -> None:  # noqa: ANN001

@@ -8,7 +8,7 @@ from ....i18n import problem_text, t
 from ..camera_view import CameraScanner
 from ..context import use_kiosk
 from ..scan_field import ScanField
-from .common import BIG, error_banner
+from .common import BIG, BUTTON_HEIGHT, big_button, error_banner
 
 
 @ft.component
@@ -54,7 +54,8 @@ def AttractScreen() -> ft.Control:
                 key="join",
                 on_click=kiosk.open_join,
                 visible=not checkout,
-                style=ft.ButtonStyle(padding=20, text_style=ft.TextStyle(size=20)),
+                style=big_button(lang),
+                height=BUTTON_HEIGHT,
             ),
             *rejected,
         ],

@@ -6,15 +6,22 @@ from collections.abc import Callable
 
 import flet as ft
 
+from ...fonts import font_for
 from ..context import error_text
 
 BIG = 30
-# Touch targets a cashier hits without looking twice: 56 px tall (Material's minimum is 48),
-# with 20 px text. Button styles cannot set a height in Flet: it is the control's own.
-BIG_BUTTON = ft.ButtonStyle(
-    padding=ft.Padding.symmetric(horizontal=24), text_style=ft.TextStyle(size=20)
-)
 BUTTON_HEIGHT = 56
+
+
+def big_button(lang: str) -> ft.ButtonStyle:
+    """Touch targets a cashier hits without looking twice: 56 px tall (Material's minimum is
+    48; button styles cannot set a height in Flet, so give ``height=BUTTON_HEIGHT`` too), with
+    20 px text. The text style names the language's font: a style without one falls back to
+    a font with no Chinese, and every label becomes a row of boxes."""
+    return ft.ButtonStyle(
+        padding=ft.Padding.symmetric(horizontal=24),
+        text_style=ft.TextStyle(size=20, font_family=font_for(lang)),
+    )
 
 
 def error_banner(kiosk) -> ft.Control:  # noqa: ANN001

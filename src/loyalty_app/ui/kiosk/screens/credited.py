@@ -7,7 +7,7 @@ import flet as ft
 from ....domain.models import text
 from ....i18n import fmt_money, fmt_number, t
 from ..context import use_kiosk
-from .common import BIG, BIG_BUTTON, BUTTON_HEIGHT, error_banner, use_form
+from .common import BIG, BUTTON_HEIGHT, big_button, error_banner, use_form
 
 
 @ft.component
@@ -97,7 +97,7 @@ def CreditedScreen() -> ft.Control:
                     key="void-confirm",
                     icon=ft.Icons.UNDO,
                     on_click=void,
-                    style=BIG_BUTTON,
+                    style=big_button(lang),
                     height=BUTTON_HEIGHT,
                 ),
             ]
@@ -108,7 +108,7 @@ def CreditedScreen() -> ft.Control:
                     key="void",
                     icon=ft.Icons.UNDO,
                     on_click=kiosk.open_void,
-                    style=BIG_BUTTON,
+                    style=big_button(lang),
                     height=BUTTON_HEIGHT,
                 )
             )
@@ -129,7 +129,7 @@ def CreditedScreen() -> ft.Control:
                 on_click=kiosk.reset,
                 key="next",
                 icon=ft.Icons.ARROW_FORWARD,
-                style=BIG_BUTTON,
+                style=big_button(lang),
                 height=BUTTON_HEIGHT,
             ),
         ],

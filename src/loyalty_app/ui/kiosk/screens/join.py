@@ -7,7 +7,7 @@ import flet as ft
 from ....card.render import qr_png
 from ....i18n import t
 from ..context import use_kiosk
-from .common import BIG, error_banner, use_form
+from .common import BIG, BUTTON_HEIGHT, big_button, error_banner, use_form
 
 
 @ft.component
@@ -37,7 +37,13 @@ def JoinScreen() -> ft.Control:
                     bgcolor=ft.Colors.WHITE,
                     padding=10,
                 ),
-                ft.FilledButton(t(lang, "kiosk.done"), on_click=kiosk.reset, key="done"),
+                ft.FilledButton(
+                    t(lang, "kiosk.done"),
+                    on_click=kiosk.reset,
+                    key="done",
+                    style=big_button(lang),
+                    height=BUTTON_HEIGHT,
+                ),
             ],
             spacing=14,
             scroll=ft.ScrollMode.AUTO,
@@ -62,8 +68,19 @@ def JoinScreen() -> ft.Control:
             error_banner(kiosk),
             ft.Row(
                 [
-                    ft.FilledButton(t(lang, "kiosk.join_submit"), on_click=join, key="join-submit"),
-                    ft.OutlinedButton(t(lang, "kiosk.cancel"), on_click=kiosk.reset),
+                    ft.FilledButton(
+                        t(lang, "kiosk.join_submit"),
+                        on_click=join,
+                        key="join-submit",
+                        style=big_button(lang),
+                        height=BUTTON_HEIGHT,
+                    ),
+                    ft.OutlinedButton(
+                        t(lang, "kiosk.cancel"),
+                        on_click=kiosk.reset,
+                        style=big_button(lang),
+                        height=BUTTON_HEIGHT,
+                    ),
                 ]
             ),
         ],

@@ -8,7 +8,7 @@ import flet as ft
 from ....domain.models import text
 from ....i18n import fmt_number, t
 from ..context import use_kiosk
-from .common import BIG, BIG_BUTTON, BUTTON_HEIGHT, error_banner
+from .common import BIG, BUTTON_HEIGHT, big_button, error_banner
 
 
 def _vouchers(kiosk, summary) -> list[ft.Control]:  # noqa: ANN001
@@ -22,7 +22,7 @@ def _vouchers(kiosk, summary) -> list[ft.Control]:  # noqa: ANN001
             icon=ft.Icons.REDEEM,
             key=f"voucher-{v.code}",
             on_click=lambda _, code=v.code: kiosk.pick_voucher(code),
-            style=BIG_BUTTON,
+            style=big_button(lang),
             height=BUTTON_HEIGHT,
         )
         for v in summary.vouchers
@@ -56,14 +56,14 @@ def _voucher_confirm(kiosk, summary) -> ft.Control:  # noqa: ANN001
                             on_click=kiosk.use_voucher,
                             key="voucher-use",
                             disabled=kiosk.busy,
-                            style=BIG_BUTTON,
+                            style=big_button(lang),
                             height=BUTTON_HEIGHT,
                         ),
                         ft.OutlinedButton(
                             t(lang, "kiosk.voucher_keep"),
                             on_click=lambda: kiosk.pick_voucher(None),
                             key="voucher-keep",
-                            style=BIG_BUTTON,
+                            style=big_button(lang),
                             height=BUTTON_HEIGHT,
                         ),
                     ],
@@ -199,7 +199,7 @@ def MemberScreen() -> ft.Control:
                     t(lang, "kiosk.done"),
                     on_click=kiosk.reset,
                     key="done",
-                    style=BIG_BUTTON,
+                    style=big_button(lang),
                     height=BUTTON_HEIGHT,
                 ),
             ],
@@ -234,14 +234,14 @@ def MemberScreen() -> ft.Control:
                         on_click=kiosk.credit,
                         key="credit",
                         disabled=kiosk.busy,
-                        style=BIG_BUTTON,
+                        style=big_button(lang),
                         height=BUTTON_HEIGHT,
                     ),
                     ft.OutlinedButton(
                         t(lang, "kiosk.cancel"),
                         on_click=kiosk.reset,
                         key="cancel",
-                        style=BIG_BUTTON,
+                        style=big_button(lang),
                         height=BUTTON_HEIGHT,
                     ),
                 ],

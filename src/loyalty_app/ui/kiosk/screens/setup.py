@@ -6,7 +6,7 @@ import flet as ft
 
 from ....i18n import t
 from ..context import use_kiosk
-from .common import BIG, error_banner, use_form
+from .common import BIG, BUTTON_HEIGHT, big_button, error_banner, use_form
 
 
 @ft.component
@@ -47,7 +47,13 @@ def SetupScreen() -> ft.Control:
                 keyboard_type=ft.KeyboardType.NUMBER,
                 on_submit=save,
             ),
-            ft.FilledButton(t(lang, "kiosk.setup_save"), on_click=save, key="setup-save"),
+            ft.FilledButton(
+                t(lang, "kiosk.setup_save"),
+                on_click=save,
+                key="setup-save",
+                style=big_button(lang),
+                height=BUTTON_HEIGHT,
+            ),
             error_banner(kiosk),
         ],
         spacing=14,

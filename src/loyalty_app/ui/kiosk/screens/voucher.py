@@ -7,7 +7,7 @@ import flet as ft
 from ....domain.models import text
 from ....i18n import t
 from ..context import use_kiosk
-from .common import BIG
+from .common import BIG, BUTTON_HEIGHT, big_button
 
 
 @ft.component
@@ -29,7 +29,13 @@ def VoucherScreen() -> ft.Control:
                 size=BIG,
                 key="voucher-done",
             ),
-            ft.FilledButton(t(lang, "kiosk.next"), on_click=kiosk.reset, key="next"),
+            ft.FilledButton(
+                t(lang, "kiosk.next"),
+                on_click=kiosk.reset,
+                key="next",
+                style=big_button(lang),
+                height=BUTTON_HEIGHT,
+            ),
         ],
         spacing=14,
     )

@@ -1,0 +1,196 @@
+"""Every kiosk screen in English, Simplified and Traditional Chinese, in real Chromium: the
+pictures in docs/screenshots/kiosk are these (README), taken as a cashier and a member use
+the kiosk — refusals included, each keeping what was typed."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+import httpx
+import pytest
+
+from loyalty_app.i18n import t
+from tests.support import kiosk_browser
+from tests.support.browser import AppProcess, enable_semantics, wait_cjk_glyphs, wait_first_frame
+from tests.support.kiosk_browser import (
+    demo_headers,
+    fill,
+    scanner_types,
+    see,
+    set_up_kiosk,
+    shoot,
+    unlock_staff,
+)
+from tests.support.servers import add_staff
+
+pytestmark = pytest.mark.browser
+LANGS = ("en", "zh-Hans", "zh-Hant")
+NAMES = {"en": "English", "zh-Hans": "简体中文", "zh-Hant": "繁體中文"}
+
+
+@pytest.fixture(scope="module")
+def server_options() -> dict:
+    return {"demo": True}
+
+
+def kiosk(server, tmp_path, mode: str) -> AppProcess:
+    return AppProcess(
+        tmp_path / mode,
+        "--backend",
+        server.base_url,
+        "--kiosk",
+        mode,
+        log_path=tmp_path / f"{mode}.log",
+    ).start()
+
+
+def open_kiosk(browser, app):  # noqa: ANN001, ANN202
+    page = browser.open(app.url, width=1000, height=800)
+    wait_first_frame(page)
+    enable_semantics(page)
+    return page
+
+
+def switch_language(page, mode: str, current: str, lang: str) -> None:  # noqa: ANN001
+    """Staff unlock the panel, choose the language, and close the panel again."""
+    unlock_staff(page, lang=current)
+    page.get_by_role("button", name=NAMES[lang]).first.click()
+    see(page, t(lang, "kiosk.staff_title"))
+    shoot(page, f"{mode}-staff-{lang}")
+    page.get_by_role("button", name=t(lang, "kiosk.staff")).first.click()
+
+
+def glyphs(page, text: str) -> None:  # noqa: ANN001
+    """Chinese drawn as glyphs, not boxes."""
+    report = wait_cjk_glyphs(page, page.get_by_text(text, exact=True).first)
+    assert report.verdict, report.summary()
+
+
+def retype(page, label: str, value: str) -> None:  # noqa: ANN001
+    """Correct a field: click it, select what is there, type over it."""
+    page.get_by_label(label).first.click()
+    time.sleep(0.4)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(value, delay=8)
+
+
+def mei(server) -> tuple[str, dict]:  # noqa: ANN001
+    headers = demo_headers(server.base_url)
+    me = httpx.get(f"{server.base_url}/v1/me", headers=headers, timeout=10).json()
+    return me["member_number"], headers
+
+
+def test_checkout_screens_in_three_languages(browser, module_server, tmp_path):
+    kiosk_browser.FAILURE_SHOTS[0] = str(tmp_path)
+    app = kiosk(module_server, tmp_path, "checkout")
+    page = open_kiosk(browser, app)
+    credential = add_staff(module_server.database_url, "Ana Souza")
+    number, headers = mei(module_server)
+
+    # Set-up refused (the PINs differ): the credential and first PIN stay; fix the second.
+    fill(page, "Staff credential", credential)
+    fill(page, "Staff PIN (4–8 digits)", "2468")
+    fill(page, "Staff PIN again", "2486")
+    page.keyboard.press("Enter")
+    see(page, t("en", "kerr.pins_differ"))
+    shoot(page, "checkout-setup-refused-en")
+    retype(page, "Staff PIN again", "2468")
+    page.keyboard.press("Enter")
+    see(page, t("en", "kiosk.scan_card"), timeout=30_000)
+
+    current = "en"
+    for lang in LANGS:
+        if lang != current:
+            switch_language(page, "checkout", current, lang)
+            current = lang
+        see(page, t(lang, "kiosk.scan_card"))
+        shoot(page, f"checkout-attract-{lang}")
+
+        scanner_types(page, number)
+        see(page, "Mei L.")
+        shoot(page, f"checkout-member-{lang}")
+        if lang != "en":  # a button's own text style must bring the font too
+            glyphs(page, t(lang, "kiosk.cancel"))
+        page.keyboard.type("5..40", delay=40)
+        page.keyboard.press("Enter")
+        see(page, t(lang, "kerr.amount_not_a_number"))
+        see(page, "5..40", exact=True)
+        shoot(page, f"checkout-amount-refused-{lang}")
+        page.keyboard.press("Escape")
+        page.keyboard.type("5.40", delay=40)
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name=t(lang, "kiosk.void")).click()
+        fill(page, t(lang, "kiosk.void_pin"), "1111")
+        page.keyboard.press("Enter")
+        see(page, t(lang, "kerr.bad_pin"))
+        shoot(page, f"checkout-credited-{lang}")
+        if lang != "en":
+            glyphs(page, t(lang, "kiosk.next"))
+        page.get_by_role("button", name=t(lang, "kiosk.next")).click()
+
+        key = {"Idempotency-Key": f"redeem-{uuid.uuid4()}"}
+        redeemed = httpx.post(
+            f"{module_server.base_url}/v1/rewards/extra-shot/redeem",
+            headers=headers | key,
+            timeout=10,
+        )
+        assert redeemed.status_code == 201, redeemed.text
+        code = redeemed.json()["voucher"]["code"]
+        scanner_types(page, number)
+        page.get_by_role("button", name=re.compile(re.escape(code))).click()
+        see(page, t(lang, "kiosk.voucher_use"))
+        shoot(page, f"checkout-voucher-confirm-{lang}")
+        page.get_by_role("button", name=t(lang, "kiosk.voucher_use")).click()
+        see(page, t(lang, "kiosk.next"))
+        shoot(page, f"checkout-voucher-done-{lang}")
+        page.get_by_role("button", name=t(lang, "kiosk.next")).click()
+
+        unlock_staff(page, lang=lang)
+        page.get_by_role("button", name=t(lang, "kiosk.reset_setup")).click()
+        see(page, t(lang, "kiosk.setup_title"))
+        page.get_by_role("button", name=t(lang, "kiosk.staff")).first.click()
+        shoot(page, f"checkout-setup-{lang}")
+        set_up_kiosk(page, credential, lang=lang)
+    app.stop()
+
+
+def test_self_service_screens_in_three_languages(browser, module_server, tmp_path):
+    kiosk_browser.FAILURE_SHOTS[0] = str(tmp_path)
+    app = kiosk(module_server, tmp_path, "self-service")
+    page = open_kiosk(browser, app)
+    number, _ = mei(module_server)
+    set_up_kiosk(
+        page,
+        add_staff(module_server.database_url, "Ana Souza"),
+        first_screen=t("en", "kiosk.self_title"),
+    )
+    current = "en"
+    for lang in LANGS:
+        if lang != current:
+            switch_language(page, "self", current, lang)
+            current = lang
+        see(page, t(lang, "kiosk.self_title"))
+        shoot(page, f"self-attract-{lang}")
+        scanner_types(page, number)
+        see(page, t(lang, "kiosk.afford"))
+        if lang != "en":
+            glyphs(page, t(lang, "kiosk.afford"))
+        shoot(page, f"self-member-{lang}")
+        page.get_by_role("button", name=t(lang, "kiosk.done")).click()
+
+        # Join: a contact that is not one is refused and stays to be corrected.
+        page.get_by_role("button", name=t(lang, "kiosk.join")).click()
+        fill(page, t(lang, "kiosk.contact"), "lin.wei@example")
+        fill(page, t(lang, "kiosk.name"), "Lin Wei")
+        page.get_by_role("button", name=t(lang, "kiosk.join_submit")).click()
+        see(page, t(lang, "err.invalid-email"))
+        shoot(page, f"self-join-refused-{lang}")
+        retype(page, t(lang, "kiosk.contact"), f"lin.wei.{uuid.uuid4().hex[:6]}@example.com")
+        page.get_by_role("button", name=t(lang, "kiosk.join_submit")).click()
+        see(page, t(lang, "kiosk.get_app"))
+        see(page, "Lin W.")  # the name typed before the refusal was kept
+        shoot(page, f"self-joined-{lang}")
+        page.get_by_role("button", name=t(lang, "kiosk.done")).click()
+    app.stop()
