@@ -111,6 +111,9 @@ class AuthToken(Base):
     device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A refresh token that was rotated: the seed its successor pair was derived from
+    # (services.tokens.successor_pair). Set: revoked_at is when it was rotated.
+    grace_seed: Mapped[str | None] = mapped_column(String(32))
 
 
 class OneTimeCode(Base):
