@@ -57,6 +57,8 @@ class Member(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     language: Mapped[str] = mapped_column(String(10), default="en")
     birthday: Mapped[date | None] = mapped_column(Date)
+    # When the member gave the birthday (None: before this was recorded).
+    birthday_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     tier_code: Mapped[str] = mapped_column(String(32))
     requalify_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
