@@ -206,8 +206,15 @@ class IdempotencyRecord(Base):
 
 
 class ReferralVisit(Base):
+    """A visitor of a referral link, once per de-duplication window (services.referral)."""
+
     __tablename__ = "referral_visits"
+    __table_args__ = (
+        UniqueConstraint("referral_code", "visitor", name="uq_referral_visits_code_visitor"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     referral_code: Mapped[str] = mapped_column(String(16), index=True)
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A digest of the visitor's network, the code and the window (None: before de-duplication).
+    visitor: Mapped[str | None] = mapped_column(String(32))
