@@ -60,6 +60,7 @@ _ALL = (
     # The member's own data.
     ProblemType("member-not-found", 404, "No such member."),
     ProblemType("birthday-locked", 409, "The birthday was already set."),
+    ProblemType("invalid-birthday", 422, "The birthday is in the future or before 1900."),
     ProblemType("invalid-cursor", 422, "The paging cursor is not valid."),
     ProblemType("invalid-timestamp", 422, "A timestamp needs a time zone."),
     # Rewards and vouchers.

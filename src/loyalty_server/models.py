@@ -57,6 +57,8 @@ class Member(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     language: Mapped[str] = mapped_column(String(10), default="en")
     birthday: Mapped[date | None] = mapped_column(Date)
+    # When the member gave the birthday (None: before this was recorded).
+    birthday_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     tier_code: Mapped[str] = mapped_column(String(32))
     requalify_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -111,6 +113,9 @@ class AuthToken(Base):
     device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A refresh token that was rotated: the seed its successor pair was derived from
+    # (services.tokens.successor_pair). Set: revoked_at is when it was rotated.
+    grace_seed: Mapped[str | None] = mapped_column(String(32))
 
 
 class OneTimeCode(Base):
@@ -201,8 +206,15 @@ class IdempotencyRecord(Base):
 
 
 class ReferralVisit(Base):
+    """A visitor of a referral link, once per de-duplication window (services.referral)."""
+
     __tablename__ = "referral_visits"
+    __table_args__ = (
+        UniqueConstraint("referral_code", "visitor", name="uq_referral_visits_code_visitor"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     referral_code: Mapped[str] = mapped_column(String(16), index=True)
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A digest of the visitor's network, the code and the window (None: before de-duplication).
+    visitor: Mapped[str | None] = mapped_column(String(32))

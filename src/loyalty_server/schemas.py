@@ -129,7 +129,12 @@ class Me(BaseModel):
 class ProfileUpdate(Strict):
     name: StoredText | None = Field(default=None, max_length=100)
     language: str | None = Field(default=None, pattern="^(en|zh-Hans|zh-Hant)$")
-    birthday: date | None = None
+    birthday: date | None = Field(
+        default=None,
+        description="Set once; from 1900-01-01 up to today (else 422 invalid-birthday). "
+        "The birthday bonus pays only for a birthday set at least the programme's notice "
+        "(30 days in the demo) before the birthday month begins.",
+    )
 
 
 # --- ledger -----------------------------------------------------------------------------------

@@ -39,6 +39,9 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     access_ttl_seconds: int = 15 * 60
     refresh_ttl_seconds: int = 90 * 24 * 3600
+    # A refresh token repeated this soon after it was rotated gets the same new pair again
+    # (its reply may have been lost); later, a repeat ends the device's session. At most 60.
+    refresh_grace_seconds: int = 30
     code_ttl_seconds: int = 10 * 60
     code_max_attempts: int = 5
     code_requests_per_window: int = 5

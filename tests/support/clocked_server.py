@@ -20,7 +20,7 @@ from loyalty_server.db import Database
 from loyalty_server.demo import seed
 from loyalty_server.migrate import upgrade
 from loyalty_server.services.staff import add_staff
-from loyalty_server.settings import Settings
+from loyalty_server.settings import Settings, SmtpSettings
 
 
 class Clock:
@@ -48,12 +48,14 @@ class ClockedServer:
 
 
 @contextmanager
-def clocked_server(database_url: str) -> Iterator[ClockedServer]:
-    """The demo programme and members, served in-process; the clock starts at the real now."""
+def clocked_server(database_url: str, smtp_port: int | None = None) -> Iterator[ClockedServer]:
+    """The demo programme and members, served in-process; the clock starts at the real now.
+    With `smtp_port` it mails sign-in codes there (a `MailCatcher`), so anyone can sign in."""
     db = Database(database_url)
     upgrade(db)
     db.dispose()
-    ctx = build_context(Settings(database_url=database_url, demo=True))
+    smtp = SmtpSettings(host="127.0.0.1", port=smtp_port) if smtp_port else None
+    ctx = build_context(Settings(database_url=database_url, demo=True, smtp=smtp))
     clock = Clock()
     ctx.clock = clock
     seed(ctx)

@@ -233,6 +233,7 @@ MESSAGES: dict[str, str] = {
     "err.no-demo-member": "The demo is not ready on this server yet. Sign in with your e-mail instead.",
     "err.member-not-found": "We could not find your membership. Sign in again, or ask our staff for help.",
     "err.birthday-locked": "Your birthday is already set. To change it, ask our staff.",
+    "err.invalid-birthday": "That date cannot be your birthday. Check the year and try again.",
     "err.invalid-cursor": "Could not load more history. Refresh and try again.",
     "err.invalid-timestamp": "Could not check for the latest changes. Refresh and try again.",
     "err.reward-not-found": "That reward is no longer available. Refresh the list and pick another one.",

@@ -233,6 +233,7 @@ MESSAGES: dict[str, str] = {
     "err.no-demo-member": "此服务器的演示尚未准备好，请改用电子邮箱登录。",
     "err.member-not-found": "找不到您的会员信息，请重新登录或咨询店员。",
     "err.birthday-locked": "生日已设置，无法自行修改。如需更改，请咨询店员。",
+    "err.invalid-birthday": "这个日期不能作为生日，请检查年份后重试。",
     "err.invalid-cursor": "无法加载更多明细，请刷新后重试。",
     "err.invalid-timestamp": "无法获取最新内容，请刷新后重试。",
     "err.reward-not-found": "该礼品已不存在，请刷新列表后另选一个。",

@@ -233,6 +233,7 @@ MESSAGES: dict[str, str] = {
     "err.no-demo-member": "此伺服器的示範尚未準備好，請改用電子郵件登入。",
     "err.member-not-found": "找不到您的會員資料，請重新登入或洽詢店員。",
     "err.birthday-locked": "生日已設定，無法自行修改。如需更改，請洽詢店員。",
+    "err.invalid-birthday": "這個日期不能作為生日，請檢查年份後再試。",
     "err.invalid-cursor": "無法載入更多明細，請重新整理後再試。",
     "err.invalid-timestamp": "無法取得最新內容，請重新整理後再試。",
     "err.reward-not-found": "這項禮品已不存在，請重新整理列表後另選一項。",

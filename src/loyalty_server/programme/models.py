@@ -128,6 +128,9 @@ class PunchCard:
 @dataclass(frozen=True, kw_only=True)
 class Birthday:
     points: Annotated[int, Whole(1)]
+    #: A birthday pays only if the member gave it at least this many days before the
+    #: birthday month began (0: at once, even in the birthday month itself).
+    notice_days: Annotated[int, _DAYS] = 30
 
 
 @with_config(extra="forbid")

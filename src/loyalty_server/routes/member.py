@@ -53,6 +53,13 @@ def update_me(body: schemas.ProfileUpdate, who: MemberAuth, ctx: CtxDep) -> sche
         if body.language is not None:
             member.language = body.language
         if body.birthday is not None:
+            if not rules.plausible_birthday(body.birthday, now):
+                raise Problem(
+                    422,
+                    "invalid-birthday",
+                    "Not a birthday",
+                    f"A birthday is a date from {rules.EARLIEST_BIRTH_YEAR}-01-01 up to today.",
+                )
             if member.birthday is not None and member.birthday != body.birthday:
                 raise Problem(
                     409,
@@ -60,7 +67,9 @@ def update_me(body: schemas.ProfileUpdate, who: MemberAuth, ctx: CtxDep) -> sche
                     "Birthday already set",
                     "Your birthday can only be set once; ask staff to change it.",
                 )
-            member.birthday = body.birthday
+            if member.birthday is None:
+                member.birthday = body.birthday
+                member.birthday_set_at = now
         member.version += 1
         return me_view(s, member, ctx.programme, now)
 

@@ -12,6 +12,7 @@ from loyalty_core.card.format import CARD_DIGITS, CARD_PERIOD
 
 from .. import __version__, schemas
 from ..deps import CtxDep, etag_response
+from ..problems import Problem
 from ..services import referral
 from .common import NOT_MODIFIED, PROBLEMS
 
@@ -51,18 +52,21 @@ def programme(ctx: CtxDep, request: Request) -> Response:
 
 
 @router.get("/r/{code}", response_class=HTMLResponse)
-def referral_landing(code: Annotated[str, Path(max_length=16)], ctx: CtxDep) -> HTMLResponse:
-    """Where a shared referral link lands: counts the visit, explains how to join."""
+def referral_landing(
+    code: Annotated[str, Path(max_length=16)], ctx: CtxDep, request: Request
+) -> HTMLResponse:
+    """Where a shared referral link lands: counts the visitor (once a day per client
+    network), explains how to join. An unknown code is a 404 problem like any other."""
+    address = request.client.host if request.client else ""
     with ctx.db.write() as s:
         # No code has a NUL in it (and PostgreSQL would refuse to compare one): unknown.
-        known = "\x00" not in code and referral.record_visit(s, code, ctx.now())
+        known = "\x00" not in code and referral.record_visit(s, code, address, ctx.now())
+    if not known:
+        raise Problem(404, "not-found", "Unknown referral code", "No member has that code.")
     name = ctx.programme.brand.name["en"]
     safe = "".join(c for c in code.upper() if c.isalnum())
-    body = (
+    return HTMLResponse(
         f"<!doctype html><meta charset=utf-8><title>{name}</title>"
         f"<h1>Join {name}</h1><p>Install the app and enter the code <b>{safe}</b> "
         "when you sign up: you both get bonus points on your first purchase.</p>"
-        if known
-        else f"<!doctype html><title>{name}</title><p>Unknown referral code.</p>"
     )
-    return HTMLResponse(body, status_code=200 if known else 404)

@@ -16,9 +16,10 @@ from .lots import (
 )
 from .months import add_months, earn_expiry
 from .tiers import TierDecision, TierProgress, evaluate_tier, tier_for_points, tier_progress
-from .visits import birthday_bonus_due, punch
+from .visits import EARLIEST_BIRTH_YEAR, birthday_bonus_due, plausible_birthday, punch
 
 __all__ = [
+    "EARLIEST_BIRTH_YEAR",
     "InsufficientPoints",
     "Lot",
     "PurchaseEarn",
@@ -32,6 +33,7 @@ __all__ = [
     "expire_lots",
     "expiring_soon",
     "pending_points",
+    "plausible_birthday",
     "punch",
     "purchase_points",
     "round_points",

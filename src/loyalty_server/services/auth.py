@@ -24,7 +24,7 @@ from ..problems import Problem
 from .identity import normalise_identity
 from .members import create_member, find_by_identity
 from .referral import apply_referral_code
-from .tokens import new_token, token_hash
+from .tokens import new_seed, new_token, successor_pair, token_hash
 
 log = logging.getLogger("loyalty_server.auth")
 
@@ -130,6 +130,13 @@ def _issue_device(
 
 def _new_pair(ctx: ServerContext, s: Session, device_id: str, now: datetime) -> tuple[str, str]:
     access, refresh = new_token("lat"), new_token("lrt")
+    _store_pair(ctx, s, device_id, now, access, refresh)
+    return access, refresh
+
+
+def _store_pair(
+    ctx: ServerContext, s: Session, device_id: str, now: datetime, access: str, refresh: str
+) -> None:
     s.add(
         AuthToken(
             token_hash=token_hash(access),
@@ -146,7 +153,6 @@ def _new_pair(ctx: ServerContext, s: Session, device_id: str, now: datetime) -> 
             expires_at=now + timedelta(seconds=ctx.settings.refresh_ttl_seconds),
         )
     )
-    return access, refresh
 
 
 _BAD_CODE = Problem(
@@ -222,8 +228,29 @@ def demo_sign_in(ctx: ServerContext, device_name: str) -> schemas.Session:
         return _issue_device(ctx, s, member, device_name or "demo", now, False)
 
 
+_SESSION_ENDED = Problem(
+    401,
+    "invalid-refresh-token",
+    "Sign in again",
+    "This session has ended; sign in again.",
+)
+
+
 def refresh(ctx: ServerContext, refresh_token: str) -> schemas.Tokens:
+    """Rotate a refresh token: each works once, with two exceptions for the same token.
+
+    - Repeated within ``refresh_grace_seconds`` of its rotation (the reply was lost, or two
+      requests raced), while its successor is still unused: the same successor pair again,
+      derived from the token and the stored seed, never a second live pair.
+    - Repeated later, or after its successor was rotated in turn: someone holds a copy of a
+      token the device has moved past (a stolen token, or the thief's original), so the
+      device's session ends: every token of it and its card credential stop working.
+
+    Concurrent refreshes with one token queue on the token's row (SELECT ... FOR UPDATE, as
+    sign-in codes do): the first rotates, the others see the rotation and get the same pair.
+    """
     now = ctx.now()
+    reused = False
     with ctx.db.write() as s:
         row = s.scalar(
             select(AuthToken)
@@ -231,41 +258,55 @@ def refresh(ctx: ServerContext, refresh_token: str) -> schemas.Tokens:
             .with_for_update()
         )
         device = s.get(Device, row.device_id) if row else None
-        if (
-            row is None
-            or row.revoked_at is not None
-            or row.expires_at <= now
-            or device is None
-            or device.revoked_at is not None
-        ):
-            raise Problem(
-                401,
-                "invalid-refresh-token",
-                "Sign in again",
-                "This session has ended; sign in again.",
-            )
-        row.revoked_at = now  # refresh tokens rotate: each works once
-        access, new_refresh = _new_pair(ctx, s, row.device_id, now)
-    return schemas.Tokens(
-        access_token=access, refresh_token=new_refresh, expires_in=ctx.settings.access_ttl_seconds
-    )
+        if row is None or row.expires_at <= now or device is None or device.revoked_at is not None:
+            raise _SESSION_ENDED
+        if row.revoked_at is None:
+            row.revoked_at = now
+            row.grace_seed = new_seed()
+            access, new_refresh = successor_pair(refresh_token, row.grace_seed)
+            _store_pair(ctx, s, row.device_id, now, access, new_refresh)
+            expires_in = ctx.settings.access_ttl_seconds
+        elif row.grace_seed is None:
+            raise _SESSION_ENDED  # revoked, not rotated: the device was signed out
+        else:
+            access, new_refresh = successor_pair(refresh_token, row.grace_seed)
+            access_row = s.get(AuthToken, token_hash(access))
+            successor = s.get(AuthToken, token_hash(new_refresh))
+            in_grace = now - row.revoked_at <= timedelta(seconds=ctx.settings.refresh_grace_seconds)
+            if (
+                in_grace
+                and access_row is not None
+                and successor is not None
+                and successor.revoked_at is None
+            ):
+                expires_in = max(0, int((access_row.expires_at - now).total_seconds()))
+            else:
+                _end_device(s, row.device_id, now)  # committed: the 401 is raised below
+                reused = True
+    if reused:
+        log.warning("a rotated refresh token was used again: device %s signed out", row.device_id)
+        raise _SESSION_ENDED
+    return schemas.Tokens(access_token=access, refresh_token=new_refresh, expires_in=expires_in)
 
 
 def sign_out(ctx: ServerContext, device_id: str) -> None:
     """Revoke the device: its tokens and its card credential stop working at once."""
-    now = ctx.now()
     with ctx.db.write() as s:
-        s.execute(update(Device).where(Device.id == device_id).values(revoked_at=now))
-        s.execute(
-            update(AuthToken)
-            .where(AuthToken.device_id == device_id, AuthToken.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
-        s.execute(
-            update(CardCredential)
-            .where(CardCredential.device_id == device_id, CardCredential.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
+        _end_device(s, device_id, ctx.now())
+
+
+def _end_device(s: Session, device_id: str, now: datetime) -> None:
+    s.execute(update(Device).where(Device.id == device_id).values(revoked_at=now))
+    s.execute(
+        update(AuthToken)
+        .where(AuthToken.device_id == device_id, AuthToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    s.execute(
+        update(CardCredential)
+        .where(CardCredential.device_id == device_id, CardCredential.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
 
 
 @dataclass(frozen=True)

@@ -156,13 +156,22 @@ def update_tier(s: Session, member: Member, programme: Programme, now: datetime)
     return decision.change
 
 
+def _birthday_due(member: Member, programme: Programme, now: datetime) -> bool:
+    assert programme.birthday is not None
+    return rules.birthday_bonus_due(
+        member.birthday,
+        member.last_birthday_year,
+        now,
+        set_at=member.birthday_set_at,
+        notice_days=programme.birthday.notice_days,
+    )
+
+
 def needs_settling(s: Session, member: Member, programme: Programme, now: datetime) -> bool:
     """A cheap read: is anything due (expired lots, birthday bonus, requalification)?"""
     if member.requalify_at is not None and member.requalify_at <= now:
         return True
-    if programme.birthday and rules.birthday_bonus_due(
-        member.birthday, member.last_birthday_year, now
-    ):
+    if programme.birthday and _birthday_due(member, programme, now):
         return True
     expired = s.scalar(
         select(LedgerEntry.id)
@@ -199,9 +208,7 @@ def settle(s: Session, member: Member, programme: Programme, now: datetime) -> l
             reason="points_expired",
             details={"expired_on": day.isoformat()},
         )
-    if programme.birthday and rules.birthday_bonus_due(
-        member.birthday, member.last_birthday_year, now
-    ):
+    if programme.birthday and _birthday_due(member, programme, now):
         changed = True
         member.last_birthday_year = now.year
         post(

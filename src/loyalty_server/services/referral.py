@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import schemas
@@ -83,11 +86,49 @@ def pay_referral_bonus(s: Session, member: Member, programme: Programme, now: da
     return bonus.referee_points
 
 
-def record_visit(s: Session, code: str, now: datetime) -> bool:
+#: A visitor counts once per referral code in each window of this length (fixed windows
+#: from the Unix epoch, so every server process and the database agree on them).
+VISIT_WINDOW_SECONDS = 24 * 3600
+
+
+def visitor_key(code: str, address: str, now: datetime) -> str:
+    """Who visited, as the database keeps it: a digest of the code, the window and the
+    client's network (an IPv4 address, or the /64 an IPv6 host picks its addresses from; any
+    other text as it is), never the address itself."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        network = address
+    else:
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        if isinstance(ip, ipaddress.IPv6Address):
+            network = str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        else:
+            network = str(ip)
+    window = int(now.timestamp()) // VISIT_WINDOW_SECONDS
+    digest = hashlib.sha256(f"{code}\n{window}\n{network}".encode()).hexdigest()
+    return digest[:32]
+
+
+def record_visit(s: Session, code: str, address: str, now: datetime) -> bool:
+    """Counts a visit of ``code``'s link, once per visitor and window; False: no such code.
+
+    A second visit in the window hits the unique (code, visitor) pair and is dropped in a
+    savepoint; on PostgreSQL a concurrent twin waits for the first to commit and is dropped
+    the same way, so a burst from one client counts once whatever the interleaving."""
     code = code.strip().upper()
     if s.scalar(select(Member.id).where(Member.referral_code == code)) is None:
         return False
-    s.add(ReferralVisit(referral_code=code, visited_at=now))
+    visit = ReferralVisit(
+        referral_code=code, visited_at=now, visitor=visitor_key(code, address, now)
+    )
+    try:
+        with s.begin_nested():
+            s.add(visit)
+            s.flush()
+    except IntegrityError:
+        pass  # this visitor was already counted in this window
     return True
 
 

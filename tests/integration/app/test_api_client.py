@@ -150,12 +150,36 @@ async def test_concurrent_401s_share_exactly_one_refresh(demo_server) -> None:
     assert holder.access_token == rec.changes[0][0]
 
 
+async def test_a_refresh_whose_reply_was_lost_keeps_the_member_signed_in(demo_server) -> None:
+    session = await _demo_session(demo_server.base_url)
+    # The app's refresh reached the server, which rotated the token, but the reply never came
+    # back (the app was killed, the network dropped): the app still holds the old token.
+    async with httpx.AsyncClient(base_url=demo_server.base_url, timeout=10) as raw:
+        lost = await raw.post("/v1/auth/refresh", json={"refresh_token": session.refresh_token})
+        assert lost.status_code == 200, lost.text
+
+    rec = Recorder()
+    holder = TokenHolder("garbage-access-token", session.refresh_token, on_change=rec.on_change)
+    async with LoyaltyApi(demo_server.base_url, holder, event_hooks=rec.hooks) as api:
+        fetched = await api.me()  # the 401, the refresh with the old token, the retry
+        assert fetched.status == 200
+        assert fetched.data.member_id == session.member_id
+    # Within the grace window the server handed out the pair it had made, not a new one.
+    assert rec.changes == [(lost.json()["access_token"], lost.json()["refresh_token"])]
+    assert rec.paths["/v1/auth/refresh"] == 1
+
+
 async def test_a_stale_refresh_token_lets_the_original_401_through(demo_server) -> None:
     session = await _demo_session(demo_server.base_url)
-    # Someone else (another copy of the app, say) already used this refresh token.
+    # Someone else (another copy of the app, say) used this refresh token, and then the one
+    # that replaced it: the token is stale for good, and presenting it ends the device.
     async with httpx.AsyncClient(base_url=demo_server.base_url, timeout=10) as raw:
         rotated = await raw.post("/v1/auth/refresh", json={"refresh_token": session.refresh_token})
         assert rotated.status_code == 200, rotated.text
+        again = await raw.post(
+            "/v1/auth/refresh", json={"refresh_token": rotated.json()["refresh_token"]}
+        )
+        assert again.status_code == 200, again.text
 
     rec = Recorder()
     holder = TokenHolder("garbage-access-token", session.refresh_token, on_change=rec.on_change)

@@ -275,6 +275,6 @@ def test_referral_link_visits_count_as_invited(client, smtp):
     code = _referral(member)["code"]
     landing = client.get(f"/r/{code.lower()}")
     assert landing.status_code == 200 and code in landing.text
-    assert client.get("/r/NOSUCH99").status_code == 404
+    assert_problem(client.get("/r/NOSUCH99"), 404, "not-found")
     stats = _referral(member)["stats"]
     assert stats == {"invited": 1, "joined": 0, "rewarded": 0}

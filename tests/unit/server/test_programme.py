@@ -152,6 +152,7 @@ def test_demo_programme_loads_with_the_harbor_coffee_settings():
     assert programme.referral.referrer_points == 500
     assert programme.referral.referee_points == 250
     assert programme.birthday is not None and programme.birthday.points == 300
+    assert programme.birthday.notice_days == 30
     assert programme.punch_card is not None
     assert programme.punch_card.visits == 9
     assert programme.punch_card.reward_id == "handcrafted-drink"
@@ -382,6 +383,9 @@ ERROR_CASES = [
      "shop.toml: referral.referee_points must be a whole number >= 0"),
     ("zero-birthday-points", "[birthday]\npoints = 10", "[birthday]\npoints = 0",
      "shop.toml: birthday.points must be a whole number >= 1"),
+    ("negative-birthday-notice", "[birthday]\npoints = 10",
+     "[birthday]\npoints = 10\nnotice_days = -1",
+     "shop.toml: birthday.notice_days must be a whole number between 0 and 365"),
     ("bad-category-code", 'drinks = { en = "Drinks"', '"Hot Drinks" = { en = "Drinks"',
      "shop.toml: categories.Hot Drinks must be 1-40 lowercase"),
     ("first-tier-above-zero", "qualifying_points = 0\n", "qualifying_points = 10\n",
@@ -556,3 +560,9 @@ def test_the_shops_time_zone_and_void_window_have_defaults_and_are_checked(tmp_p
         changed("card_prefix", "void_window_hours = 0\ncard_prefix"),
         "shop.toml: void_window_hours must be a whole number",
     )
+
+
+def test_a_birthday_needs_30_days_notice_unless_the_file_says_otherwise(tmp_path):
+    assert load_programme(write(tmp_path, VALID)).birthday.notice_days == 30
+    text = changed("[birthday]\npoints = 10\n", "[birthday]\npoints = 10\nnotice_days = 0\n")
+    assert load_programme(write(tmp_path, text)).birthday.notice_days == 0

@@ -23,6 +23,7 @@ from loyalty_server.rules import (
     expire_lots,
     expiring_soon,
     pending_points,
+    plausible_birthday,
     punch,
     purchase_points,
     round_points,
@@ -469,3 +470,62 @@ def test_members_born_on_29_february_celebrate_in_february():
 
 def test_no_birthday_bonus_without_a_birthday():
     assert not birthday_bonus_due(None, None, NOW)
+
+
+def test_a_birthday_given_in_its_own_month_pays_nothing_that_year():
+    birthday = date(1990, 5, 28)
+    given = datetime(2026, 5, 2, 9, 0, tzinfo=UTC)
+
+    assert not birthday_bonus_due(birthday, None, NOW, set_at=given, notice_days=30)
+    assert not birthday_bonus_due(
+        birthday, None, datetime(2026, 5, 28, 12, tzinfo=UTC), set_at=given, notice_days=30
+    )
+    assert birthday_bonus_due(
+        birthday, None, datetime(2027, 5, 1, tzinfo=UTC), set_at=given, notice_days=30
+    )
+
+
+def test_a_birthday_needs_the_notice_before_its_month_begins():
+    birthday = date(1990, 5, 28)
+    in_may = datetime(2026, 5, 3, tzinfo=UTC)
+    just_enough = datetime(2026, 4, 1, tzinfo=UTC)  # 30 days before 1 May
+    too_late = just_enough + timedelta(seconds=1)
+
+    assert birthday_bonus_due(birthday, None, in_may, set_at=just_enough, notice_days=30)
+    assert not birthday_bonus_due(birthday, None, in_may, set_at=too_late, notice_days=30)
+    # 58 days before the birthday itself, but only 29 before its month: not this year
+    assert not birthday_bonus_due(
+        birthday, None, in_may, set_at=datetime(2026, 4, 2, tzinfo=UTC), notice_days=30
+    )
+    assert birthday_bonus_due(
+        birthday, None, datetime(2027, 5, 3, tzinfo=UTC), set_at=too_late, notice_days=30
+    )
+
+
+def test_the_notice_still_pays_once_per_year():
+    birthday = date(1990, 5, 28)
+    long_ago = datetime(2020, 1, 1, tzinfo=UTC)
+
+    assert birthday_bonus_due(birthday, 2025, NOW, set_at=long_ago, notice_days=30)
+    assert not birthday_bonus_due(birthday, 2026, NOW, set_at=long_ago, notice_days=30)
+
+
+def test_no_notice_means_a_birthday_pays_at_once_and_unknown_set_dates_pay():
+    birthday = date(1990, 5, 28)
+
+    assert birthday_bonus_due(birthday, None, NOW, set_at=NOW, notice_days=0)
+    assert birthday_bonus_due(birthday, None, NOW, set_at=None, notice_days=30)
+
+
+def test_plausible_birthdays_are_from_1900_up_to_today_anywhere():
+    assert plausible_birthday(date(1900, 1, 1), NOW)
+    assert plausible_birthday(date(1990, 5, 28), NOW)
+    assert plausible_birthday(NOW.date(), NOW)
+    assert not plausible_birthday(date(1899, 12, 31), NOW)
+    assert not plausible_birthday(date(1, 1, 1), NOW)
+    assert not plausible_birthday(NOW.date() + timedelta(days=2), NOW)
+    assert not plausible_birthday(date(9999, 12, 31), NOW)
+    # 11:00 UTC on 15 May is already 16 May in Kiribati (UTC+14), but not yet 17 May
+    late = datetime(2026, 5, 15, 11, 0, tzinfo=UTC)
+    assert plausible_birthday(date(2026, 5, 16), late)
+    assert not plausible_birthday(date(2026, 5, 17), late)
