@@ -283,8 +283,15 @@ class Browser:
     def enable_semantics(self, page, *, timeout: float = 10_000) -> None:
         enable_semantics(page, timeout=timeout)
 
-    def screenshot(self, page, path: str | os.PathLike | None = None, **kwargs) -> bytes:
-        return screenshot(page, path, **kwargs)
+    def screenshot(
+        self,
+        page,
+        path: str | os.PathLike | None = None,
+        *,
+        allow_error_box: bool = False,
+        **kwargs,
+    ) -> bytes:
+        return screenshot(page, path, allow_error_box=allow_error_box, **kwargs)
 
     def decode_qr(self, png) -> list[str]:
         return decode_qr(png)
@@ -312,9 +319,20 @@ def enable_semantics(page, *, timeout: float = 10_000) -> None:
     page.wait_for_function(enabled, timeout=timeout)
 
 
-def screenshot(page, path: str | os.PathLike | None = None, **kwargs) -> bytes:
-    """A PNG of the viewport (also written to ``path`` if given)."""
-    return page.screenshot(path=str(path) if path is not None else None, **kwargs)
+def screenshot(
+    page, path: str | os.PathLike | None = None, *, allow_error_box: bool = False, **kwargs
+) -> bytes:
+    """A PNG of the viewport (also written to ``path`` if given).
+
+    Fails (``ErrorBoxFound``) if the picture shows Flutter's grey error box, i.e. a control's
+    build threw: the accessibility tree keeps the texts around it, so only the pixels tell.
+    The PNG is kept (at ``path``, or in a temporary file named in the message).
+    ``allow_error_box=True`` is for the harness's own test of that check.
+    """
+    png = page.screenshot(path=str(path) if path is not None else None, **kwargs)
+    if not allow_error_box:
+        assert_no_error_box(png, where=f"a screenshot of {page.url}", path=path)
+    return png
 
 
 def _image(png: bytes | str | os.PathLike | Image.Image) -> Image.Image:
@@ -589,3 +607,189 @@ def has_cjk_glyphs(
     from boxes, not one script from another. ``glyph_report(...).summary()`` says why.
     """
     return glyph_report(png, region, scale=scale).verdict
+
+
+# --------------------------------------------------------------------------- Flutter's error box
+#
+# When a widget's build throws, Flutter puts an ErrorWidget in its place. In a release build
+# (Flet's prebuilt web client is one) that is a RenderErrorBox with no text: a flat rectangle of
+# Color(0xF0C0C0C0), grey 192 at alpha 240/255, filling the space the widget was given. The
+# page's accessibility tree still holds every text around it, so tests that find controls by
+# role and text pass while the user sees a grey slab. Blended over whatever is behind it, each
+# channel is 192 * 240/255 + behind * 15/255: 181 (over black) to 196 (over white); seen in
+# Chromium as (196, 196, 196) over the light page and (196, 192, 181) over amber.
+#
+# The check: pixels whose three channels lie in ERROR_BOX_RANGE and that equal their right and
+# lower neighbours within FLAT_STEP (flat, not a photo or a gradient); a rectangle of such
+# pixels at least MIN_ERROR_BOX (width, height) image px is an error box. Antialiased edges
+# fall outside the rectangle, so a found box may be a pixel smaller than the drawn one.
+# Material 3 surfaces (light and dark backgrounds, surface containers, disabled buttons,
+# progress tracks) are not in the range, and text, icons and 1 px dividers are too small.
+# What it cannot tell from an error box: a flat grey of #B5B5B5..#C4C4C4 drawn on purpose
+# (Colors.GREY_400 is #BDBDBD; a "silver" tier colour #C0C0C0) at least 40 x 20 px.
+
+ERROR_BOX_RANGE = (180, 197)
+FLAT_STEP = 2
+MIN_ERROR_BOX = (40, 20)
+
+
+@dataclass(frozen=True)
+class ErrorBox:
+    """A grey error box in a screenshot, in image px (device px at a device scale factor)."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+    colour: tuple[int, int, int]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.width}x{self.height} px at x={self.x}, y={self.y} "
+            f"(to x={self.x + self.width}, y={self.y + self.height}), colour {self.colour}"
+        )
+
+
+class ErrorBoxFound(AssertionError):
+    """A screenshot shows Flutter's grey error box; ``boxes`` and ``path`` say where."""
+
+    def __init__(self, message: str, boxes: list[ErrorBox], path: str | None) -> None:
+        super().__init__(message)
+        self.boxes = boxes
+        self.path = path
+
+
+def _error_box_mask(rgb: Image.Image) -> Image.Image:
+    """L image: 255 where a pixel has the error box's grey and is flat: it equals (within
+    FLAT_STEP) its left or right neighbour, and its upper or lower one."""
+    from PIL import ImageChops
+
+    def darkest(*images: Image.Image) -> Image.Image:
+        result = images[0]
+        for other in images[1:]:
+            result = ImageChops.darker(result, other)
+        return result
+
+    def same_as(dx: int, dy: int) -> Image.Image:
+        # 255 where the pixel equals the one at (x + dx, y + dy); edges compare with themselves.
+        width, height = rgb.size
+        shifted = rgb.copy()
+        box = (max(dx, 0), max(dy, 0), width + min(dx, 0), height + min(dy, 0))
+        shifted.paste(rgb.crop(box), (max(-dx, 0), max(-dy, 0)))
+        step = ImageChops.difference(rgb, shifted)
+        return darkest(
+            *(band.point(lambda v: 255 if v <= FLAT_STEP else 0) for band in step.split())
+        )
+
+    low, high = ERROR_BOX_RANGE
+    in_range = darkest(
+        *(band.point(lambda v: 255 if low <= v <= high else 0) for band in rgb.split())
+    )
+    flat_across = ImageChops.lighter(same_as(1, 0), same_as(-1, 0))
+    flat_down = ImageChops.lighter(same_as(0, 1), same_as(0, -1))
+    return darkest(in_range, flat_across, flat_down)
+
+
+def error_boxes(
+    png: bytes | str | os.PathLike | Image.Image,
+    *,
+    min_size: tuple[int, int] = MIN_ERROR_BOX,
+) -> list[ErrorBox]:
+    """Every flat area of the error box's grey holding a solid ``min_size`` rectangle.
+
+    Rows are scanned for runs of masked pixels at least ``min_width`` long. Runs on
+    consecutive rows that overlap by ``min_width`` or more grow a rectangle (its width the
+    overlap); one ``min_height`` rows or taller proves a box. The box reported is the bounding
+    box of all the runs connected to it, so text or a control painted over part of the grey
+    does not cut it up. Top-left first.
+    """
+    import re
+
+    min_width, min_height = min_size
+    rgb = _image(png).convert("RGB")
+    width, height = rgb.size
+    mask = _error_box_mask(rgb).tobytes()
+    run_pattern = re.compile(rb"\xff{%d,}" % min_width)
+    parent: dict[tuple[int, int], tuple[int, int]] = {}  # union-find over runs (row, index)
+
+    def root(run: tuple[int, int]) -> tuple[int, int]:
+        while parent[run] != run:
+            parent[run] = parent[parent[run]]
+            run = parent[run]
+        return run
+
+    rows: list[list[tuple[int, int]]] = []
+    proofs: list[tuple[tuple[int, int], int, int, int, int]] = []  # run, x0, y0, x1, y1
+    open_: list[tuple[int, int, int, tuple[int, int]]] = []  # x0, x1, first row, last run
+    for y in range(height + 1):
+        row = mask[y * width : (y + 1) * width] if y < height else b""
+        runs = [(m.start(), m.end()) for m in run_pattern.finditer(row)]
+        rows.append(runs)
+        for i, (r0, r1) in enumerate(runs):
+            parent[(y, i)] = (y, i)
+            for j, (p0, p1) in enumerate(rows[y - 1] if y else []):
+                if min(p1, r1) > max(p0, r0):
+                    parent[root((y, i))] = root((y - 1, j))
+        grown, continued = [], set()
+        for x0, x1, top, last in open_:
+            best = None
+            for i, (r0, r1) in enumerate(runs):
+                a, b = max(x0, r0), min(x1, r1)
+                if b - a >= min_width and (best is None or b - a > best[1] - best[0]):
+                    best = (a, b, i)
+            if best is None:
+                if y - top >= min_height:
+                    proofs.append((last, x0, top, x1, y))
+            else:
+                grown.append((best[0], best[1], top, (y, best[2])))
+                continued.add(best[2])
+        grown += [(r0, r1, y, (y, i)) for i, (r0, r1) in enumerate(runs) if i not in continued]
+        open_ = grown
+    bounds: dict[tuple[int, int], list[int]] = {}
+    for y, runs in enumerate(rows):
+        for i, (r0, r1) in enumerate(runs):
+            b = bounds.setdefault(root((y, i)), [r0, y, r1, y + 1])
+            b[:] = [min(b[0], r0), min(b[1], y), max(b[2], r1), max(b[3], y + 1)]
+    boxes: dict[tuple[int, int], ErrorBox] = {}
+    for run, x0, y0, x1, y1 in proofs:
+        key = root(run)
+        if key not in boxes:
+            bx0, by0, bx1, by1 = bounds[key]
+            colour = tuple(rgb.getpixel(((x0 + x1) // 2, (y0 + y1) // 2)))
+            boxes[key] = ErrorBox(bx0, by0, bx1 - bx0, by1 - by0, colour)
+    return sorted(boxes.values(), key=lambda b: (b.y, b.x))
+
+
+def assert_no_error_box(
+    png: bytes | str | os.PathLike | Image.Image,
+    *,
+    where: str = "the screenshot",
+    path: str | os.PathLike | None = None,
+) -> None:
+    """Raises ``ErrorBoxFound`` if the screenshot shows Flutter's grey error box.
+
+    The message names ``where``, each box's place and the PNG's path: ``path`` if given (the
+    PNG is written there if it is not yet), else ``png`` itself when that is a path, else a
+    new temporary file.
+    """
+    boxes = error_boxes(png)
+    if not boxes:
+        return
+    image = _image(png)
+    if path is None and isinstance(png, str | os.PathLike):
+        path = png
+    if path is None:
+        import tempfile
+
+        handle, path = tempfile.mkstemp(prefix="error-box-", suffix=".png")
+        os.close(handle)
+        image.save(path)
+    elif not Path(path).is_file():
+        image.save(path)
+    listed = "\n".join(f"  - {box}" for box in boxes)
+    raise ErrorBoxFound(
+        f"{where} shows Flutter's grey error box (a control's build threw; its texts may "
+        f"still be in the accessibility tree):\n{listed}\nscreenshot kept at {path}",
+        boxes,
+        str(path),
+    )

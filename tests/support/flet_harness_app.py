@@ -5,9 +5,12 @@
 
 It takes the same options as the member app's main.py (so AppProcess starts it the same way)
 and shows a heading in Chinese, a button ("Show QR code") and, once the button is clicked,
-a QR code image of TEXT. With --font the heading is drawn in that font (bundled as an asset
-and set as the theme font, as the real app does); without it Flet's web client has no CJK
-font and draws empty boxes. Served on 127.0.0.1 only, without any CDN.
+a QR code image of TEXT. A second button ("Show broken row") adds a row whose build throws in
+Flutter (an `expand` child in a wrapping Row, the Rewards screen's bug): the release web client
+draws its grey error box there while the row's text stays in the accessibility tree.
+With --font the heading is drawn in that font (bundled as an asset and set as the theme
+font, as the real app does); without it Flet's web client has no CJK font and draws empty
+boxes. Served on 127.0.0.1 only, without any CDN.
 """
 
 from __future__ import annotations
@@ -48,10 +51,33 @@ def build_main(qr_text: str, with_font: bool):
             status.value = "QR shown"
             page.update()
 
+        def show_broken_row(e) -> None:
+            # Flet makes an expand child Flutter's Expanded, which needs a Flex parent; a
+            # wrapping Row is a Wrap, so the build throws (an assertion in debug builds, a
+            # cast error in release ones) and Flutter shows an ErrorWidget in its place.
+            broken_slot.controls = [
+                ft.Row(
+                    [ft.Text("Broken row"), ft.Container(expand=True), ft.Text("row end")],
+                    wrap=True,
+                    key="broken-row",
+                )
+            ]
+            status.value = "Broken row shown"
+            page.update()
+
+        broken_slot = ft.Column(key="broken-slot")
         page.add(
             ft.Text(HEADING, key="heading", size=40),
-            ft.FilledButton("Show QR code", key="show-qr", on_click=show_qr),
+            ft.Row(
+                [
+                    ft.FilledButton("Show QR code", key="show-qr", on_click=show_qr),
+                    ft.OutlinedButton(
+                        "Show broken row", key="show-broken", on_click=show_broken_row
+                    ),
+                ]
+            ),
             status,
+            broken_slot,
             qr_slot,
         )
 

@@ -10,6 +10,8 @@ import httpx
 
 from loyalty_app.i18n import t
 
+from .browser import screenshot
+
 KIOSK_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "kiosk"
 FAILURE_SHOTS: list[str] = ["."]  # where `see` leaves a screenshot when the text never came
 PIN = "2468"
@@ -56,11 +58,11 @@ def unlock_staff(page, pin: str = PIN, lang: str = "en") -> None:  # noqa: ANN00
 
 
 def shoot(page, name: str) -> None:  # noqa: ANN001
-    """A screenshot for the README's kiosk gallery."""
+    """A screenshot for the README's kiosk gallery (fails if it shows Flutter's error box)."""
     KIOSK_SHOTS.mkdir(parents=True, exist_ok=True)
     page.mouse.move(5, 790)  # no hover highlight in the picture
     time.sleep(0.5)
-    page.screenshot(path=str(KIOSK_SHOTS / f"{name}.png"))
+    screenshot(page, KIOSK_SHOTS / f"{name}.png")
 
 
 def see(page, text: str, timeout: float = 20_000, exact: bool = False) -> None:  # noqa: ANN001

@@ -7,6 +7,7 @@ exactly as it starts the member app: web mode on 127.0.0.1, client served withou
 from __future__ import annotations
 
 import io
+import time
 import urllib.request
 from pathlib import Path
 
@@ -16,8 +17,10 @@ from PIL import Image, ImageDraw
 from tests.support.browser import (
     AppProcess,
     AppStartError,
+    ErrorBoxFound,
     decode_qr,
     enable_semantics,
+    error_boxes,
     glyph_report,
     has_cjk_glyphs,
     screenshot,
@@ -144,6 +147,41 @@ def test_cjk_check_tells_glyphs_from_tofu(browser, start_app, cjk_font, tmp_path
     assert reports["font"].verdict, reports["font"].summary()
     assert not reports["no font"].verdict, reports["no font"].summary()
     assert reports["no font"].repeated >= 2
+
+
+@pytest.mark.browser
+def test_error_box_check_sees_a_control_whose_build_threw(browser, start_app, tmp_path):
+    """The grey box Flutter draws for a failed build is caught, though its texts are in the
+    accessibility tree; the screen before it passes the same check."""
+    page = browser.open(harness(start_app).url)
+    wait_first_frame(page)
+    enable_semantics(page)
+    button = page.get_by_role("button", name="Show broken row")
+    button.wait_for(timeout=15_000)
+    normal = screenshot(page, tmp_path / "normal.png")  # checked: raises on an error box
+    assert error_boxes(normal) == []
+
+    button.click()
+    page.get_by_text("Broken row shown").wait_for(timeout=10_000)
+    page.get_by_text("Broken row", exact=True).wait_for(timeout=10_000)  # the a11y tree is fine
+    status = page.get_by_text("Broken row shown").bounding_box()
+    deadline = time.monotonic() + 10
+    while not (boxes := error_boxes(screenshot(page, allow_error_box=True))):
+        assert time.monotonic() < deadline, "the harness's broken row drew no error box"
+        page.wait_for_timeout(200)
+    shot = tmp_path / "broken.png"
+    with pytest.raises(ErrorBoxFound) as found:
+        screenshot(page, shot)
+    message = str(found.value)
+    assert found.value.path == str(shot) and shot.is_file()
+    assert str(shot) in message and "grey error box" in message
+    box = found.value.boxes[0]
+    assert f"at x={box.x}, y={box.y}" in message
+    # Below the status line, nearly as wide as the 420 px page, reaching the bottom.
+    assert box.y >= status["y"] + status["height"] - 1
+    assert box.width >= 300 and box.height >= 200
+    assert max(box.colour) - min(box.colour) <= 3 and 180 <= box.colour[0] <= 197
+    assert boxes[0] == box
 
 
 # --------------------------------------------------------------------------- the pixel check

@@ -9,7 +9,13 @@ import httpx
 import pytest
 
 from tests.support import kiosk_browser
-from tests.support.browser import AppProcess, enable_semantics, wait_first_frame, wait_qr
+from tests.support.browser import (
+    AppProcess,
+    enable_semantics,
+    screenshot,
+    wait_first_frame,
+    wait_qr,
+)
 from tests.support.kiosk_browser import purchases, scanner_types, see, set_up_kiosk, shoot
 from tests.support.servers import add_staff
 
@@ -91,7 +97,7 @@ def test_scan_credit_replay_offline_and_back(browser, shop):
     try:
         phone.get_by_text(f"{new_balance:,} points").wait_for(timeout=15_000)
     finally:
-        phone.screenshot(path=str(member_app.log_path.with_name("phone.png")))
+        screenshot(phone, member_app.log_path.with_name("phone.png"))
 
     # The same code again: refused, nothing credited.
     till.get_by_role("button", name="Next customer").click()

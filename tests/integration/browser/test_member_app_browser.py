@@ -12,6 +12,7 @@ import pytest
 from tests.support.browser import (
     enable_semantics,
     glyph_report,
+    screenshot,
     wait_cjk_glyphs,
     wait_first_frame,
     wait_qr,
@@ -137,7 +138,7 @@ def test_redeem_a_reward_shows_the_voucher_and_spends_once(browser, app, module_
     try:
         page.get_by_text("Redeemed. Your voucher is ready.").wait_for(timeout=15_000)
     finally:
-        page.screenshot(path=str(Path(app.log_path).with_name("redeem.png")))
+        screenshot(page, Path(app.log_path).with_name("redeem.png"))
     assert page.get_by_text("My vouchers").count() >= 1
     assert server_balance(module_server) == before - 200
     time.sleep(1.5)
@@ -181,7 +182,7 @@ def test_every_screen_in_english_and_simplified_chinese_is_captured(browser, app
             go(page, names[tab])
             page.mouse.move(5, 300)  # no hover tooltip in the picture
             time.sleep(0.7)
-            page.screenshot(path=str(SHOTS / f"{slug}-{lang}.png"))
+            screenshot(page, SHOTS / f"{slug}-{lang}.png")
     go(page, "设置")
     _choose_language(page, "English")
     for slug, _ in SCREENS:
@@ -238,7 +239,7 @@ def test_screens_hold_at_200_percent_text(browser, app):
         except Exception as exc:
             shown = page.locator("flt-semantics").all_inner_texts()[:6]
             raise AssertionError(f"{tab}: {text!r} not shown at 200 %: {shown}") from exc
-        page.screenshot(path=str(Path(app.log_path).with_name(f"200-{tab}.png")))
+        screenshot(page, Path(app.log_path).with_name(f"200-{tab}.png"))
     assert "Error" not in " ".join(page.locator("flt-semantics").all_inner_texts()[:3])
 
 
@@ -248,7 +249,7 @@ def test_language_names_render_in_english_too(browser, app):
     go(page, "Settings")
     page.mouse.move(5, 300)
     time.sleep(1.0)
-    shot = page.screenshot(path=str(Path(app.log_path).with_name("language-names.png")))
+    shot = screenshot(page, Path(app.log_path).with_name("language-names.png"))
     for name in ("简体中文", "繁體中文"):
         box = page.get_by_role("button", name=name).first.bounding_box()
         # Inside the segment's outline: the border lines are not text.
@@ -279,7 +280,7 @@ def test_dark_mode_keeps_text_contrast(browser, app):
     label = page.get_by_text("History", exact=True).first
     label.wait_for(timeout=10_000)
     box = label.bounding_box()
-    shot = Image.open(BytesIO(page.screenshot())).convert("RGB")
+    shot = Image.open(BytesIO(screenshot(page))).convert("RGB")
     region = shot.crop(
         (int(box["x"]), int(box["y"]), int(box["x"] + box["width"]), int(box["y"] + box["height"]))
     )

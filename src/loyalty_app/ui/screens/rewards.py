@@ -138,7 +138,6 @@ def RewardsPage() -> ft.Control:
             ft.Row(
                 [
                     heading(t(lang, "rewards.title")),
-                    ft.Container(expand=True),
                     labelled_button(
                         t(lang, "rewards.my_vouchers"),
                         lambda: ft.context.page.navigate("/vouchers"),
@@ -147,6 +146,7 @@ def RewardsPage() -> ft.Control:
                     ),
                 ],
                 wrap=True,
+                alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
             ),
             _pending_banner(app),
             ft.TextField(
