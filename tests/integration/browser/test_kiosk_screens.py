@@ -56,6 +56,9 @@ def open_kiosk(browser, app):  # noqa: ANN001, ANN202
 def switch_language(page, mode: str, current: str, lang: str) -> None:  # noqa: ANN001
     """Staff unlock the panel, choose the language, and close the panel again."""
     unlock_staff(page, lang=current)
+    if current == "en":
+        see(page, t(current, "kiosk.staff_title"))
+        shoot(page, f"{mode}-staff-en")
     page.get_by_role("button", name=NAMES[lang]).first.click()
     see(page, t(lang, "kiosk.staff_title"))
     shoot(page, f"{mode}-staff-{lang}")
