@@ -35,15 +35,11 @@ def server_options() -> dict:
     return {"demo": True}
 
 
-def kiosk(server, tmp_path, mode: str) -> AppProcess:
-    return AppProcess(
-        tmp_path / mode,
-        "--backend",
-        server.base_url,
-        "--kiosk",
-        mode,
-        log_path=tmp_path / f"{mode}.log",
-    ).start()
+def kiosk(start_app, server, tmp_path, mode: str) -> AppProcess:  # noqa: ANN001
+    """A kiosk process, stopped after the test whatever happens (start_app's doing)."""
+    return start_app(
+        "--backend", server.base_url, "--kiosk", mode, log_path=tmp_path / f"{mode}.log"
+    )
 
 
 def open_kiosk(browser, app):  # noqa: ANN001, ANN202
@@ -85,9 +81,9 @@ def mei(server) -> tuple[str, dict]:  # noqa: ANN001
     return me["member_number"], headers
 
 
-def test_checkout_screens_in_three_languages(browser, module_server, tmp_path):
+def test_checkout_screens_in_three_languages(browser, start_app, module_server, tmp_path):
     kiosk_browser.FAILURE_SHOTS[0] = str(tmp_path)
-    app = kiosk(module_server, tmp_path, "checkout")
+    app = kiosk(start_app, module_server, tmp_path, "checkout")
     page = open_kiosk(browser, app)
     credential = add_staff(module_server.database_url, "Ana Souza")
     number, headers = mei(module_server)
@@ -156,12 +152,11 @@ def test_checkout_screens_in_three_languages(browser, module_server, tmp_path):
         page.get_by_role("button", name=t(lang, "kiosk.staff")).first.click()
         shoot(page, f"checkout-setup-{lang}")
         set_up_kiosk(page, credential, lang=lang)
-    app.stop()
 
 
-def test_self_service_screens_in_three_languages(browser, module_server, tmp_path):
+def test_self_service_screens_in_three_languages(browser, start_app, module_server, tmp_path):
     kiosk_browser.FAILURE_SHOTS[0] = str(tmp_path)
-    app = kiosk(module_server, tmp_path, "self-service")
+    app = kiosk(start_app, module_server, tmp_path, "self-service")
     page = open_kiosk(browser, app)
     number, _ = mei(module_server)
     set_up_kiosk(
@@ -196,4 +191,3 @@ def test_self_service_screens_in_three_languages(browser, module_server, tmp_pat
         see(page, "Lin W.")  # the name typed before the refusal was kept
         shoot(page, f"self-joined-{lang}")
         page.get_by_role("button", name=t(lang, "kiosk.done")).click()
-    app.stop()

@@ -45,12 +45,14 @@ def till(module_server, tmp_path_factory, browser):
         "checkout",
         log_path=tmp / "till.log",
     ).start()
-    page = browser.open(app.url, width=1000, height=800)
-    wait_first_frame(page)
-    enable_semantics(page)
-    set_up_kiosk(page, add_staff(module_server.database_url, "Ana Souza"))
-    yield module_server, page
-    app.stop()
+    try:
+        page = browser.open(app.url, width=1000, height=800)
+        wait_first_frame(page)
+        enable_semantics(page)
+        set_up_kiosk(page, add_staff(module_server.database_url, "Ana Souza"))
+        yield module_server, page
+    finally:
+        app.stop()
 
 
 def mei_number(base_url: str) -> str:
