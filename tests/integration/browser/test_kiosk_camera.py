@@ -87,6 +87,7 @@ def test_the_camera_reads_the_members_card_at_a_self_service_kiosk(module_server
             shoot(page, "self-attract-camera-en")
             log = app.log_text()
             assert log.count("camera read a code") == 1, log[-3000:]
-            print(f"camera on -> member on screen: {seen_after * 1000:.0f} ms")
+            read = next(line for line in log.splitlines() if "camera read a code" in line)
+            print(f"camera on -> member on screen: {seen_after * 1000:.0f} ms; {read}")
     finally:
         app.stop()

@@ -27,6 +27,7 @@ from .screens.common import use_form
 from .state import KioskState
 
 SYNC_EVERY_SECONDS = 20
+STAFF_BUTTON = 48  # Material's minimum touch target
 SCREENS = {
     "setup": SetupScreen,
     "attract": AttractScreen,
@@ -69,7 +70,12 @@ def StaffPanel() -> ft.Control:
                     on_submit=unlock,
                     keyboard_type=ft.KeyboardType.NUMBER,
                 ),
-                ft.OutlinedButton(t(lang, "kiosk.unlock"), on_click=unlock, key="staff-unlock"),
+                ft.OutlinedButton(
+                    t(lang, "kiosk.unlock"),
+                    on_click=unlock,
+                    key="staff-unlock",
+                    height=STAFF_BUTTON,
+                ),
             ]
         )
     return ft.Column(
@@ -96,15 +102,23 @@ def StaffPanel() -> ft.Control:
             ft.Row(
                 [
                     ft.OutlinedButton(
-                        t(lang, "kiosk.sync_now"), on_click=kiosk.sync, key="sync-now"
+                        t(lang, "kiosk.sync_now"),
+                        on_click=kiosk.sync,
+                        key="sync-now",
+                        height=STAFF_BUTTON,
                     ),
                     ft.OutlinedButton(
                         t(lang, "kiosk.reset_setup"),
                         key="reset-setup",
+                        height=STAFF_BUTTON,
                         on_click=lambda: setattr(kiosk, "phase", "setup"),
                     ),
-                    ft.OutlinedButton(t(lang, "kiosk.exit"), on_click=exit_kiosk, key="exit"),
-                    ft.FilledButton(t(lang, "kiosk.lock"), on_click=kiosk.lock, key="lock"),
+                    ft.OutlinedButton(
+                        t(lang, "kiosk.exit"), on_click=exit_kiosk, key="exit", height=STAFF_BUTTON
+                    ),
+                    ft.FilledButton(
+                        t(lang, "kiosk.lock"), on_click=kiosk.lock, key="lock", height=STAFF_BUTTON
+                    ),
                 ],
                 wrap=True,
             ),
