@@ -55,6 +55,7 @@ _ALL = (
     ProblemType("mail-unavailable", 503, "The sign-in code could not be e-mailed."),
     ProblemType("delivery-unavailable", 503, "The sign-in code could not be delivered."),
     ProblemType("invalid-code", 401, "The sign-in code is wrong or has expired."),
+    ProblemType("too-many-sign-in-attempts", 429, "Too many sign-in codes tried; wait."),
     ProblemType("invalid-refresh-token", 401, "The session has ended; sign in again."),
     ProblemType("no-demo-member", 409, "Demo mode has no demo member yet."),
     # The member's own data.

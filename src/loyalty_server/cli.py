@@ -59,6 +59,40 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--smtp-user", default=os.environ.get("LOYALTY_SMTP_USER"))
     serve.add_argument("--smtp-starttls", action="store_true")
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default=os.environ.get("FORWARDED_ALLOW_IPS"),
+        help="proxies whose X-Forwarded-For names the client (default 127.0.0.1); behind "
+        "a reverse proxy on another host, its address, or every member shares its limits",
+    )
+    serve.add_argument(
+        "--code-requests-per-address",
+        type=int,
+        default=Settings.code_requests_per_address_free,
+        help="sign-in codes one address may ask for a day before each waits longer "
+        f"(default {Settings.code_requests_per_address_free})",
+    )
+    serve.add_argument(
+        "--code-requests-per-hour",
+        type=int,
+        default=Settings.code_requests_per_hour_overall,
+        help="sign-in codes everyone together may ask for an hour "
+        f"(default {Settings.code_requests_per_hour_overall})",
+    )
+    serve.add_argument(
+        "--verifies-per-hour",
+        type=int,
+        default=Settings.verifies_per_hour_overall,
+        help="sign-in codes everyone together may try an hour "
+        f"(default {Settings.verifies_per_hour_overall})",
+    )
+    serve.add_argument(
+        "--verifies-per-address",
+        type=int,
+        default=Settings.verifies_per_address_free,
+        help="sign-in codes one address may try a day before each waits longer "
+        f"(default {Settings.verifies_per_address_free})",
+    )
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
     _common(migrate)
     seed = sub.add_parser("seed-demo", help="add the Harbor Coffee demo members")
@@ -96,6 +130,18 @@ def _settings(args: argparse.Namespace) -> Settings:
         demo=getattr(args, "demo", False),
         smtp=smtp,
         public_url=getattr(args, "public_url", "") or "",
+        code_requests_per_address_free=getattr(
+            args, "code_requests_per_address", Settings.code_requests_per_address_free
+        ),
+        verifies_per_address_free=getattr(
+            args, "verifies_per_address", Settings.verifies_per_address_free
+        ),
+        code_requests_per_hour_overall=getattr(
+            args, "code_requests_per_hour", Settings.code_requests_per_hour_overall
+        ),
+        verifies_per_hour_overall=getattr(
+            args, "verifies_per_hour", Settings.verifies_per_hour_overall
+        ),
     )
 
 
@@ -206,7 +252,12 @@ def _serve(ctx, args: argparse.Namespace) -> int:  # noqa: ANN001
         flush=True,
     )
     uvicorn.run(
-        create_app(ctx), host=args.host, port=args.port, log_level="warning", access_log=False
+        create_app(ctx),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        forwarded_allow_ips=args.forwarded_allow_ips,
     )
     return 0
 

@@ -130,6 +130,18 @@ class OneTimeCode(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class SignInLimit(Base):
+    """One counter of the sign-in limiter (services.sign_in_limits): per requester network, per
+    e-mail or phone, or overall. Keys hold digests, never an address or an e-mail."""
+
+    __tablename__ = "sign_in_limits"
+
+    key: Mapped[str] = mapped_column(String(48), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class Staff(Base):
     __tablename__ = "staff"
 

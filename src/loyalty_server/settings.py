@@ -44,8 +44,20 @@ class Settings:
     refresh_grace_seconds: int = 30
     code_ttl_seconds: int = 10 * 60
     code_max_attempts: int = 5
-    code_requests_per_window: int = 5
-    code_window_seconds: int = 15 * 60
+    # The sign-in limiter (services/sign_in_limits.py; the README works out the budget).
+    # Codes for one e-mail or phone: this many a day at once, then a growing wait between
+    # codes (1, 2, 4 ... minutes, at most an hour). Codes already sent keep working.
+    codes_per_identity_free: int = 5
+    # One requester network (an IPv4 address or an IPv6 /64): this many code requests and
+    # code checks a day at once, then the same growing wait.
+    code_requests_per_address_free: int = 20
+    verifies_per_address_free: int = 30
+    limit_window_seconds: int = 24 * 3600
+    backoff_first_seconds: int = 60
+    backoff_max_seconds: int = 3600
+    # Overall ceilings an hour, across every address (a distributed attack).
+    code_requests_per_hour_overall: int = 1000
+    verifies_per_hour_overall: int = 2000
     card_past_steps: int = CARD_PAST_STEPS
     card_future_steps: int = CARD_FUTURE_STEPS
     offline_scan_max_age_seconds: int = 7 * 24 * 3600

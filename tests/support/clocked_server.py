@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from loyalty_server.app import build_context, create_app
 from loyalty_server.context import ServerContext
@@ -48,17 +49,22 @@ class ClockedServer:
 
 
 @contextmanager
-def clocked_server(database_url: str, smtp_port: int | None = None) -> Iterator[ClockedServer]:
+def clocked_server(
+    database_url: str, smtp_port: int | None = None, **settings
+) -> Iterator[ClockedServer]:
     """The demo programme and members, served in-process; the clock starts at the real now.
-    With `smtp_port` it mails sign-in codes there (a `MailCatcher`), so anyone can sign in."""
+    With `smtp_port` it mails sign-in codes there (a `MailCatcher`), so anyone can sign in.
+    Other keyword arguments are `Settings` fields. Requests come from 127.0.0.1 unless an
+    X-Forwarded-For header names another client (as behind a trusted reverse proxy)."""
     db = Database(database_url)
     upgrade(db)
     db.dispose()
     smtp = SmtpSettings(host="127.0.0.1", port=smtp_port) if smtp_port else None
-    ctx = build_context(Settings(database_url=database_url, demo=True, smtp=smtp))
+    ctx = build_context(Settings(database_url=database_url, demo=True, smtp=smtp, **settings))
     clock = Clock()
     ctx.clock = clock
     seed(ctx)
-    with TestClient(create_app(ctx), base_url="http://127.0.0.1") as client:
+    app = ProxyHeadersMiddleware(create_app(ctx), trusted_hosts="*")
+    with TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 50000)) as client:
         yield ClockedServer(client, clock, ctx)
     ctx.db.dispose()

@@ -67,12 +67,16 @@ class ServerProcess(LoggedProcess):
         smtp_port: int | None = None,
         extra_args: tuple[str, ...] | list[str] = (),
         log_path: str | os.PathLike | None = None,
+        sign_in_limits: bool = False,
     ) -> None:
+        """Every test client comes from 127.0.0.1, so the sign-in limits per address and
+        overall are lifted unless `sign_in_limits` (those per e-mail or phone stay)."""
         self.database_url = database_url
         self.programme = programme
         self.demo = demo
         self.smtp_port = smtp_port
         self.extra_args = list(extra_args)
+        self.sign_in_limits = sign_in_limits
         if log_path is None:
             fd, log_path = tempfile.mkstemp(prefix="loyalty-server-", suffix=".log")
             os.close(fd)
@@ -112,6 +116,15 @@ class ServerProcess(LoggedProcess):
                 "--smtp-from",
                 "loyalty@harbor.test",
             ]
+        if not self.sign_in_limits:
+            lifted = str(10**9)
+            for option in (
+                "--code-requests-per-address",
+                "--verifies-per-address",
+                "--code-requests-per-hour",
+                "--verifies-per-hour",
+            ):
+                cmd += [option, lifted]
         return cmd + self.extra_args
 
     def start(self) -> ServerProcess:

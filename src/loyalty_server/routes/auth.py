@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from .. import schemas
@@ -14,15 +14,21 @@ router = APIRouter(prefix="/v1/auth", tags=["auth"], responses=PROBLEMS)
 
 
 @router.post("/code", status_code=202, response_model=schemas.CodeSent)
-def request_code(body: schemas.CodeRequest, ctx: CtxDep) -> schemas.CodeSent:
+def request_code(body: schemas.CodeRequest, ctx: CtxDep, request: Request) -> schemas.CodeSent:
     """Send a one-time sign-in code (rate-limited per address)."""
-    return auth.request_code(ctx, body.email, body.phone)
+    return auth.request_code(ctx, body.email, body.phone, _client_address(request))
 
 
 @router.post("/verify", response_model=schemas.Session)
-def verify(body: schemas.VerifyRequest, ctx: CtxDep) -> schemas.Session:
+def verify(body: schemas.VerifyRequest, ctx: CtxDep, request: Request) -> schemas.Session:
     """Exchange the code for tokens and this device's card credential; joins new members."""
-    return auth.verify(ctx, body)
+    return auth.verify(ctx, body, _client_address(request))
+
+
+def _client_address(request: Request) -> str:
+    """The requester's address as uvicorn reports it: behind a reverse proxy, the one the
+    proxy puts in X-Forwarded-For if the proxy is trusted (--forwarded-allow-ips)."""
+    return request.client.host if request.client else ""
 
 
 class DemoRequest(BaseModel):

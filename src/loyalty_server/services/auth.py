@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from loyalty_core.card.format import CARD_ALGORITHM, CARD_DIGITS, CARD_PERIOD
@@ -21,6 +21,7 @@ from ..context import ServerContext
 from ..mailer import MailError
 from ..models import AuthToken, CardCredential, Device, Member, OneTimeCode
 from ..problems import Problem
+from . import sign_in_limits
 from .identity import normalise_identity
 from .members import create_member, find_by_identity
 from .referral import apply_referral_code
@@ -33,26 +34,47 @@ def _code_hash(identity: str, code: str) -> str:
     return token_hash(f"{identity}:{code}")
 
 
-def request_code(ctx: ServerContext, email: str | None, phone: str | None) -> schemas.CodeSent:
+def _too_many_codes(wait: int, detail: str) -> Problem:
+    return Problem(
+        429, "too-many-code-requests", "Too many code requests", detail, retry_after=wait
+    )
+
+
+def _too_many_attempts(wait: int, detail: str) -> Problem:
+    return Problem(
+        429, "too-many-sign-in-attempts", "Too many sign-in attempts", detail, retry_after=wait
+    )
+
+
+def request_code(
+    ctx: ServerContext, email: str | None, phone: str | None, address: str
+) -> schemas.CodeSent:
+    """Sends a new code. Limits, cheapest for the member first: the requester's network,
+    then the overall ceiling, then the e-mail or phone (counted only when a code goes out,
+    so a stranger's refused requests never make the member wait longer). A code already
+    sent keeps working whatever is refused here."""
     kind, identity = normalise_identity(email, phone)
     settings = ctx.settings
+    limits = sign_in_limits.limits_of(settings)
     now = ctx.now()
+    network = sign_in_limits.network_of(address)
+    if wait := sign_in_limits.take(
+        ctx.db, sign_in_limits.key("code:net", network), limits.code_requests_per_address, now
+    ):
+        raise _too_many_codes(wait, f"Too many codes asked for from here; wait {wait} s.")
+    if wait := sign_in_limits.take(
+        ctx.db, sign_in_limits.key("code:all"), limits.code_requests_overall, now
+    ):
+        raise _too_many_codes(wait, f"Too many codes asked for overall; wait {wait} s.")
+    if wait := sign_in_limits.take(
+        ctx.db, sign_in_limits.key("code:id", identity), limits.codes_per_identity, now
+    ):
+        raise _too_many_codes(
+            wait,
+            f"A code was sent to this {kind} a moment ago; use it, or wait {wait} s for a new one.",
+        )
     code = f"{secrets.randbelow(10**6):06d}"
     with ctx.db.write() as s:
-        since = now - timedelta(seconds=settings.code_window_seconds)
-        recent = s.scalar(
-            select(func.count())
-            .select_from(OneTimeCode)
-            .where(OneTimeCode.identity == identity, OneTimeCode.created_at > since)
-        )
-        if recent >= settings.code_requests_per_window:
-            raise Problem(
-                429,
-                "too-many-code-requests",
-                "Too many code requests",
-                "Wait a few minutes before asking for another code.",
-                retry_after=settings.code_window_seconds,
-            )
         member = find_by_identity(s, kind, identity)
         s.add(
             OneTimeCode(
@@ -163,9 +185,21 @@ _BAD_CODE = Problem(
 )
 
 
-def verify(ctx: ServerContext, body: schemas.VerifyRequest) -> schemas.Session:
+def verify(ctx: ServerContext, body: schemas.VerifyRequest, address: str) -> schemas.Session:
+    """Checks a code: the requester's network and the overall ceiling count every check
+    (before it is made, so a burst cannot slip past), the code's row its wrong tries."""
     kind, identity = normalise_identity(body.email, body.phone)
     now = ctx.now()
+    limits = sign_in_limits.limits_of(ctx.settings)
+    network = sign_in_limits.network_of(address)
+    if wait := sign_in_limits.take(
+        ctx.db, sign_in_limits.key("verify:net", network), limits.verifies_per_address, now
+    ):
+        raise _too_many_attempts(wait, f"Too many sign-in attempts from here; wait {wait} s.")
+    if wait := sign_in_limits.take(
+        ctx.db, sign_in_limits.key("verify:all"), limits.verifies_overall, now
+    ):
+        raise _too_many_attempts(wait, f"Too many sign-in attempts overall; wait {wait} s.")
     with ctx.db.write() as s:
         otc = s.scalar(
             select(OneTimeCode)

@@ -1,19 +1,23 @@
 """Sign-in codes and refresh tokens under concurrency, over real HTTP (the race lives on
 PostgreSQL; SQLite writes one at a time): a burst of guesses cannot beat the five-try limit,
-one code makes one session however many devices send it at once, and one refresh token sent
-many times at once makes one new pair."""
+one code makes one session however many devices send it at once, one refresh token sent
+many times at once makes one new pair, and a burst at two server processes sharing one
+database cannot beat the per-address limit."""
 
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from sqlalchemy import func, select
 
 from loyalty_server.db import Database
-from loyalty_server.models import AuthToken
+from loyalty_server.models import AuthToken, Device, Member, OneTimeCode
 from loyalty_server.services.tokens import token_hash
-from tests.support.loyalty_http import request_code, sign_in, unique_email
+from loyalty_server.settings import Settings
+from tests.support.loyalty_http import assert_problem, request_code, sign_in, unique_email
+from tests.support.servers import ServerProcess
 
 
 async def _posts(base_url: str, path: str, bodies: list[dict]) -> list[httpx.Response]:
@@ -40,10 +44,91 @@ def test_thirty_parallel_wrong_guesses_use_up_the_code(module_server, client, sm
             module_server.base_url, "/v1/auth/verify", [{"email": email, "code": c} for c in wrong]
         )
     )
-    assert {r.status_code for r in replies} == {401}
+    assert {r.status_code for r in replies} == {401}, [r.text for r in replies][:2]
     # Five tries were counted, whatever the interleaving: the right code is refused now.
     late = client.post("/v1/auth/verify", json={"email": email, "code": code})
     assert late.status_code == 401, late.text
+
+
+def test_three_hundred_parallel_guesses_with_the_right_code_among_them(module_server, client, smtp):
+    """The right code is the 200th of 300 sent at once: whatever order they are checked in,
+    at most five tries count, and a session comes only if fewer than five wrong ones were
+    counted before the right one (on PostgreSQL the row lock decides; before it, 300 at
+    once with the right code at #200 signed in)."""
+    email = unique_email("crowd")
+    code = request_code(client, smtp, email)
+    bodies = [{"email": email, "code": f"{(int(code) + n) % 10**6:06d}"} for n in range(1, 300)]
+    bodies.insert(199, {"email": email, "code": code})
+    replies = asyncio.run(_posts(module_server.base_url, "/v1/auth/verify", bodies))
+    statuses = sorted(r.status_code for r in replies)
+    assert set(statuses) <= {200, 401}, [r.text for r in replies if r.status_code >= 500][:3]
+    attempts, used, devices = _code_state(module_server.database_url, email)
+    assert attempts <= 5
+    if 200 in statuses:
+        assert statuses == [200] + [401] * 299
+        assert attempts < 5 and used and devices == 1
+    else:
+        assert attempts == 5 and not used and devices == 0
+    print(f"300 parallel guesses: {attempts} counted, signed in: {200 in statuses}")
+
+
+def _code_state(database_url: str, email: str) -> tuple[int, bool, int]:
+    """The newest code of `email`: its counted tries, whether it was used, and how many
+    devices its member has."""
+    db = Database(database_url)
+    try:
+        with db.read() as s:
+            otc = s.scalar(
+                select(OneTimeCode)
+                .where(OneTimeCode.identity == email)
+                .order_by(OneTimeCode.id.desc())
+                .limit(1)
+            )
+            devices = s.scalar(
+                select(func.count())
+                .select_from(Device)
+                .join(Member, Member.id == Device.member_id)
+                .where(Member.email == email)
+            )
+            return otc.attempts, otc.used_at is not None, devices
+    finally:
+        db.dispose()
+
+
+def test_a_burst_at_two_server_processes_gets_no_more_than_one_address_may(
+    database_url, smtp, tmp_path
+):
+    """Two processes on one database, as behind a load balancer; 80 guesses from one
+    address at once, split between them: the free tries of one address, and no more, are
+    checked."""
+    servers = [
+        ServerProcess(
+            database_url,
+            smtp_port=smtp.port,
+            log_path=tmp_path / f"server{n}.log",
+            sign_in_limits=True,
+        )
+        for n in range(2)
+    ]
+    try:
+        with ThreadPoolExecutor(len(servers)) as pool:
+            list(pool.map(ServerProcess.start, servers))
+        body = {"email": "someone@example.test", "code": "123456"}
+
+        async def both() -> list[httpx.Response]:
+            halves = [_posts(server.base_url, "/v1/auth/verify", [body] * 40) for server in servers]
+            return [r for half in await asyncio.gather(*halves) for r in half]
+
+        replies = asyncio.run(both())
+    finally:
+        for server in servers:
+            server.stop()
+    statuses = [r.status_code for r in replies]
+    assert statuses.count(401) == Settings.verifies_per_address_free, sorted(statuses)
+    assert statuses.count(429) == 80 - Settings.verifies_per_address_free
+    assert_problem(
+        next(r for r in replies if r.status_code == 429), 429, "too-many-sign-in-attempts"
+    )
 
 
 def test_one_code_sent_by_ten_devices_at_once_makes_one_session(module_server, client, smtp):
