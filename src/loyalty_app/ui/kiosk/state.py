@@ -142,8 +142,15 @@ class KioskState:
     ) -> None:
         if self.busy:  # one scan at a time; a second burst while busy is dropped
             return
-        source = source or self.timer.source(time.monotonic() if at is None else at)
-        log.info("scan submitted: %d characters, %s", len(text.strip()), source)
+        submitted = time.monotonic() if at is None else at
+        pace = self.timer.ms_per_char(submitted)
+        source = source or self.timer.source(submitted)
+        log.info(
+            "scan submitted: %d characters, %s (%s ms a character)",
+            len(text.strip()),
+            source,
+            "-" if pace is None else f"{pace:.0f}",
+        )
         self.timer.reset()
         self.scans += 1
         self.clear_error()

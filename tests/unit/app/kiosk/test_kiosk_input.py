@@ -55,3 +55,16 @@ def test_pin_round_trip_and_wrong_pin():
 def test_pin_format_is_4_to_8_ascii_digits(pin):
     with pytest.raises(PinError):
         check_pin_format(pin)
+
+
+def test_a_burst_stretched_by_a_busy_machine_is_still_a_scanner():
+    # Timed where the keys reach Python: 70 ms a character on a loaded till.
+    timer = EntryTimer()
+    end = feed(timer, "HBR:c0123456789ab:1795460220:80309806", 100.0, 0.07)
+    assert timer.source(end) == "scanner"
+
+
+def test_a_person_typing_a_card_code_off_a_screen_is_still_typing():
+    timer = EntryTimer()
+    end = feed(timer, "HBR:c0123456789ab:1795460220:80309806", 100.0, 0.15)
+    assert timer.source(end) == "typed"
