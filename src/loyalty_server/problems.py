@@ -74,10 +74,17 @@ _HTTP_SLUGS = {
 def _methods_on_path(request: Request) -> list[str]:
     """Every method some route serves at this request's path (RFC 9110 `Allow`)."""
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match != Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
+
+    def walk(routes: list) -> None:
+        for route in routes:
+            # FastAPI keeps an included router as one route (routers are included unprefixed).
+            inner = getattr(route, "original_router", None)
+            if inner is not None:
+                walk(inner.routes)
+            elif route.matches(request.scope)[0] != Match.NONE:
+                methods.update(getattr(route, "methods", None) or ())
+
+    walk(request.app.router.routes)
     return sorted(methods)
 
 
