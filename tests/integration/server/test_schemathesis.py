@@ -289,6 +289,19 @@ def schema_valid_is_not_malformed(ctx, response, case) -> None:  # noqa: ANN001
         )
 
 
+def allow_names_the_documented_methods(ctx, response, case) -> None:  # noqa: ANN001
+    """A 405's `Allow` lists exactly the path's documented methods (Schemathesis lets an empty
+    `Allow` pass; the server once sent one)."""
+    if response.status_code != 405:
+        return
+    allowed = sorted(m.strip() for m in response.headers.get("allow", [""])[0].split(",") if m)
+    documented = sorted(
+        m.upper() for m in case.operation.schema.raw_schema["paths"][case.operation.path]
+    )
+    if allowed != documented:
+        raise AssertionError(f"Allow: {allowed}, the document has {documented}")
+
+
 @settings(
     max_examples=MAX_EXAMPLES,
     deadline=None,
@@ -305,7 +318,9 @@ def test_api_conforms_to_its_openapi(case, api, http) -> None:  # noqa: ANN001
     response = case.call(base_url=api.base_url, session=http, headers=headers, timeout=15)
     api.answers[case.operation.label][str(response.status_code)] += 1
     case.validate_response(
-        response, headers=headers, additional_checks=[schema_valid_is_not_malformed]
+        response,
+        headers=headers,
+        additional_checks=[schema_valid_is_not_malformed, allow_names_the_documented_methods],
     )
 
 
