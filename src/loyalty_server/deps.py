@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from .context import ServerContext
+from .formats import IDEMPOTENCY_KEY
 from .models import Staff
 from .problems import Problem
 from .services import idempotency
@@ -87,7 +88,16 @@ StaffAuth = Annotated[StaffPrincipal, Depends(current_staff)]
 
 
 def idempotency_key(
-    key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
+    key: Annotated[
+        str,
+        Header(
+            alias="Idempotency-Key",
+            pattern=IDEMPOTENCY_KEY,
+            description="Made once per intent by the caller (8 to 128 visible ASCII "
+            "characters, e.g. a UUID); a retry with the same key and body gets the first "
+            "answer. Missing or malformed: 422 validation.",
+        ),
+    ],
 ) -> str:
     return idempotency.check_key(key)
 

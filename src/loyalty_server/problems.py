@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from loyalty_core.problems import PROBLEMS, TYPE_PREFIX
 
@@ -70,6 +71,23 @@ _HTTP_SLUGS = {
 }
 
 
+def _methods_on_path(request: Request) -> list[str]:
+    """Every method some route serves at this request's path (RFC 9110 `Allow`)."""
+    methods: set[str] = set()
+
+    def walk(routes: list) -> None:
+        for route in routes:
+            # FastAPI keeps an included router as one route (routers are included unprefixed).
+            inner = getattr(route, "original_router", None)
+            if inner is not None:
+                walk(inner.routes)
+            elif route.matches(request.scope)[0] != Match.NONE:
+                methods.update(getattr(route, "methods", None) or ())
+
+    walk(request.app.router.routes)
+    return sorted(methods)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -85,9 +103,19 @@ def install_problem_handlers(app: FastAPI) -> None:
             for err in exc.errors()
         ]
         fields = ", ".join(e["field"] or "body" for e in errors[:5])
-        problem = Problem(
-            422, "validation", "Invalid request", f"Check these fields: {fields}", errors=errors
-        )
+        # A rule with a problem of its own (formats.py: invalid-email, identity-required, …)
+        # names it as the error's type; the apps show that slug's message.
+        slugs = {err.get("type") for err in exc.errors()}
+        slug = slugs.pop() if len(slugs) == 1 else "validation"
+        registered = PROBLEMS.get(slug or "")
+        if registered is None or registered.status != 422:
+            slug = "validation"
+        if slug == "validation":
+            title, detail = "Invalid request", f"Check these fields: {fields}"
+        else:
+            title = PROBLEMS[slug].meaning.rstrip(".")
+            detail = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors[:5])
+        problem = Problem(422, slug, title, detail, errors=errors)
         return problem_response(problem, request)
 
     @app.exception_handler(StarletteHTTPException)
@@ -96,6 +124,9 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else title
         response = problem_response(Problem(exc.status_code, slug, title, detail), request)
         response.headers.update(exc.headers or {})  # e.g. Allow on 405 (RFC 9110)
+        if exc.status_code == 405:
+            # Starlette names only the first route on the path (GET /v1/me, not its PATCH).
+            response.headers["Allow"] = ", ".join(_methods_on_path(request))
         return response
 
     @app.exception_handler(Exception)

@@ -6,7 +6,10 @@ import unicodedata
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from . import formats
+from .formats import CalendarDate
 
 Texts = dict[str, str]
 
@@ -29,7 +32,47 @@ def _plain_text(value: str) -> str:
 
 # Free text that is stored as typed and shown to people (names, at the till too): control
 # and text-direction characters are refused (422) up front. PostgreSQL could not store NUL.
-StoredText = Annotated[str, AfterValidator(_plain_text)]
+StoredText = Annotated[
+    str, Field(json_schema_extra={"pattern": formats.PLAIN_TEXT}), AfterValidator(_plain_text)
+]
+Email = formats.checked(
+    formats.EMAIL,
+    "invalid-email",
+    "not an e-mail address",
+    max_length=254,
+    description="An e-mail address (compared without case).",
+)
+Phone = formats.checked(
+    formats.PHONE,
+    "invalid-phone",
+    "6 to 15 digits, optionally after a +",
+    max_length=20,
+    description="6 to 15 digits, optionally after a +; spaces, dots, dashes and brackets "
+    "between them are ignored.",
+)
+ReferralCode = formats.checked(
+    formats.REFERRAL_CODE,
+    "unknown-referral-code",
+    "no member has that referral code (they are 4 to 16 letters and digits); check it",
+    description="A member's referral code (any case). An unknown one is 422 unknown-referral-code.",
+)
+MemberNumber = formats.checked(
+    formats.MEMBER_NUMBER,
+    "not-a-member-number",
+    "a member number has 12 digits",
+    max_length=32,
+    description="12 digits (spaces and dashes between them are ignored); the last is a Luhn "
+    "check digit (a wrong one is 422 bad-check-digit).",
+)
+
+
+class _OneOfIdentity:
+    """Exactly one of `email` and `phone` (absent and null are alike): 422 identity-required."""
+
+    @model_validator(mode="after")
+    def _exactly_one_identity(self):  # noqa: ANN202
+        formats.one_of_identity(self.email, self.phone)  # type: ignore[attr-defined]
+        return self
 
 
 class Strict(BaseModel):
@@ -39,9 +82,10 @@ class Strict(BaseModel):
 # --- auth -------------------------------------------------------------------------------------
 
 
-class CodeRequest(Strict):
-    email: str | None = Field(default=None, max_length=254)
-    phone: str | None = Field(default=None, max_length=20)
+class CodeRequest(_OneOfIdentity, Strict):
+    model_config = ConfigDict(json_schema_extra=formats.ONE_OF_IDENTITY)
+    email: Email | None = None
+    phone: Phone | None = None
 
 
 class CodeSent(BaseModel):
@@ -49,13 +93,21 @@ class CodeSent(BaseModel):
     expires_in: int
 
 
-class VerifyRequest(Strict):
-    email: str | None = Field(default=None, max_length=254)
-    phone: str | None = Field(default=None, max_length=20)
-    code: str = Field(min_length=1, max_length=12)
+SignInCode = formats.documented(
+    formats.SIGN_IN_CODE,
+    max_length=12,
+    description="The 6-digit code that was sent; any other is 401 invalid-code.",
+)
+
+
+class VerifyRequest(_OneOfIdentity, Strict):
+    model_config = ConfigDict(json_schema_extra=formats.ONE_OF_IDENTITY)
+    email: Email | None = None
+    phone: Phone | None = None
+    code: SignInCode
     device_name: StoredText = Field(default="", max_length=100)
     name: StoredText | None = Field(default=None, max_length=100)
-    referral_code: str | None = Field(default=None, max_length=16)
+    referral_code: ReferralCode | None = None
 
 
 class RefreshRequest(Strict):
@@ -129,7 +181,7 @@ class Me(BaseModel):
 class ProfileUpdate(Strict):
     name: StoredText | None = Field(default=None, max_length=100)
     language: str | None = Field(default=None, pattern="^(en|zh-Hans|zh-Hant)$")
-    birthday: date | None = Field(
+    birthday: CalendarDate | None = Field(
         default=None,
         description="Set once; from 1900-01-01 up to today (else 422 invalid-birthday). "
         "The birthday bonus pays only for a birthday set at least the programme's notice "
@@ -257,7 +309,7 @@ class ReferralOut(BaseModel):
 
 
 class ClaimRequest(Strict):
-    code: str = Field(min_length=1, max_length=16)
+    code: ReferralCode
 
 
 # --- programme --------------------------------------------------------------------------------
@@ -282,13 +334,35 @@ class ProgrammeOut(BaseModel):
 # --- checkout (staff) -------------------------------------------------------------------------
 
 
+CardToken = formats.documented(
+    formats.CARD_TOKEN,
+    max_length=256,
+    description="The card QR's text, `<prefix>:<card id>:<step start>:<code>`; whether it is "
+    "this programme's, known and current is checked against the card (422 not-our-code, "
+    "unknown-card, card-revoked, token-*; 409 token-replayed).",
+)
+Scanned = formats.documented(
+    formats.SCANNED,
+    max_length=256,
+    description="What the till read: a card code, a typed member number, or (refused with "
+    "422 voucher-not-card) a voucher's QR.",
+)
+ScanTime = Annotated[
+    formats.timestamp("scan-time-invalid"),
+    Field(
+        description="When an offline kiosk scanned the card (RFC 3339 with an offset); not in "
+        "the future nor before the card existed (else 422 scan-time-invalid)."
+    ),
+]
+
+
 class ScanRequest(Strict):
-    token: str = Field(min_length=1, max_length=256)
-    scanned_at: datetime | None = None
+    token: Scanned
+    scanned_at: ScanTime | None = None
 
 
 class MemberNumberLookup(Strict):
-    member_number: str = Field(min_length=1, max_length=32)
+    member_number: MemberNumber
 
 
 class CheckoutMember(BaseModel):
@@ -303,11 +377,48 @@ class CheckoutMember(BaseModel):
     tier_fraction: float
 
 
+Amount = formats.checked(
+    formats.AMOUNT,
+    "invalid-amount",
+    "a purchase amount is written like 12.50",
+    description="A positive amount in plain decimals, like 12.50; more decimals than the "
+    "currency has or more than the programme's maximum is 422 invalid-amount.",
+)
+VoucherCode = formats.checked(
+    formats.VOUCHER_CODE,
+    "invalid-voucher-code",
+    "not a voucher code",
+    description="The voucher's code as shown (any case, dashes or spaces between groups) or "
+    "its QR payload `<card prefix>-V:<code>`.",
+)
+
+
 class CreditRequest(Strict):
-    token: str | None = Field(default=None, max_length=256)
-    member_number: str | None = Field(default=None, max_length=32)
-    amount: str = Field(min_length=1, max_length=32)
-    scanned_at: datetime | None = None
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["token"],
+                    "properties": {"token": {"type": "string"}, "member_number": {"type": "null"}},
+                },
+                {
+                    "required": ["member_number"],
+                    "properties": {"member_number": {"type": "string"}, "token": {"type": "null"}},
+                },
+            ],
+            "description": "Exactly one of `token` (the card code scanned) and "
+            "`member_number` (typed); else 422 card-required.",
+        }
+    )
+    token: CardToken | None = None
+    member_number: MemberNumber | None = None
+    amount: Amount
+    scanned_at: ScanTime | None = None
+
+    @model_validator(mode="after")
+    def _card_or_number(self):  # noqa: ANN202
+        formats.one_of_card(self.token, self.member_number)
+        return self
 
 
 class CreditResult(BaseModel):
@@ -335,7 +446,7 @@ class VoidResult(BaseModel):
 
 
 class VoucherRedeemRequest(Strict):
-    code: str = Field(min_length=1, max_length=64)
+    code: VoucherCode
 
 
 class VoucherRedeemResult(BaseModel):
@@ -343,11 +454,12 @@ class VoucherRedeemResult(BaseModel):
     member_display_name: str
 
 
-class JoinRequest(Strict):
-    email: str | None = Field(default=None, max_length=254)
-    phone: str | None = Field(default=None, max_length=20)
+class JoinRequest(_OneOfIdentity, Strict):
+    model_config = ConfigDict(json_schema_extra=formats.ONE_OF_IDENTITY)
+    email: Email | None = None
+    phone: Phone | None = None
     name: StoredText = Field(default="", max_length=100)
-    referral_code: str | None = Field(default=None, max_length=16)
+    referral_code: ReferralCode | None = None
 
 
 class JoinResult(BaseModel):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 
-from .. import rules, schemas
+from .. import formats, rules, schemas
 from ..context import ServerContext
 from ..deps import CtxDep, MemberAuth, etag_response
 from ..models import LedgerEntry, Member
@@ -76,6 +77,8 @@ def update_me(body: schemas.ProfileUpdate, who: MemberAuth, ctx: CtxDep) -> sche
 
 def _decode_cursor(cursor: str) -> int:
     try:
+        if not re.fullmatch(formats.CURSOR, cursor):  # b64decode would skip other characters
+            raise ValueError
         value = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
         # Ledger ids are INTEGER columns (32-bit on PostgreSQL): a bigger number is no cursor
         # of ours, and the databases refuse to compare with it (a 500, not an empty page).
@@ -100,7 +103,15 @@ def ledger(
     who: MemberAuth,
     ctx: CtxDep,
     request: Request,
-    cursor: Annotated[str | None, Query(max_length=64)] = None,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            json_schema_extra={"pattern": formats.CURSOR},
+            description="`next_cursor` of the page before (opaque; one the server did not "
+            "hand out is 422 invalid-cursor).",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
     """Points history, newest first, a reason on every entry; `next_cursor` pages on."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from .. import schemas
 from ..deps import CtxDep, IdemKey, MemberAuth, etag_headers, etag_matches, json_result
+from ..formats import REWARD_ID, Timestamp
 from ..problems import Problem
 from ..services import catalogue, redeem
 from .common import NOT_MODIFIED, PROBLEMS
@@ -18,7 +19,16 @@ router = APIRouter(prefix="/v1/rewards", tags=["rewards"], responses=PROBLEMS)
 
 @router.get("", response_model=schemas.Catalogue, responses=NOT_MODIFIED)
 def list_rewards(
-    ctx: CtxDep, request: Request, updated_since: Annotated[datetime | None, Query()] = None
+    ctx: CtxDep,
+    request: Request,
+    updated_since: Annotated[
+        Timestamp | None,
+        Query(
+            description="Only what changed since then (RFC 3339 with a UTC offset, e.g. "
+            "2026-11-01T00:00:00Z; `server_time` of the last answer). A time without an offset "
+            "or outside the years 1 to 9999 in UTC is 422 invalid-timestamp."
+        ),
+    ] = None,
 ) -> Response:
     """Every active reward; with `updated_since`, only what changed (and what was removed)."""
     if updated_since is not None and updated_since.tzinfo is None:
@@ -52,7 +62,7 @@ def list_rewards(
 
 @router.post("/{reward_id}/redeem", status_code=201, response_model=schemas.Redemption)
 def redeem_reward(
-    reward_id: Annotated[str, Path(max_length=64)], who: MemberAuth, ctx: CtxDep, key: IdemKey
+    reward_id: Annotated[str, Path(pattern=REWARD_ID)], who: MemberAuth, ctx: CtxDep, key: IdemKey
 ) -> Response:
     """Spend points on a reward and get a voucher; the same Idempotency-Key spends once."""
     status, body = redeem.redeem(ctx, who.member_id, reward_id, key)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from ..formats import EMAIL
 from ..problems import Problem
 
-_EMAIL = re.compile(r"^[^@\s\x00]{1,64}@[^@\s\x00]+\.[^@\s\x00]{2,}$")  # no NUL: PostgreSQL
+_EMAIL = re.compile(EMAIL)  # the contract's pattern (no NUL: PostgreSQL)
 _PHONE = re.compile(r"^\+?[0-9]{6,15}$")
 
 
@@ -21,7 +22,7 @@ def normalise_identity(email: str | None, phone: str | None) -> tuple[str, str]:
         )
     if email:
         value = email.strip().lower()
-        if not _EMAIL.match(value):
+        if not _EMAIL.fullmatch(value):
             raise Problem(
                 422,
                 "invalid-email",

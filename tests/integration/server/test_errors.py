@@ -110,7 +110,7 @@ def test_every_4xx_answer_is_problem_json_with_type_title_and_detail(client, mem
         ("GET", "/v1/me/tier", {"headers": {"Authorization": "Basic abc"}}, 401),
         ("POST", "/v1/referral/claim", {"json": {"code": ""}, "headers": auth}, 422),
         ("GET", "/v1/rewards", {"params": {"updated_since": "2026-01-01"}}, 422),
-        ("POST", "/v1/rewards/oat-milk/redeem", {"headers": auth}, 400),
+        ("POST", "/v1/rewards/oat-milk/redeem", {"headers": auth}, 422),  # no Idempotency-Key
         ("POST", "/v1/rewards/oat-milk/redeem", {"headers": {**auth, **idem()}}, 409),
         ("POST", "/v1/rewards/nope/redeem", {"headers": {**auth, **idem()}}, 404),
         ("GET", "/v1/checkout/whoami", {"headers": auth}, 403),
@@ -120,7 +120,7 @@ def test_every_4xx_answer_is_problem_json_with_type_title_and_detail(client, mem
             "POST",
             "/v1/checkout/credit",
             {"json": {"member_number": "1", "amount": "1"}, "headers": staff},
-            400,
+            422,  # no Idempotency-Key, a short member number
         ),
         ("POST", "/v1/checkout/credits/0/void", {"headers": {**staff, **idem()}}, 422),
         ("POST", "/v1/checkout/credits/5/void", {"headers": {**staff, **idem()}}, 404),

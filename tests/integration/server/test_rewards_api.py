@@ -136,11 +136,12 @@ def test_reusing_a_key_for_another_reward_is_refused(client, smtp, till):
     assert member.balance() == 800
 
 
-def test_redeem_without_a_usable_idempotency_key_is_400(client, smtp, till):
+def test_redeem_without_a_usable_idempotency_key_is_422(client, smtp, till):
     member = sign_in(client, smtp)
     till.give_points(member, "100.00")
-    assert_problem(_redeem(member, "oat-milk"), 400, "idempotency-key-required")
-    assert_problem(_redeem(member, "oat-milk", "short"), 400, "idempotency-key-required")
+    # One answer for every unusable key, the documented header rule (8 to 128 visible ASCII).
+    for key in (None, "short", "7-chars", "k" * 129, "with space"):
+        assert_problem(_redeem(member, "oat-milk", key), 422, "validation")
     assert member.balance() == 1000
 
 
