@@ -31,6 +31,13 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {value}")
+    return number
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="loyalty-server", description=__doc__)
     sub = root.add_subparsers(dest="command", required=True)
@@ -59,6 +66,14 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--smtp-user", default=os.environ.get("LOYALTY_SMTP_USER"))
     serve.add_argument("--smtp-starttls", action="store_true")
+    serve.add_argument(
+        "--session-max-age",
+        type=_positive_int,
+        metavar="SECONDS",
+        default=os.environ.get("LOYALTY_SESSION_MAX_AGE"),
+        help="a device's session ends this long after sign-in, however often it refreshes "
+        "(default 90 days; env LOYALTY_SESSION_MAX_AGE)",
+    )
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
     _common(migrate)
     seed = sub.add_parser("seed-demo", help="add the Harbor Coffee demo members")
@@ -96,6 +111,11 @@ def _settings(args: argparse.Namespace) -> Settings:
         demo=getattr(args, "demo", False),
         smtp=smtp,
         public_url=getattr(args, "public_url", "") or "",
+        **(
+            {"session_max_age_seconds": args.session_max_age}
+            if getattr(args, "session_max_age", None) is not None
+            else {}
+        ),
     )
 
 
