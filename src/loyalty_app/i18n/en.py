@@ -35,6 +35,7 @@ MESSAGES: dict[str, str] = {
     "sync.stale": "Last synced {when}",
     "sync.refresh": "Refresh",
     "sync.signed_out": "Your session ended: sign in again.",
+    "sync.sign_in_again": "Sign in again",
     "points.title": "Points",
     "points.balance": "Balance",
     "points.pending": "Pending",

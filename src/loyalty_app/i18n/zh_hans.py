@@ -35,6 +35,7 @@ MESSAGES: dict[str, str] = {
     "sync.stale": "上次同步 {when}",
     "sync.refresh": "刷新",
     "sync.signed_out": "登录已失效：请重新登录。",
+    "sync.sign_in_again": "重新登录",
     "points.title": "积分",
     "points.balance": "余额",
     "points.pending": "待入账",

@@ -35,6 +35,7 @@ MESSAGES: dict[str, str] = {
     "sync.stale": "上次同步 {when}",
     "sync.refresh": "重新整理",
     "sync.signed_out": "登入已失效：請重新登入。",
+    "sync.sign_in_again": "重新登入",
     "points.title": "積分",
     "points.balance": "餘額",
     "points.pending": "待入帳",
