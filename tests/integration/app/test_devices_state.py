@@ -117,11 +117,17 @@ def test_a_session_past_its_maximum_age_asks_to_sign_in_again(database_url, smtp
             assert app.phase == "signed_in"  # what the store holds is still shown
             assert app.me is not None
 
+            # A redeem asked for now waits for the member to sign in again; it is not lost.
+            oat_milk = [v.reward_id for v in app.vouchers].count("oat-milk")
+            assert await app.redeem("oat-milk") == "pending"
+
             await app.sign_in_again()
             assert app.phase == "signed_out" and app.demo_available
             await app.try_demo()
             assert app.phase == "signed_in" and app.sync_error is None
             assert app.connectivity == "online"
+            assert app.pending == []
+            assert [v.reward_id for v in app.vouchers].count("oat-milk") == oat_milk + 1
             await app.session.aclose()
 
         asyncio.run(journey())
