@@ -57,6 +57,8 @@ _ALL = (
     ProblemType("invalid-code", 401, "The sign-in code is wrong or has expired."),
     ProblemType("too-many-sign-in-attempts", 429, "Too many sign-in codes tried; wait."),
     ProblemType("invalid-refresh-token", 401, "The session has ended; sign in again."),
+    ProblemType("session-expired", 401, "The session reached its maximum age; sign in again."),
+    ProblemType("device-not-found", 404, "The member has no such signed-in device."),
     ProblemType("no-demo-member", 409, "Demo mode has no demo member yet."),
     # The member's own data.
     ProblemType("member-not-found", 404, "No such member."),

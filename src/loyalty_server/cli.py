@@ -31,6 +31,13 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {value}")
+    return number
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="loyalty-server", description=__doc__)
     sub = root.add_subparsers(dest="command", required=True)
@@ -93,6 +100,14 @@ def parser() -> argparse.ArgumentParser:
         help="sign-in codes one address may try a day before each waits longer "
         f"(default {Settings.verifies_per_address_free})",
     )
+    serve.add_argument(
+        "--session-max-age",
+        type=_positive_int,
+        metavar="SECONDS",
+        default=os.environ.get("LOYALTY_SESSION_MAX_AGE"),
+        help="a device's session ends this long after sign-in, however often it refreshes "
+        "(default 90 days; env LOYALTY_SESSION_MAX_AGE)",
+    )
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
     _common(migrate)
     seed = sub.add_parser("seed-demo", help="add the Harbor Coffee demo members")
@@ -141,6 +156,11 @@ def _settings(args: argparse.Namespace) -> Settings:
         ),
         verifies_per_hour_overall=getattr(
             args, "verifies_per_hour", Settings.verifies_per_hour_overall
+        ),
+        **(
+            {"session_max_age_seconds": args.session_max_age}
+            if getattr(args, "session_max_age", None) is not None
+            else {}
         ),
     )
 

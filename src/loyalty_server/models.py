@@ -80,6 +80,9 @@ class Device(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last sign-in or token refresh (None: before this was recorded; use created_at).
+    # Written on refresh only, about once per access-token lifetime, never per request.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class CardCredential(Base):

@@ -140,6 +140,29 @@ class Tokens(BaseModel):
     expires_in: int
 
 
+# --- devices ----------------------------------------------------------------------------------
+
+
+class DeviceOut(BaseModel):
+    id: str
+    name: str = Field(description="The device name given at sign-in (`device_name`).")
+    created_at: datetime = Field(description="When the device signed in.")
+    last_seen_at: datetime = Field(
+        description="Its last sign-in or token refresh (refreshed about every 15 minutes "
+        "while in use; not every request)."
+    )
+    session_ends_at: datetime = Field(
+        description="When its session ends for good (a fixed age after sign-in)."
+    )
+    current: bool = Field(description="True for the device making this request.")
+
+
+class DeviceList(BaseModel):
+    items: list[DeviceOut] = Field(
+        description="Live devices: the caller's first, then the most recently seen."
+    )
+
+
 # --- member -----------------------------------------------------------------------------------
 
 

@@ -39,6 +39,9 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     access_ttl_seconds: int = 15 * 60
     refresh_ttl_seconds: int = 90 * 24 * 3600
+    # A device's session ends this long after sign-in, however often it refreshed: then the
+    # refresh is refused (401 session-expired), its card stops, and the member signs in again.
+    session_max_age_seconds: int = 90 * 24 * 3600
     # A refresh token repeated this soon after it was rotated gets the same new pair again
     # (its reply may have been lost); later, a repeat ends the device's session. At most 60.
     refresh_grace_seconds: int = 30

@@ -25,6 +25,8 @@ __all__ = ["REFRESH_PATH", "BearerRefresh", "StaticBearer", "TokenHolder"]
 log = logging.getLogger(__name__)
 
 REFRESH_PATH = "/v1/auth/refresh"
+# The refresh's refusal once a session reached its maximum age (loyalty_core.problems).
+SESSION_EXPIRED = "session-expired"
 
 OnChange = Callable[[str, str], Awaitable[None] | None]
 
@@ -85,9 +87,10 @@ class BearerRefresh(httpx.Auth):
     client's transport, connection pool, timeouts and event hooks) while holding the holder's
     lock; if another request refreshed meanwhile (the access token differs from the one this
     request sent), it is not repeated.  When the refresh token is refused (a 4xx), the original
-    401 is what the caller gets.  When the refresh cannot be answered (transport error, 429,
-    5xx, malformed reply) that error is raised instead: the session may still be fine, so the
-    caller must not sign the member out for it.
+    401 is what the caller gets, except when the session reached its maximum age: then the
+    refresh's own `session-expired` problem, so the member is told why.  When the refresh
+    cannot be answered (transport error, 429, 5xx, malformed reply) that error is raised
+    instead: the session may still be fine, so the caller must not sign the member out for it.
     """
 
     requires_request_body = True
@@ -150,13 +153,16 @@ class BearerRefresh(httpx.Auth):
                 )
             await self.tokens.replace(access, refresh)
             return True
-        if 400 <= status < 500 and status not in (408, 429):
-            return False
         try:
             body = response.json()
         except ValueError:
             body = None
         retry_after = response.headers.get("retry-after")
+        if 400 <= status < 500 and status not in (408, 429):
+            refused = Rejected.from_reply(status, body, response.reason_phrase, retry_after)
+            if refused.slug == SESSION_EXPIRED:
+                raise refused
+            return False
         if status in (408, 429):
             raise Rejected.from_reply(status, body, response.reason_phrase, retry_after)
         raise ServerError.from_reply(status, body, response.reason_phrase, retry_after)

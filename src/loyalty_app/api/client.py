@@ -14,6 +14,7 @@ from ..domain.models import (
     CheckoutMember,
     CodeSent,
     CreditResult,
+    DeviceList,
     Health,
     JoinResult,
     LedgerPage,
@@ -84,6 +85,16 @@ class LoyaltyApi(ApiHttp):
     async def sign_out(self) -> None:
         """Revokes this device's tokens and card credential on the server."""
         await self._call("POST", "/v1/auth/sign-out", who="member")
+
+    # ---- member: devices -------------------------------------------------------------------
+
+    async def devices(self) -> DeviceList:
+        """The member's live devices (this one marked `current`); online only, never stored."""
+        return (await self._answer(DeviceList, "GET", "/v1/me/devices", who="member")).data
+
+    async def end_device(self, device_id: str) -> None:
+        """Signs a device out: its tokens and card stop at once (this device's too)."""
+        await self._call("DELETE", f"/v1/me/devices/{segment(device_id)}", who="member")
 
     # ---- member: resources (conditional GET) ----------------------------------------------
 

@@ -5,7 +5,8 @@
 - `Rejected`: the server answered with a 4xx problem (RFC 9457).  Retrying the same request will
   not help; tell the member why by its `slug` (the screens' `err.<slug>`; `detail` is the
   server's English, for logs).  A 401 that survived a token refresh means "sign in
-  again" (`slug` is "unauthorized" or "invalid-refresh-token").
+  again" (`slug` is "unauthorized" or "invalid-refresh-token", or "session-expired" when
+  the session reached its maximum age).
 - `ServerError`: the server failed (5xx) or answered with something that is not the contract
   (a malformed body).  Possibly transient; try again later.
 """
@@ -86,7 +87,11 @@ class Rejected(ApiError):
     def signed_out(self) -> bool:
         """True when the session is over: the member must sign in again, or the kiosk's staff
         credential was revoked and it must be set up again. Not the intent's fault."""
-        if self.status == 401 and self.slug in ("unauthorized", "invalid-refresh-token"):
+        if self.status == 401 and self.slug in (
+            "unauthorized",
+            "invalid-refresh-token",
+            "session-expired",
+        ):
             return True
         return self.slug in ("staff-credential-invalid", "staff-credential-required")
 

@@ -22,6 +22,7 @@ from ..auth.secrets import SecretStore
 from ..domain.models import (
     Catalogue,
     CodeSent,
+    Device,
     LedgerPage,
     Member,
     Programme,
@@ -193,6 +194,29 @@ class MemberSession:
                 confirmed = False
         await self._forget_local()
         return confirmed
+
+    # --- devices -------------------------------------------------------------------------------
+
+    async def devices(self) -> tuple[Device, ...]:
+        """The member's signed-in devices, this one first (online only: nothing is stored)."""
+        if not self.member_id:
+            raise NotSignedIn("sign in first")
+        try:
+            return (await (await self.api()).devices()).items
+        except ApiError as exc:
+            raise translate(exc) from exc
+
+    async def end_device(self, device: Device) -> bool:
+        """Sign a device out on the server: its tokens and card stop at once. Ending this
+        device is signing out (local data and secrets wiped too). Returns whether the server
+        confirmed (always True for another device: a failure raises)."""
+        if device.current:
+            return await self.sign_out()
+        try:
+            await (await self.api()).end_device(device.id)
+        except ApiError as exc:
+            raise translate(exc) from exc
+        return True
 
     async def _forget_local(self) -> None:
         mid = self.member_id

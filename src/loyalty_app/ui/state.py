@@ -12,6 +12,7 @@ import flet as ft
 
 from ..domain.models import (
     Catalogue,
+    Device,
     LedgerEntry,
     Member,
     Programme,
@@ -23,7 +24,14 @@ from ..domain.models import (
 )
 from ..domain.rewards import RewardIndex, can_afford
 from ..i18n import LANGUAGES
-from ..session import MemberSession, NotSignedIn, Offline, OutboxItem, Prefs, SessionError
+from ..session import (
+    MemberSession,
+    NotSignedIn,
+    Offline,
+    OutboxItem,
+    Prefs,
+    SessionError,
+)
 
 log = logging.getLogger("loyalty_app.ui")
 
@@ -58,7 +66,7 @@ class AppState:
     # Sync
     connectivity: str = "unknown"
     last_synced: datetime | None = None
-    sync_error: str | None = None  # a problem slug, or "signed_out"
+    sync_error: str | None = None  # a problem slug, or "signed_out" (or "session-expired")
     syncing: bool = False
     pending: list[OutboxItem] = field(default_factory=list)
     rejected: list[OutboxItem] = field(default_factory=list)
@@ -67,6 +75,10 @@ class AppState:
     category: str | None = None
     affordable_only: bool = False
     rewards_limit: int = 48
+    # Settings: the member's signed-in devices (online only, never stored)
+    devices: list[Device] = field(default_factory=list)
+    devices_status: str = "idle"  # idle | loading | loaded | offline | failed
+    devices_error: str | None = None  # a problem slug when failed
     notice: str | None = None  # a message key (and values) for a snackbar-like line
     notice_values: dict = field(default_factory=dict)
 
@@ -119,7 +131,12 @@ class AppState:
         try:
             report = await self.session.sync(trigger)
             self.connectivity = report.connectivity
-            self.sync_error = "signed_out" if report.signed_out else report.problem
+            if report.signed_out:
+                # The maximum session age gets its own words; any other end is "signed out".
+                expired = report.problem == "session-expired"
+                self.sync_error = "session-expired" if expired else "signed_out"
+            else:
+                self.sync_error = report.problem
         except NotSignedIn:
             self.phase = "signed_out"
         finally:
@@ -188,7 +205,52 @@ class AppState:
         self.phase = "signed_out"
         self.me = self.progress = self.catalogue = self.referral = None
         self.history, self.vouchers, self.pending, self.rejected = [], [], [], []
+        self.devices, self.devices_status, self.devices_error = [], "idle", None
         await self.check_demo()
+
+    async def sign_in_again(self) -> None:
+        """The server ended this device's session: back to the sign-in screen, keeping the
+        store (and queued intents) for when the same member signs in again."""
+        self.phase, self.code_sent, self.signin_error = "signed_out", False, None
+        self.sync_error = None
+        await self.check_demo()
+
+    # --- devices ----------------------------------------------------------------------------
+
+    async def load_devices(self) -> None:
+        """Ask the server for the member's signed-in devices (Settings shows them)."""
+        if self.phase != "signed_in" or self.devices_status == "loading":
+            return
+        self.devices_status, self.devices_error = "loading", None
+        try:
+            self.devices = list(await self.session.devices())
+            self.devices_status = "loaded"
+        except Offline:
+            self.devices_status = "offline"
+        except SessionError as exc:
+            self.devices_status, self.devices_error = "failed", exc.slug
+
+    async def sign_out_device(self, device_id: str) -> None:
+        """Sign one of the listed devices out (confirmed on screen); this one means sign-out."""
+        device = next((d for d in self.devices if d.id == device_id), None)
+        if device is None:
+            return
+        if device.current:
+            await self.sign_out()
+            return
+        try:
+            await self.session.end_device(device)
+        except Offline:
+            self.devices_status = "offline"
+            self.say("error.offline_action")
+            return
+        except SessionError as exc:
+            self.say(f"err.{exc.slug}")
+            if exc.slug == "device-not-found":  # ended elsewhere meanwhile: gone all the same
+                self.devices = [d for d in self.devices if d.id != device_id]
+            return
+        self.say("settings.devices.ended", name=device.name or "—")
+        self.devices = [d for d in self.devices if d.id != device_id]
 
     # --- rewards ----------------------------------------------------------------------------
 

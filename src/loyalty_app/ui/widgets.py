@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import flet as ft
 
-from ..i18n import fmt_datetime, t
+from ..i18n import fmt_datetime, problem_text, t
 from .state import AppState
 
 
@@ -56,6 +56,8 @@ def sync_note(app: AppState) -> ft.Control:
         text, icon = t(app.lang, "sync.syncing"), ft.Icons.SYNC
     elif app.sync_error == "signed_out":
         text, icon = t(app.lang, "sync.signed_out"), ft.Icons.LOCK_CLOCK
+    elif app.sync_error == "session-expired":
+        text, icon = problem_text(app.lang, "session-expired"), ft.Icons.LOCK_CLOCK
     elif app.connectivity == "offline":
         text = t(app.lang, "sync.offline", when=when) if when else t(app.lang, "sync.offline_never")
         icon = ft.Icons.CLOUD_OFF
@@ -66,8 +68,19 @@ def sync_note(app: AppState) -> ft.Control:
     return ft.Row(
         [
             ft.Icon(icon, size=16),
-            ft.Text(text, size=13, key="sync-note"),
-            ft.Container(expand=True),
+            ft.Text(text, size=13, key="sync-note", expand=True),
+            *(
+                [
+                    labelled_button(
+                        t(app.lang, "sync.sign_in_again"),
+                        _signer_in(app),
+                        icon=ft.Icons.LOGIN,
+                        key="sign-in-again",
+                    )
+                ]
+                if app.sync_error in ("signed_out", "session-expired")
+                else []
+            ),
             ft.ProgressRing(
                 width=16,
                 height=16,
@@ -83,6 +96,13 @@ def sync_note(app: AppState) -> ft.Control:
             ),
         ]
     )
+
+
+def _signer_in(app: AppState) -> Callable:
+    async def sign_in_again() -> None:
+        await app.sign_in_again()
+
+    return sign_in_again
 
 
 def _refresher(app: AppState) -> Callable:

@@ -119,7 +119,11 @@ def _issue_device(
     new_member: bool,
 ) -> schemas.Session:
     device = Device(
-        id=str(uuid.uuid4()), member_id=member.id, name=device_name.strip(), created_at=now
+        id=str(uuid.uuid4()),
+        member_id=member.id,
+        name=device_name.strip(),
+        created_at=now,
+        last_seen_at=now,
     )
     s.add(device)
     s.flush()  # no ORM relationships: flush parents before children
@@ -132,11 +136,12 @@ def _issue_device(
     )
     s.add(card)
     s.flush()
-    access, refresh = _new_pair(ctx, s, device.id, now)
+    access, refresh = new_token("lat"), new_token("lrt")
+    expires_in = _store_pair(ctx, s, device, now, access, refresh)
     return schemas.Session(
         access_token=access,
         refresh_token=refresh,
-        expires_in=ctx.settings.access_ttl_seconds,
+        expires_in=expires_in,
         member_id=member.id,
         new_member=new_member,
         card=schemas.CardCredentialOut(
@@ -150,31 +155,34 @@ def _issue_device(
     )
 
 
-def _new_pair(ctx: ServerContext, s: Session, device_id: str, now: datetime) -> tuple[str, str]:
-    access, refresh = new_token("lat"), new_token("lrt")
-    _store_pair(ctx, s, device_id, now, access, refresh)
-    return access, refresh
+def session_ends_at(ctx: ServerContext, device: Device) -> datetime:
+    """When the device's session ends for good: a fixed age after sign-in, never extended."""
+    return device.created_at + timedelta(seconds=ctx.settings.session_max_age_seconds)
 
 
 def _store_pair(
-    ctx: ServerContext, s: Session, device_id: str, now: datetime, access: str, refresh: str
-) -> None:
+    ctx: ServerContext, s: Session, device: Device, now: datetime, access: str, refresh: str
+) -> int:
+    """Store a new token pair, neither outliving the session; the access token's seconds."""
+    ends = session_ends_at(ctx, device)
+    access_expires = min(now + timedelta(seconds=ctx.settings.access_ttl_seconds), ends)
     s.add(
         AuthToken(
             token_hash=token_hash(access),
             kind="access",
-            device_id=device_id,
-            expires_at=now + timedelta(seconds=ctx.settings.access_ttl_seconds),
+            device_id=device.id,
+            expires_at=access_expires,
         )
     )
     s.add(
         AuthToken(
             token_hash=token_hash(refresh),
             kind="refresh",
-            device_id=device_id,
-            expires_at=now + timedelta(seconds=ctx.settings.refresh_ttl_seconds),
+            device_id=device.id,
+            expires_at=min(now + timedelta(seconds=ctx.settings.refresh_ttl_seconds), ends),
         )
     )
+    return max(0, int((access_expires - now).total_seconds()))
 
 
 _BAD_CODE = Problem(
@@ -269,6 +277,13 @@ _SESSION_ENDED = Problem(
     "This session has ended; sign in again.",
 )
 
+_SESSION_TOO_OLD = Problem(
+    401,
+    "session-expired",
+    "Sign in again",
+    "This session reached its maximum age; sign in again.",
+)
+
 
 def refresh(ctx: ServerContext, refresh_token: str) -> schemas.Tokens:
     """Rotate a refresh token: each works once, with two exceptions for the same token.
@@ -280,11 +295,14 @@ def refresh(ctx: ServerContext, refresh_token: str) -> schemas.Tokens:
       token the device has moved past (a stolen token, or the thief's original), so the
       device's session ends: every token of it and its card credential stop working.
 
+    Past the session's fixed maximum age (``session_max_age_seconds`` after sign-in) every
+    refresh is refused with ``session-expired`` and the device's session ends.
+
     Concurrent refreshes with one token queue on the token's row (SELECT ... FOR UPDATE, as
     sign-in codes do): the first rotates, the others see the rotation and get the same pair.
     """
     now = ctx.now()
-    reused = False
+    reused = too_old = False
     with ctx.db.write() as s:
         row = s.scalar(
             select(AuthToken)
@@ -292,14 +310,21 @@ def refresh(ctx: ServerContext, refresh_token: str) -> schemas.Tokens:
             .with_for_update()
         )
         device = s.get(Device, row.device_id) if row else None
-        if row is None or row.expires_at <= now or device is None or device.revoked_at is not None:
+        if row is None or device is None:
             raise _SESSION_ENDED
-        if row.revoked_at is None:
+        # Reached its age, now or when it was ended for that: say so (not signed out early).
+        if session_ends_at(ctx, device) <= (device.revoked_at or now):
+            if device.revoked_at is None:
+                end_device(s, device.id, now)  # committed: the 401 is raised below
+            too_old = True
+        elif row.expires_at <= now or device.revoked_at is not None:
+            raise _SESSION_ENDED
+        elif row.revoked_at is None:
             row.revoked_at = now
             row.grace_seed = new_seed()
             access, new_refresh = successor_pair(refresh_token, row.grace_seed)
-            _store_pair(ctx, s, row.device_id, now, access, new_refresh)
-            expires_in = ctx.settings.access_ttl_seconds
+            expires_in = _store_pair(ctx, s, device, now, access, new_refresh)
+            device.last_seen_at = now  # what the member's device list shows
         elif row.grace_seed is None:
             raise _SESSION_ENDED  # revoked, not rotated: the device was signed out
         else:
@@ -315,8 +340,10 @@ def refresh(ctx: ServerContext, refresh_token: str) -> schemas.Tokens:
             ):
                 expires_in = max(0, int((access_row.expires_at - now).total_seconds()))
             else:
-                _end_device(s, row.device_id, now)  # committed: the 401 is raised below
+                end_device(s, row.device_id, now)  # committed: the 401 is raised below
                 reused = True
+    if too_old:
+        raise _SESSION_TOO_OLD
     if reused:
         log.warning("a rotated refresh token was used again: device %s signed out", row.device_id)
         raise _SESSION_ENDED
@@ -326,11 +353,16 @@ def refresh(ctx: ServerContext, refresh_token: str) -> schemas.Tokens:
 def sign_out(ctx: ServerContext, device_id: str) -> None:
     """Revoke the device: its tokens and its card credential stop working at once."""
     with ctx.db.write() as s:
-        _end_device(s, device_id, ctx.now())
+        end_device(s, device_id, ctx.now())
 
 
-def _end_device(s: Session, device_id: str, now: datetime) -> None:
-    s.execute(update(Device).where(Device.id == device_id).values(revoked_at=now))
+def end_device(s: Session, device_id: str, now: datetime) -> None:
+    """End a device's session in the caller's transaction: every token and its card."""
+    s.execute(
+        update(Device)
+        .where(Device.id == device_id, Device.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
     s.execute(
         update(AuthToken)
         .where(AuthToken.device_id == device_id, AuthToken.revoked_at.is_(None))
@@ -361,6 +393,7 @@ def resolve_access_token(ctx: ServerContext, token: str) -> MemberPrincipal | No
                 AuthToken.revoked_at.is_(None),
                 AuthToken.expires_at > now,
                 Device.revoked_at.is_(None),
+                Device.created_at > now - timedelta(seconds=ctx.settings.session_max_age_seconds),
             )
         ).first()
     return MemberPrincipal(member_id=row.member_id, device_id=row.device_id) if row else None

@@ -28,6 +28,7 @@ from .checkout import (
     VoidResult,
     VoucherRedeemResult,
 )
+from .devices import Device, DeviceList
 from .ledger import LedgerEntry, LedgerPage
 from .member import ExpiringPoints, Member, PunchCard
 from .programme import Programme
@@ -48,6 +49,8 @@ __all__ = [
     "Redemption",
     "VoucherList",
     "CodeSent",
+    "Device",
+    "DeviceList",
     "Health",
     "TierRef",
     "LANGUAGES",

@@ -1,14 +1,16 @@
-"""Settings: language, theme, the server, sign-out, about."""
+"""Settings: language, theme, the server, sign-out, the member's signed-in devices, about."""
 
 from __future__ import annotations
 
 import flet as ft
 
 from ... import __version__
-from ...i18n import LANGUAGES, t
+from ...domain.models import Device
+from ...i18n import LANGUAGES, fmt_datetime, problem_text, t
 from ..context import use_app
 from ..fonts import LANGUAGE_NAMES_FONT
-from ..widgets import heading, labelled_button
+from ..state import AppState
+from ..widgets import heading, icon_button, labelled_button
 
 
 @ft.component
@@ -59,10 +61,123 @@ def SettingsPage() -> ft.Control:
                 t(lang, "settings.sign_out"), sign_out, icon=ft.Icons.LOGOUT, key="sign-out"
             ),
             ft.Divider(),
+            DevicesSection(),
+            ft.Divider(),
             ft.Text(t(lang, "settings.about"), weight=ft.FontWeight.BOLD),
             ft.Text(t(lang, "settings.version", version=__version__)),
         ],
         scroll=ft.ScrollMode.AUTO,
         expand=True,
         spacing=12,
+    )
+
+
+@ft.component
+def DevicesSection() -> ft.Control:
+    """The member's signed-in devices, asked of the server when Settings opens (online only)."""
+    app = use_app()
+
+    async def load() -> None:
+        if app is not None:
+            await app.load_devices()
+
+    ft.use_effect(load, dependencies=[], cleanup=lambda: None)
+    if app is None:
+        return ft.Container()
+    lang = app.lang
+
+    async def reload() -> None:
+        await app.load_devices()
+
+    if app.devices_status == "offline":
+        body: list[ft.Control] = [ft.Text(t(lang, "settings.devices.offline"), key="devices-note")]
+    elif app.devices_status == "failed":
+        body = [ft.Text(problem_text(lang, app.devices_error), key="devices-note")]
+    elif app.devices_status == "loading" and not app.devices:
+        body = [ft.ProgressRing(width=24, height=24, semantics_label=t(lang, "sync.syncing"))]
+    else:
+        body = [_device_row(app, d) for d in app.devices]
+    return ft.Column(
+        [
+            ft.Row(
+                [
+                    ft.Text(t(lang, "settings.devices"), weight=ft.FontWeight.BOLD, expand=True),
+                    icon_button(
+                        ft.Icons.REFRESH,
+                        t(lang, "settings.devices.reload"),
+                        reload,
+                        key="devices-reload",
+                        disabled=app.devices_status == "loading",
+                    ),
+                ]
+            ),
+            *body,
+        ],
+        spacing=8,
+        key="devices",
+    )
+
+
+def _device_row(app: AppState, device: Device) -> ft.Control:
+    lang = app.lang
+    name = device.name or t(lang, "settings.devices.unnamed")
+    seen = t(
+        lang,
+        "settings.devices.last_seen",
+        when=fmt_datetime(lang, device.last_seen_at.astimezone()),
+    )
+    if device.current:
+        end: ft.Control = ft.Container(
+            ft.Text(t(lang, "settings.devices.this_device"), size=12),
+            bgcolor=ft.Colors.SECONDARY_CONTAINER,
+            padding=ft.Padding.symmetric(horizontal=8, vertical=2),
+            border_radius=8,
+        )
+    else:
+        end = labelled_button(
+            t(lang, "settings.devices.sign_out"),
+            lambda: _confirm_sign_out(app, device, name),
+            icon=ft.Icons.LOGOUT,
+            key=f"device-sign-out-{device.id}",
+        )
+    return ft.Row(
+        [
+            ft.Icon(ft.Icons.SMARTPHONE if device.current else ft.Icons.DEVICES),
+            ft.Column(
+                [ft.Text(name, weight=ft.FontWeight.W_500), ft.Text(seen, size=12)],
+                spacing=2,
+                expand=True,
+            ),
+            end,
+        ],
+        key=f"device-{device.id}",
+    )
+
+
+def _confirm_sign_out(app: AppState, device: Device, name: str) -> None:
+    page = ft.context.page
+    lang = app.lang
+
+    async def confirmed() -> None:
+        page.pop_dialog()
+        await app.sign_out_device(device.id)
+
+    page.show_dialog(
+        ft.AlertDialog(
+            modal=True,
+            title=ft.Text(t(lang, "settings.devices.confirm_title", name=name)),
+            content=ft.Text(t(lang, "settings.devices.confirm_body")),
+            actions=[
+                ft.TextButton(
+                    t(lang, "settings.devices.cancel"),
+                    on_click=lambda: page.pop_dialog(),
+                    key="cancel-device-sign-out",
+                ),
+                ft.FilledButton(
+                    t(lang, "settings.devices.confirm"),
+                    on_click=confirmed,
+                    key="confirm-device-sign-out",
+                ),
+            ],
+        )
     )

@@ -97,7 +97,8 @@ def verified_card(ctx: ServerContext, s: Session, scan: CardScan, at: datetime) 
             "Scan before the card existed",
             "This scan is dated before the member's card was issued; scan the live card.",
         )
-    if card.revoked_at is not None and card.revoked_at <= at:
+    ended = card.created_at + timedelta(seconds=ctx.settings.session_max_age_seconds)
+    if (card.revoked_at is not None and card.revoked_at <= at) or ended <= at:
         raise Problem(
             422,
             "card-revoked",
