@@ -311,6 +311,12 @@ class Store:
             )
             return cursor.rowcount > 0
 
+    def discard_outbox(self) -> int:
+        """Deletes every intent, pending ones too (only for an outbox whose owner is unknown).
+        Returns how many were deleted."""
+        with self._write() as conn:
+            return conn.execute("DELETE FROM intents").rowcount
+
     # ---- meta ------------------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
