@@ -141,6 +141,52 @@ def test_a_damaged_store_keeps_the_queued_redeem_delivers_it_once_and_says_so(
     asyncio.run(journey())
 
 
+def test_an_outbox_read_without_its_session_meta_is_sent_for_the_right_member(
+    demo_server, tmp_path
+):
+    """The meta's pages are gone, the outbox's are not: the keyring's note for this data
+    folder says whose session it was, so the session (and its card) carry on."""
+    data = tmp_path / "data"
+
+    async def journey() -> None:
+        app = make_state(demo_server.base_url, data)
+        await app.start()
+        await app.try_demo()
+        member_id, before = app.session.member_id, app.me.balance
+        card = await app.session.card_credential()
+        cost = next(r.cost for r in app.catalogue.items if r.id == "extra-shot")
+        demo_server.stop()
+        assert await app.redeem("extra-shot") == "pending"
+        await app.session.aclose()
+
+        db = data / "member.db"
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as raw:
+            meta_pages = [
+                row[0]
+                for row in raw.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'meta'")
+            ]
+        raw.close()
+        with open(db, "r+b") as file:
+            for page in meta_pages:
+                file.seek((page - 1) * PAGE)
+                file.write(os.urandom(PAGE))
+
+        again = make_state(demo_server.base_url, data)
+        recovery = again.session.store.recovery
+        assert recovery.readable and recovery.meta == () and recovery.intents == 1
+        await again.start()
+        assert again.phase == "signed_in" and again.notice == "store.repaired_kept"
+        assert again.session.member_id == member_id
+        assert await again.session.card_credential() == card
+        assert [i.payload["reward_id"] for i in again.pending] == ["extra-shot"]
+        demo_server.start()
+        await again.refresh()
+        assert again.pending == [] and again.me.balance == before - cost
+        await again.session.aclose()
+
+    asyncio.run(journey())
+
+
 def _till_scan(base: str, staff: str, token: str) -> httpx.Response:
     return httpx.post(
         f"{base}/v1/checkout/scan",
