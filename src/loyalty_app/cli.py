@@ -60,6 +60,12 @@ async def _run(args: argparse.Namespace) -> int:
 
     data_dir = args.data_dir or default_data_dir()
     async with MemberSession(args.backend, data_dir, KeyringSecretStore()) as core:
+        await core.settle_store()
+        notice = core.take_notice()
+        if notice:
+            from .i18n import t
+
+            print(t("en", notice), file=sys.stderr)
         cmd = args.command
         if cmd == "sign-in":
             return await _sign_in(args, core)

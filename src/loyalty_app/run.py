@@ -60,10 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("loyalty_app").setLevel(logging.INFO)
     for noisy in ("flet", "flet_web", "httpx", "httpcore", "uvicorn", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    from .store.paths import default_data_dir
+    from .store.paths import default_data_dir, private_dir
 
     data_dir = (args.data_dir or default_data_dir()).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)  # 0700: the store, the prefs and the demo server's data live here
     backend = args.backend
     if not backend:
         try:

@@ -2,6 +2,9 @@
 
 MESSAGES: dict[str, str] = {
     "app.loading": "Opening your card…",
+    "store.repaired": "This device's saved data was damaged, so it was repaired from what could still be read and the rest is being fetched again from the server.",
+    "store.repaired_kept": "This device's saved data was damaged; it was repaired, your requests still waiting to be sent were kept, and the rest is being fetched again from the server.",
+    "store.lost": "This device's saved data was damaged beyond repair, so for your safety this device was signed out and its card cancelled: please sign in again.",
     "nav.card": "Card",
     "nav.points": "Points",
     "nav.tier": "Tier",

@@ -37,6 +37,9 @@ from ..sync.engine import KIOSK_RESOURCES, SyncEngine
 from .errors import SessionError
 from .outbox import OutboxItem
 
+#: What the kiosk keeps in the store's meta (asked for by name when its store is damaged).
+KIOSK_META = ("kiosk_id", "store_name", "language", "camera")
+
 
 class KioskError(SessionError):
     """A refusal to show the person at the kiosk: `kind` picks the translated message,
@@ -81,7 +84,9 @@ class KioskSession:
     def __init__(self, backend_url: str, data_dir: Path, secrets: SecretStore) -> None:
         self.backend_url = backend_url.rstrip("/")
         self.secrets = secrets
-        self.store = Store.open(Path(data_dir) / "kiosk.db")
+        # A damaged store keeps the queued credits it can still read (they are money), and
+        # the kiosk's own settings when they read.
+        self.store = Store.open(Path(data_dir) / "kiosk.db", KIOSK_META)
         self._api: LoyaltyApi | None = None
         self._engine: SyncEngine | None = None
         self.staff: StaffMe | None = None

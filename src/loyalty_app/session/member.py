@@ -7,6 +7,9 @@ it. It reads the store first and never waits on the network for what the store a
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,8 +20,8 @@ from loyalty_core.card.token import CardCredential, make_token, seconds_to_next
 
 from ..api.auth import TokenHolder
 from ..api.client import LoyaltyApi
-from ..api.errors import ApiError
-from ..auth.secrets import SecretStore
+from ..api.errors import ApiError, Rejected
+from ..auth.secrets import SecretStore, SecretStoreError, wipe_member
 from ..domain.models import (
     Catalogue,
     CodeSent,
@@ -38,7 +41,29 @@ from ..sync.engine import SyncEngine
 from .errors import NotSignedIn, translate
 from .outbox import OutboxItem
 
+log = logging.getLogger(__name__)
+
 ACCESS, REFRESH, CARD_SECRET = "access_token", "refresh_token", "card_secret"
+#: What the store's meta says about the signed-in session (none of it secret).
+SESSION_META = (
+    "member_id",
+    "backend_url",
+    "card_id",
+    "card_prefix",
+    "card_period",
+    "card_digits",
+    "card_algorithm",
+)
+#: Meta keys for what a damaged store left to do (`settle_store`) and to say (`take_notice`).
+NOTICE = "notice"
+STORE_LOST = "store_lost"  # the damaged store's session meta could not be read: whose was it?
+ORPHAN = "orphaned_member"  # a member whose session a damaged store left behind: revoke it
+#: The notices a damaged store leads to (keys of the message catalogues).
+STORE_REPAIRED, STORE_REPAIRED_KEPT, STORE_LOST_NOTICE = (
+    "store.repaired",
+    "store.repaired_kept",
+    "store.lost",
+)
 
 
 def _secret_name(member_id: str, what: str) -> str:
@@ -79,10 +104,12 @@ class MemberSession:
         self.backend_url = backend_url.rstrip("/")
         self.data_dir = Path(data_dir)
         self.secrets = secrets
-        self.store = Store.open(self.data_dir / "member.db")
+        self.store = Store.open(self.data_dir / "member.db", SESSION_META)
         self._api: LoyaltyApi | None = None
         self._engine: SyncEngine | None = None
         self._card: CardCredential | None = None
+        self._index_checked = False
+        self._note_recovery()
 
     async def aclose(self) -> None:
         if self._api is not None:
@@ -125,6 +152,109 @@ class MemberSession:
             self._engine = SyncEngine(await self.api(), self.store)
         return self._engine
 
+    # --- a damaged store ------------------------------------------------------------------------
+
+    @property
+    def _index_name(self) -> str:
+        """The secret that names this data folder's signed-in session, so a store that cannot
+        be read any more still tells whose tokens and card are in the keyring."""
+        folder = str(self.data_dir.resolve()).encode("utf-8", "surrogateescape")
+        return f"device:{hashlib.sha256(folder).hexdigest()[:24]}:session"
+
+    async def _write_index(self) -> None:
+        identity = {key: self.store.get_meta(key) for key in SESSION_META}
+        await self.secrets.set(self._index_name, json.dumps(identity))
+
+    async def _read_index(self) -> dict[str, str]:
+        try:
+            identity = json.loads(await self.secrets.get(self._index_name) or "{}")
+        except ValueError:
+            return {}
+        if not isinstance(identity, dict) or not isinstance(identity.get("member_id"), str):
+            return {}
+        return {k: v for k, v in identity.items() if k in SESSION_META and isinstance(v, str)}
+
+    def _note_recovery(self) -> None:
+        """The store file was damaged and replaced: say so, and note what is left to do."""
+        recovery = self.store.recovery
+        if recovery is None:
+            return
+        if self.member_id:
+            kept = bool(self.store.pending_intents())
+            self.store.set_meta(NOTICE, STORE_REPAIRED_KEPT if kept else STORE_REPAIRED)
+        else:
+            self.store.set_meta(STORE_LOST, recovery.aside.name)
+
+    async def settle_store(self) -> None:
+        """Finishes what a damaged store left: when its session's meta could not be read, the
+        session is ended on the server (its tokens and card) and its keyring entries deleted —
+        or, when its outbox could be read, the session is taken back so that outbox is sent.
+        Best effort: unreachable (or a keyring that stays locked), it tries again next time.
+        Cheap when there is nothing to do."""
+        try:
+            await self._settle_store()
+        except SecretStoreError as exc:
+            log.warning("could not finish after a damaged store yet: %s", exc)
+
+    async def _settle_store(self) -> None:
+        if self.store.get_meta(STORE_LOST):
+            identity = await self._read_index()
+            mid = identity.get("member_id")
+            if mid and self.store.intents():
+                # The outbox was read, the session's meta was not: the keyring says whose.
+                for key, value in identity.items():
+                    self.store.set_meta(key, value)
+                self.store.set_meta(NOTICE, STORE_REPAIRED_KEPT)
+            elif mid:
+                self.store.set_meta(ORPHAN, mid)
+                self.store.set_meta(NOTICE, STORE_LOST_NOTICE)
+                await self.secrets.delete(self._index_name)
+            elif self.store.intents():
+                # Whose they were is unknown: they must never go out under someone else.
+                self.store.discard_outbox()
+                self.store.set_meta(NOTICE, STORE_LOST_NOTICE)
+            self.store.delete_meta(STORE_LOST)
+        orphan = self.store.get_meta(ORPHAN)
+        if orphan:
+            await self._revoke_orphan(orphan)
+        elif self.member_id and not self._index_checked:
+            if not await self._read_index():  # a session from before the index existed
+                await self._write_index()
+            self._index_checked = True
+
+    async def _revoke_orphan(self, mid: str) -> None:
+        access = await self.secrets.get(_secret_name(mid, ACCESS))
+        refresh = await self.secrets.get(_secret_name(mid, REFRESH))
+        if access or refresh:
+
+            async def keep(new_access: str, new_refresh: str) -> None:
+                await self.secrets.set(_secret_name(mid, ACCESS), new_access)
+                await self.secrets.set(_secret_name(mid, REFRESH), new_refresh)
+
+            holder = TokenHolder(access or "-", refresh or "", on_change=keep)
+            api = LoyaltyApi(self.backend_url, holder)
+            try:
+                await api.sign_out()  # ends the device: its tokens and its card
+                log.info("ended the session a damaged store left behind")
+            except Rejected as exc:
+                if exc.status in (408, 429):
+                    return  # try again later
+                log.info("the session a damaged store left behind was already over: %s", exc)
+            except ApiError as exc:
+                log.info("could not end the session a damaged store left behind yet: %s", exc)
+                return
+            finally:
+                await api.aclose()
+        await wipe_member(self.secrets, mid)
+        self.store.delete_meta(ORPHAN)
+
+    def take_notice(self) -> str | None:
+        """A message key to show the member once (e.g. what a damaged store kept), or None."""
+        notice = self.store.get_meta(NOTICE)
+        if notice:
+            self.store.delete_meta(NOTICE)
+        return notice
+
     # --- signing in and out --------------------------------------------------------------------
 
     async def request_code(self, email: str) -> CodeSent:
@@ -142,6 +272,7 @@ class MemberSession:
         referral_code: str | None = None,
         device_name: str = "",
     ) -> Session:
+        await self.settle_store()
         try:
             session = await (await self.api()).verify(
                 code,
@@ -156,6 +287,7 @@ class MemberSession:
         return session
 
     async def demo_sign_in(self, device_name: str = "") -> Session:
+        await self.settle_store()
         try:
             session = await (await self.api()).demo_sign_in(device_name or "demo")
         except ApiError as exc:
@@ -168,6 +300,10 @@ class MemberSession:
         if self.member_id and self.member_id != session.member_id:
             await self._forget_local()
         mid, card = session.member_id, session.card
+        if self.store.get_meta(ORPHAN) == mid:
+            # Still not ended on the server, and its tokens are about to be overwritten by the
+            # new ones: the old session can no longer be ended from here.
+            self.store.delete_meta(ORPHAN)
         await self.secrets.set(_secret_name(mid, ACCESS), session.access_token)
         await self.secrets.set(_secret_name(mid, REFRESH), session.refresh_token)
         await self.secrets.set(_secret_name(mid, CARD_SECRET), card.secret)
@@ -178,6 +314,8 @@ class MemberSession:
         self.store.set_meta("card_period", str(card.period))
         self.store.set_meta("card_digits", str(card.digits))
         self.store.set_meta("card_algorithm", card.algorithm)
+        await self._write_index()
+        self._index_checked = True
         if self._api is not None:
             await self._api.aclose()
         self._api, self._engine, self._card = None, None, None
@@ -223,7 +361,11 @@ class MemberSession:
         if mid:
             for what in (ACCESS, REFRESH, CARD_SECRET):
                 await self.secrets.delete(_secret_name(mid, what))
+            await self.secrets.delete(self._index_name)
+        orphan = self.store.get_meta(ORPHAN)
         self.store.wipe()
+        if orphan:  # still to be ended on the server: that survives a sign-out
+            self.store.set_meta(ORPHAN, orphan)
         if self._api is not None:
             await self._api.aclose()
         self._api, self._engine, self._card = None, None, None
@@ -259,6 +401,7 @@ class MemberSession:
 
     async def sync(self, trigger: str = "manual") -> SyncReport:
         """Send the outbox, then refresh every resource (conditional GETs)."""
+        await self.settle_store()
         if not self.member_id:
             raise NotSignedIn("sign in first")
         state = await (await self.engine()).sync(trigger)

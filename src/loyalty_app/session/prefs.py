@@ -1,9 +1,12 @@
-"""Language and theme: not secret, and kept across sign-out, so a small JSON file."""
+"""Language and theme: not secret, and kept across sign-out, so a small JSON file (0600 in
+the app's private data folder, like everything there)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+from ..store.paths import private_dir, write_private_text
 
 
 class Prefs:
@@ -19,7 +22,5 @@ class Prefs:
 
     def save(self, **values: str) -> None:
         data = self.load() | values
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        tmp.replace(self.path)
+        private_dir(self.path.parent)
+        write_private_text(self.path, json.dumps(data))

@@ -4,7 +4,11 @@ schema this app knows.
 - the schema moves forward by `PRAGMA user_version`, one transaction per migration;
 - a file that is not ours (not SQLite, truncated, corrupt, another app's database, or written
   by a newer app) is moved aside to `<name>.corrupt-<UTC timestamp>` with its -wal/-shm and a
-  fresh file is built; one WARNING names both paths.  Opening never fails for that reason.
+  fresh file is built; what can still be read of its outbox and meta is copied into the fresh
+  file (`salvage.py`); one WARNING names both paths and what was kept.  Opening never fails for
+  that reason; the caller learns what happened from the `Recovery`.
+- the folder is 0700 and the file, its -wal/-shm and the files set aside are 0600, whatever the
+  umask; looser modes of an existing folder or file are tightened on open (`paths.py`).
 """
 
 from __future__ import annotations
@@ -12,8 +16,12 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from .paths import create_private_file, private_dir, private_file
+from .salvage import INTENT_COLUMNS, Salvaged, salvage
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +64,20 @@ _TABLES = frozenset({"meta", "snapshots", "intents"})
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+_SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """The store file could not be used and was replaced: what was kept of it."""
+
+    aside: Path  # where the old file went
+    reason: str
+    readable: bool  # anything of the old file's tables could be read
+    intents: int  # outbox rows copied into the fresh file
+    meta: tuple[str, ...]  # meta keys copied into the fresh file
 
 
 class _Unusable(Exception):
@@ -130,8 +152,17 @@ def _check_header(path: Path) -> None:
         raise _Unusable(f"truncated SQLite header ({len(head)} bytes)")
 
 
+def _make_private(path: Path) -> None:
+    """The store's file, its side files and the copies set aside: 0600."""
+    for file in (path, *(path.with_name(path.name + s) for s in _SIDE_SUFFIXES)):
+        private_file(file)
+    for aside in path.parent.glob(f"{path.name}.corrupt-*"):
+        private_file(aside)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     _check_header(path)
+    create_private_file(path)  # SQLite gives the -wal and -shm the mode of the database
     conn = sqlite3.connect(
         path,
         timeout=BUSY_TIMEOUT_MS / 1000,
@@ -151,6 +182,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         if check != ["ok"]:
             raise _Unusable(f"integrity check failed: {'; '.join(map(str, check[:3]))}")
         migrate(conn)
+        _make_private(path)
         return conn
     except sqlite3.DatabaseError as exc:
         conn.close()
@@ -171,7 +203,7 @@ def _move_aside(path: Path) -> Path:
         aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
         n += 1
     os.replace(path, aside)
-    for suffix in ("-wal", "-shm", "-journal"):
+    for suffix in _SIDE_SUFFIXES:
         side = path.with_name(path.name + suffix)
         if side.exists():
             # A stale WAL or journal next to a new database would be replayed into it.
@@ -179,19 +211,67 @@ def _move_aside(path: Path) -> Path:
     return aside
 
 
-def open_database(path: Path) -> sqlite3.Connection:
-    """A connection to the store at `path`, migrated; an unusable file is moved aside first."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _salvage(aside: Path, known_meta_keys: tuple[str, ...]) -> Salvaged:
     try:
-        return _connect(path)
+        return salvage(aside, known_meta_keys)
+    except Exception:  # a bug here must not keep the app from starting
+        log.exception("reading what was left in %s failed", aside)
+        return Salvaged()
+
+
+def _keep(conn: sqlite3.Connection, found: Salvaged) -> tuple[int, tuple[str, ...]]:
+    """Copies the salvaged rows into the fresh file in one transaction; returns what was kept."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for key, value in found.meta.items():
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+        kept = 0
+        columns = ", ".join(INTENT_COLUMNS)
+        marks = ", ".join("?" for _ in INTENT_COLUMNS)
+        for intent in found.intents:
+            cursor = conn.execute(
+                f"INSERT OR IGNORE INTO intents ({columns}) VALUES ({marks})",
+                tuple(intent[c] for c in INTENT_COLUMNS),
+            )
+            kept += cursor.rowcount
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return kept, tuple(found.meta)
+
+
+def open_database(
+    path: Path, known_meta_keys: tuple[str, ...] = ()
+) -> tuple[sqlite3.Connection, Recovery | None]:
+    """A connection to the store at `path`, migrated; an unusable file is moved aside first,
+    and what can be read of its outbox and meta (`known_meta_keys` are asked for by name
+    when a scan cannot reach them) is copied into the fresh file."""
+    private_dir(path.parent)
+    try:
+        return _connect(path), None
     except _Unusable as problem:
         aside = _move_aside(path)
+        _make_private(path)  # the files set aside keep personal data: 0600 like the store
         reason = " ".join(str(problem).split())
+        found = _salvage(aside, known_meta_keys)
+        conn = _connect(path)
+        try:
+            kept, meta = _keep(conn, found)
+        except BaseException:
+            conn.close()
+            raise
+        if found.readable:
+            outcome = f"kept {kept} outbox intent(s) and {len(meta)} meta value(s) it could read"
+        else:
+            outcome = "nothing in it could be read"
         log.warning(
             "offline store %s could not be used (%s); moved it aside to %s and started "
-            "a fresh store",
+            "a fresh store; %s",
             path,
             reason,
             aside,
+            outcome,
         )
-        return _connect(path)
+        return conn, Recovery(aside, reason, found.readable, kept, meta)

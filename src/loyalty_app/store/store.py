@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..domain.models import PayloadError
-from .file import APPLICATION_ID, SCHEMA_VERSION, migrate, open_database
+from .file import APPLICATION_ID, SCHEMA_VERSION, Recovery, migrate, open_database
 
 __all__ = [
     "APPLICATION_ID",
     "INTENT_STATUSES",
     "SCHEMA_VERSION",
     "Intent",
+    "Recovery",
     "Snapshot",
     "Store",
 ]
@@ -113,15 +114,22 @@ class Store:
     """The app's offline store; one per data directory.  Thread-safe; methods are blocking
     and fast (call them from async code directly, or via asyncio.to_thread if you prefer)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, recovery: Recovery | None = None
+    ) -> None:
         self._conn: sqlite3.Connection | None = conn
         self.path = path
         self._lock = threading.RLock()
+        #: Set when the file could not be used and was replaced: what was kept of it.
+        self.recovery = recovery
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
+    def open(cls, path: Path | str, known_meta_keys: tuple[str, ...] = ()) -> Store:
+        """Opens (or creates) the store; a damaged file is replaced, keeping what can be read
+        of its outbox and meta (`known_meta_keys` are asked for by name if need be)."""
         path = Path(path)
-        return cls(open_database(path), path)
+        conn, recovery = open_database(path, known_meta_keys)
+        return cls(conn, path, recovery)
 
     def close(self) -> None:
         with self._lock:
@@ -303,6 +311,12 @@ class Store:
             )
             return cursor.rowcount > 0
 
+    def discard_outbox(self) -> int:
+        """Deletes every intent, pending ones too (only for an outbox whose owner is unknown).
+        Returns how many were deleted."""
+        with self._write() as conn:
+            return conn.execute("DELETE FROM intents").rowcount
+
     # ---- meta ------------------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
@@ -326,10 +340,13 @@ class Store:
     # ---- sign-out --------------------------------------------------------------------------
 
     def wipe(self) -> None:
-        """Deletes everything (snapshots, every intent, pending ones too, and meta)."""
+        """Deletes everything (snapshots, every intent, pending ones too, and meta), and the
+        damaged copies of this store that were set aside (they hold the same personal data)."""
         with self._write() as conn:
             for table in ("snapshots", "intents", "meta"):
                 conn.execute(f"DELETE FROM {table}")  # fixed table names, not input
         with self._lock:
             # Move the (zeroed, secure_delete) pages from the WAL into the file now.
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        for aside in self.path.parent.glob(f"{self.path.name}.corrupt-*"):
+            aside.unlink(missing_ok=True)

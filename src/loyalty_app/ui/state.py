@@ -91,6 +91,12 @@ class AppState:
 
     async def start(self) -> None:
         """Show what the store has at once, then sync in the background of the caller."""
+        # A damaged store: end the session it left behind (or take it back), and tell the
+        # member once what happened.
+        await self.session.settle_store()
+        notice = self.session.take_notice()
+        if notice:
+            self.say(notice)
         if self.session.member_id:
             self.phase = "signed_in"
             self.reload_from_store()

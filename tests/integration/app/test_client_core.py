@@ -262,13 +262,16 @@ def test_faults_leave_the_intent_pending_with_a_clear_state(tmp_path, answer, st
 
 def test_truncated_store_is_moved_aside_and_sync_rebuilds_it(demo_server, tmp_path):
     base = demo_server.base_url
-    member(base, tmp_path, "sign-in", "--demo")
+    signed = member(base, tmp_path, "sign-in", "--demo")
     db = next(p for p in tmp_path.iterdir() if p.suffix == ".db")
     db.write_bytes(db.read_bytes()[:100])
     for extra in tmp_path.glob("*.db-*"):
         os.remove(extra)
     out = member(base, tmp_path, "status", check=False)
     assert out["_rc"] == 3  # the session's meta went with the broken file: sign in again
+    assert "signed out" in out["_stderr"]  # the one sentence, and the orphaned session ended:
+    for what in ("access_token", "refresh_token", "card_secret"):
+        assert keyring.get_password("loyalty-app", f"member:{signed['member_id']}:{what}") is None
     assert any(p.name.startswith(db.name + ".corrupt-") for p in tmp_path.iterdir())
     member(base, tmp_path, "sign-in", "--demo")
     assert member(base, tmp_path, "status")["balance"] > 0
