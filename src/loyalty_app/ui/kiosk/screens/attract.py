@@ -45,7 +45,8 @@ def AttractScreen() -> ft.Control:
                 text_align=ft.TextAlign.CENTER,
                 key="attract-title",
             ),
-            ft.Text(hint, size=18, text_align=ft.TextAlign.CENTER),
+            # With the camera on, its own line says where to hold the code.
+            ft.Text(hint, size=18, text_align=ft.TextAlign.CENTER, visible=not kiosk.camera),
             ft.Container(ScanField(), width=620),
             error_banner(kiosk),
             ft.FilledButton(
