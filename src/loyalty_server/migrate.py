@@ -21,9 +21,11 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(db: Database) -> None:
-    """Bring the schema to head. On PostgreSQL an advisory lock makes concurrent starts wait."""
+    """Bring the schema to head. Concurrent starts wait for each other: on PostgreSQL an
+    advisory lock, on SQLite a write transaction begun IMMEDIATE (a deferred one failed at
+    once with "database is locked" when two processes started on a new file together)."""
     config = alembic_config(db.url)
-    with db.engine.begin() as conn:
+    with db.engine.execution_options(sqlite_immediate=True).begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(7420117)"))
         config.attributes["connection"] = conn
