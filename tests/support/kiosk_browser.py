@@ -65,6 +65,14 @@ def shoot(page, name: str) -> None:  # noqa: ANN001
     screenshot(page, KIOSK_SHOTS / f"{name}.png")
 
 
+def look(page, name: str) -> None:  # noqa: ANN001
+    """A screenshot beside the test's logs, not for the README (whose pictures come from
+    test_kiosk_screens.py alone), still checked for Flutter's error box."""
+    page.mouse.move(5, 790)
+    time.sleep(0.3)
+    screenshot(page, Path(FAILURE_SHOTS[0]) / f"{name}.png")
+
+
 def see(page, text: str, timeout: float = 20_000, exact: bool = False) -> None:  # noqa: ANN001
     """Wait for the text; on failure keep a screenshot beside the test's logs."""
     try:

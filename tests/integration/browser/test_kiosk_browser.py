@@ -16,7 +16,7 @@ from tests.support.browser import (
     wait_first_frame,
     wait_qr,
 )
-from tests.support.kiosk_browser import purchases, scanner_types, see, set_up_kiosk, shoot
+from tests.support.kiosk_browser import look, purchases, scanner_types, see, set_up_kiosk
 from tests.support.servers import add_staff
 
 pytestmark = pytest.mark.browser
@@ -75,13 +75,13 @@ def test_scan_credit_replay_offline_and_back(browser, shop):
     token = fresh_token(phone, set())
     scanner_types(till, token)
     till.get_by_text("Mei L.").wait_for(timeout=15_000)
-    shoot(till, "checkout-member-en")
+    look(till, "checkout-member-en")
     till.bring_to_front()
     till.keyboard.type("12.50", delay=30)
     till.keyboard.press("Enter")
     till.get_by_text("125 points added").wait_for(timeout=15_000)
     till.get_by_text("Mei L. · $12.50").wait_for(timeout=5_000)  # who and how much, as booked
-    shoot(till, "checkout-credited-en")
+    look(till, "checkout-credited-en")
     after = purchases(server.base_url)
     assert len(after) == before + 1 and after[0]["amount"] == 125
     assert after[0]["details"]["amount"] == "12.50"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support import kiosk_browser
 from tests.support.browser import AppProcess, enable_semantics, wait_cjk_glyphs, wait_first_frame
-from tests.support.kiosk_browser import see, set_up_kiosk, shoot, unlock_staff
+from tests.support.kiosk_browser import look, see, set_up_kiosk, unlock_staff
 from tests.support.servers import add_staff
 
 pytestmark = pytest.mark.browser
@@ -15,6 +16,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def kiosk(module_server, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("kiosk-language")
+    kiosk_browser.FAILURE_SHOTS[0] = str(tmp)
     app = AppProcess(
         tmp / "till",
         "--backend",
@@ -49,10 +51,10 @@ def test_staff_switch_the_kiosk_to_chinese_and_it_stays_chinese(browser, kiosk):
     unlock_staff(page)
     page.get_by_role("button", name="简体中文").first.click()
     _assert_glyphs(page, "请扫描会员卡")
-    shoot(page, "checkout-staff-zh-Hans")
+    look(page, "checkout-staff-zh-Hans")
     page.get_by_role("button", name="繁體中文").first.click()
     _assert_glyphs(page, "請掃描會員卡")
-    shoot(page, "checkout-staff-zh-Hant")
+    look(page, "checkout-staff-zh-Hant")
     page.get_by_role("button", name="简体中文").first.click()
     _assert_glyphs(page, "请扫描会员卡")
 

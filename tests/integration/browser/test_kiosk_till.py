@@ -14,11 +14,11 @@ from tests.support.browser import AppProcess, enable_semantics, wait_first_frame
 from tests.support.cpu_load import cpu_load
 from tests.support.kiosk_browser import (
     demo_headers,
+    look,
     purchases,
     scanner_types,
     see,
     set_up_kiosk,
-    shoot,
 )
 from tests.support.servers import add_staff
 
@@ -94,7 +94,7 @@ def test_a_mistyped_amount_keeps_its_keys_and_books_nothing(till):
     page.keyboard.press("Enter")
     see(page, "Enter the amount as a number, like 12.50.")
     see(page, "4..75", exact=True)  # still there to correct, not wiped
-    shoot(page, "checkout-amount-refused-en")
+    look(page, "checkout-amount-refused-en")
     assert len(purchases(server.base_url)) == before
     for _ in range(3):
         page.keyboard.press("Backspace")
@@ -121,7 +121,7 @@ def test_a_voucher_on_the_member_screen_is_used_with_a_tap(till):
     see(page, "Mei L.")
     page.get_by_role("button", name=f"Extra espresso shot · {code}").click()
     see(page, "Use Mei L.'s voucher for Extra espresso shot now?")
-    shoot(page, "checkout-voucher-confirm-en")
+    look(page, "checkout-voucher-confirm-en")
     page.get_by_role("button", name="Use voucher").click()
     see(page, "Voucher used")
     vouchers = httpx.get(
