@@ -66,7 +66,9 @@ def test_three_hundred_parallel_guesses_with_the_right_code_among_them(module_se
     assert attempts <= 5
     if 200 in statuses:
         assert statuses == [200] + [401] * 299
-        assert attempts < 5 and used and devices == 1
+        # The right code was checked while fewer than five wrong ones were counted; a wrong
+        # one may still be counted between that check and the spend (five in all).
+        assert used and devices == 1
     else:
         assert attempts == 5 and not used and devices == 0
     print(f"300 parallel guesses: {attempts} counted, signed in: {200 in statuses}")
