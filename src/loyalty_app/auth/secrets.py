@@ -14,6 +14,7 @@ Secret names of a member are ``member:<member id>:<what>``; see :func:`member_se
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any, Protocol, runtime_checkable
 
 __all__ = [
@@ -137,10 +138,23 @@ def _unusable(backend: object) -> str | None:
     return None
 
 
+# One keyring call at a time in this process. gnome-keyring (42, Debian 12) is not safe
+# for concurrent clients: with a few threads writing at once it answered "Item does not
+# exist" for an item just stored, then crashed, and the daemon D-Bus started in its place
+# had the login keyring locked, so every later secret failed until the next log-in.
+_KEYRING_TURN = threading.Lock()
+
+
+def _in_turn(call: Any, *args: str) -> Any:
+    with _KEYRING_TURN:
+        return call(*args)
+
+
 class KeyringSecretStore:
     """Secrets in the OS keyring, under *service* with the secret name as user name.
 
-    The blocking ``keyring`` calls run in a worker thread.  Construction raises
+    The blocking ``keyring`` calls run in a worker thread, one at a time per process
+    (see ``_KEYRING_TURN``).  Construction raises
     :class:`NoSecretBackend` when ``keyring`` found no real keyring (its fail or null
     backend, or a chainer with nothing to chain); *backend* overrides
     ``keyring.get_keyring()``, mainly for tests.
@@ -168,7 +182,8 @@ class KeyringSecretStore:
         from keyring.errors import KeyringError
 
         try:
-            return await asyncio.to_thread(getattr(self._backend, method), self.service, *args)
+            call = getattr(self._backend, method)
+            return await asyncio.to_thread(_in_turn, call, self.service, *args)
         except KeyringError as exc:
             raise SecretStoreError(f"the OS keyring failed: {exc}") from exc
 
