@@ -46,6 +46,15 @@ KEYRING_WRAPPER = (
     "gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
     'exec "$@"'
 )
+# The test run's Secret Service: a throwaway login keyring kept as a plain file (see
+# write_test_keyring), which any gnome-keyring daemon of the session opens unlocked. D-Bus
+# starts a new daemon with that same folder if the first one dies, so a daemon crash costs
+# one call, not every secret after it (tests/conftest.py reports such a restart).
+TEST_KEYRING_WRAPPER = (
+    'dbus-update-activation-environment XDG_DATA_HOME="$KEYRING_HOME" && '
+    'XDG_DATA_HOME="$KEYRING_HOME" gnome-keyring-daemon --start --components=secrets >/dev/null; '
+    'exec "$@"'
+)
 
 
 def header(title: str) -> None:
@@ -143,12 +152,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def write_test_keyring(home: Path) -> None:
+    """An empty login keyring in gnome-keyring's plain-text format, as the default keyring.
+
+    Only for the tests' throwaway folder: unlike the encrypted one made by ``--unlock``, it
+    needs no password, so a daemon that D-Bus starts after a crash opens it unlocked."""
+    keyrings = home / "keyrings"
+    keyrings.mkdir(mode=0o700)
+    login = keyrings / "login.keyring"
+    login.write_text(
+        "[keyring]\ndisplay-name=Login\nctime=0\nmtime=0\nlock-on-idle=false\nlock-after=false\n"
+    )
+    login.chmod(0o600)
+    (keyrings / "default").write_text("login")
+
+
 def run_pytest(args: list[str], env: dict[str, str]) -> int:
     cmd = [str(VENV_PYTHON), "-m", "pytest", *args]
     if shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon"):
         with tempfile.TemporaryDirectory(prefix="dev-keyring-") as keyring_home:
+            write_test_keyring(Path(keyring_home))
             env = dict(env, KEYRING_HOME=keyring_home)
-            wrapped = ["dbus-run-session", "--", "bash", "-c", KEYRING_WRAPPER, "_", *cmd]
+            wrapped = ["dbus-run-session", "--", "bash", "-c", TEST_KEYRING_WRAPPER, "_", *cmd]
             return run(wrapped, cwd=ROOT, env=env)
     return run(cmd, cwd=ROOT, env=env)
 

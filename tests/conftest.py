@@ -13,6 +13,25 @@ import pytest
 
 from tests.support.databases import fresh_database_url, postgres_server_url
 from tests.support.mail import MailCatcher
+from tests.support.secret_service import secret_service_pid
+
+_SECRET_SERVICE_PIDS: list[int | None] = []
+
+
+def pytest_sessionstart(session) -> None:
+    _SECRET_SERVICE_PIDS.append(secret_service_pid())
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Says so when the keyring daemon was replaced during the run (it crashed): the tests
+    went on (the test keyring is a plain file, see dev.py), but a crash is worth knowing."""
+    first, last = (_SECRET_SERVICE_PIDS or [None])[0], secret_service_pid()
+    if first is not None and last != first:
+        terminalreporter.write_line(
+            f"NOTE: the Secret Service daemon changed during the run (pid {first} -> {last}): "
+            "gnome-keyring-daemon died and D-Bus started another.",
+            yellow=True,
+        )
 
 
 def pytest_report_header(config) -> str:
