@@ -10,8 +10,8 @@ from pathlib import Path
 
 import flet as ft
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
-DEFAULT_BRAND = "#0B4F6C"
+APP_ROOT = Path(__file__).resolve().parents[2]  # where main.py and app.toml are
+ASSETS = APP_ROOT / "assets"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -19,11 +19,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--backend",
         default=os.environ.get("LOYALTY_BACKEND"),
-        help="loyalty server URL (default: start the demo server in-process)",
+        help="loyalty server URL (default: app.toml's, else the demo server in-process)",
+    )
+    p.add_argument(
+        "--config",
+        type=Path,
+        default=Path(os.environ.get("LOYALTY_APP_CONFIG") or APP_ROOT / "app.toml"),
+        help="the app's settings file (default: app.toml beside main.py)",
     )
     p.add_argument("--web", action="store_true", help="serve the web client instead of a window")
     p.add_argument("--host", default="127.0.0.1", help="web mode: address (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8550, help="web mode: port (default 8550)")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("FLET_SERVER_PORT") or 8550),
+        help="web mode: port (default $FLET_SERVER_PORT, else 8550)",
+    )
     p.add_argument("--data-dir", type=Path, default=None, help="where this app keeps its data")
     p.add_argument(
         "--kiosk",
@@ -60,32 +71,53 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("loyalty_app").setLevel(logging.INFO)
     for noisy in ("flet", "flet_web", "httpx", "httpcore", "uvicorn", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    from .config import ConfigError, check_backend_url, load_config, secrets_kind
     from .store.paths import default_data_dir, private_dir
 
+    try:
+        config = load_config(args.config)
+        backend = (
+            check_backend_url(args.backend, "--backend (or LOYALTY_BACKEND)")
+            if args.backend
+            else config.backend
+        )
+    except ConfigError as exc:
+        print(f"main.py: {exc}", file=sys.stderr)
+        return 2
     data_dir = (args.data_dir or default_data_dir()).resolve()
     private_dir(data_dir)  # 0700: the store, the prefs and the demo server's data live here
-    backend = args.backend
+    not_set_up = None
     if not backend:
         try:
             backend = _start_demo_server(data_dir)
-        except RuntimeError as exc:
+        except RuntimeError as exc:  # a build without a server and without a backend
+            print(f"main.py: {exc}", file=sys.stderr)
+            not_set_up = str(exc)
+        else:
+            print(
+                f"No backend configured: the demo loyalty server runs in-process at {backend}",
+                flush=True,
+            )
+    from flet.utils import is_mobile, is_pyodide
+
+    kind = secrets_kind(config.secrets, mobile=is_mobile(), in_browser=is_pyodide())
+    secrets = None
+    if kind == "keyring":
+        from .auth.secrets import KeyringSecretStore, NoSecretBackend
+
+        try:
+            secrets = KeyringSecretStore()
+        except NoSecretBackend as exc:
             print(f"main.py: {exc}", file=sys.stderr)
             return 2
-        print(
-            f"No --backend given: the demo loyalty server runs in-process at {backend}", flush=True
+    if not_set_up is not None:
+        session_main = _not_set_up_main(config)
+    elif args.kiosk is None:
+        session_main = _member_main(backend, data_dir, secrets, config)
+    else:
+        session_main = _kiosk_main(
+            args.kiosk, backend, data_dir, secrets, config, args.idle_seconds
         )
-    from .auth.secrets import KeyringSecretStore, NoSecretBackend
-
-    try:
-        secrets = KeyringSecretStore()
-    except NoSecretBackend as exc:
-        print(f"main.py: {exc}", file=sys.stderr)
-        return 2
-    session_main = (
-        _member_main(backend, data_dir, secrets)
-        if args.kiosk is None
-        else _kiosk_main(args.kiosk, backend, data_dir, secrets, args.idle_seconds)
-    )
     from .ui import flet_guard
 
     flet_guard.install()
@@ -120,18 +152,51 @@ def _start_demo_server(data_dir: Path) -> str:
     return start_embedded_server(data_dir)
 
 
-def _member_main(backend: str, data_dir: Path, secrets):  # noqa: ANN001, ANN202
+def _secrets_on(secrets, page_storage, page: ft.Page):  # noqa: ANN001, ANN202
+    """The keyring store made at start, or the secure storage reached through this page."""
+    if secrets is not None:
+        return secrets
+    page_storage.attach(page)
+    from .auth.secrets import FletSecureStorageStore
+
+    return FletSecureStorageStore(page_storage)
+
+
+def _member_main(backend: str, data_dir: Path, secrets, config):  # noqa: ANN001, ANN202
     from .session import MemberSession, Prefs
     from .ui.app import App
+    from .ui.page_storage import PageSecureStorage
 
     shared: dict[str, MemberSession] = {}
+    page_storage = PageSecureStorage()
 
     def session(page: ft.Page) -> None:
-        # One session per process, made on Flet's loop: every browser tab sees one member.
+        # One session per process, made on Flet's loop: every browser tab sees one member
+        # (a phone has one; the browser-run build runs one process per browser).
+        store = _secrets_on(secrets, page_storage, page)
         if "session" not in shared:
-            shared["session"] = MemberSession(backend, data_dir, secrets)
+            shared["session"] = MemberSession(backend, data_dir, store)
         page.title = "Harbor Coffee"
-        page.render_views(App, shared["session"], Prefs(data_dir / "prefs.json"), DEFAULT_BRAND)
+        page.render_views(
+            App,
+            shared["session"],
+            Prefs(data_dir / "prefs.json"),
+            config.brand_colour,
+            config.language,
+        )
+
+    return session
+
+
+def _not_set_up_main(config):  # noqa: ANN001, ANN202
+    """No backend configured and no demo server in this build: say so, in the member's
+    language, instead of exiting (on a phone an exit is a crash)."""
+    from .i18n import language_for
+    from .ui.not_set_up import NotSetUp
+
+    def session(page: ft.Page) -> None:
+        lang = config.language or language_for(os.environ.get("LANG", ""))
+        page.render(NotSetUp, lang, config.brand_colour)
 
     return session
 
@@ -140,21 +205,25 @@ def _kiosk_main(
     mode: str,
     backend: str,
     data_dir: Path,
-    secrets,  # noqa: ANN001, ANN202
+    secrets,  # noqa: ANN001
+    config,  # noqa: ANN001
     idle_seconds: float,
-):
+):  # noqa: ANN202
     from .i18n import language_for
     from .session import KioskSession
     from .ui.kiosk.app import KioskApp
+    from .ui.page_storage import PageSecureStorage
 
     shared: dict[str, KioskSession] = {}
+    page_storage = PageSecureStorage()
 
     def session(page: ft.Page) -> None:
+        store = _secrets_on(secrets, page_storage, page)
         if "session" not in shared:
-            shared["session"] = KioskSession(backend, data_dir / f"kiosk-{mode}", secrets)
-        lang = language_for(os.environ.get("LANG", ""))  # until staff choose one
+            shared["session"] = KioskSession(backend, data_dir / f"kiosk-{mode}", store)
+        lang = config.language or language_for(os.environ.get("LANG", ""))  # until staff choose
         page.title = "Harbor Coffee kiosk"
         page.window.full_screen = True  # desktop; browsers need --kiosk (see README)
-        page.render(KioskApp, shared["session"], mode, lang, idle_seconds, DEFAULT_BRAND)
+        page.render(KioskApp, shared["session"], mode, lang, idle_seconds, config.brand_colour)
 
     return session

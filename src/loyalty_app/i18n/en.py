@@ -2,6 +2,8 @@
 
 MESSAGES: dict[str, str] = {
     "app.loading": "Opening your card…",
+    "setup.title": "This app is not set up yet",
+    "setup.no_backend": "It does not know which loyalty programme to connect to. Please ask the shop for their app, or for the address of their loyalty server.",
     "store.repaired": "This device's saved data was damaged, so it was repaired from what could still be read and the rest is being fetched again from the server.",
     "store.repaired_kept": "This device's saved data was damaged; it was repaired, your requests still waiting to be sent were kept, and the rest is being fetched again from the server.",
     "store.lost": "This device's saved data was damaged beyond repair, so for your safety this device was signed out and its card cancelled: please sign in again.",

@@ -33,12 +33,14 @@ def _system_language() -> str:
 
 
 @ft.component
-def App(session: MemberSession, prefs: Prefs, brand_colour: str) -> list[ft.View]:
+def App(
+    session: MemberSession, prefs: Prefs, brand_colour: str, default_lang: str | None = None
+) -> list[ft.View]:
     app, _ = ft.use_state(lambda: AppState(session=session, prefs=prefs))
     page = ft.context.page
 
     async def run() -> None:
-        app.load_prefs(_system_language())
+        app.load_prefs(default_lang or _system_language())
         page.on_resize = lambda e: setattr(app, "width", e.width)
 
         async def lifecycle(e: ft.AppLifecycleStateChangeEvent) -> None:
