@@ -217,11 +217,21 @@ class ProfileUpdate(Strict):
 
 class LedgerItem(BaseModel):
     id: int
-    at: datetime
+    at: datetime = Field(
+        description="When it happened: the purchase, the bonus, the redeem, or the moment the "
+        "points expired (an expiry is booked on the member's next visit, dated when it "
+        "happened). The history is ordered by this, newest first, then by `id`."
+    )
     amount: int
     kind: str
     reason: str
-    details: dict
+    details: dict = Field(
+        description="What the entry is about, by `reason`. `purchase`: `amount`, `currency`, "
+        "`store` (where it was bought), `base`, `bonus`, `multiplier`. `reward_redeemed`: "
+        "`reward_id`. `points_expired`: `expired_on` (the date the points expired) and "
+        "`earned_on` (the dates they were earned, oldest first). Clients ignore keys they "
+        "do not know."
+    )
     expires_at: datetime | None
     available_at: datetime | None
     voided: bool

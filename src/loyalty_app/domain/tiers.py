@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from loyalty_app.domain.models import Texts, Tier, TierLadder, TierProgress
 
-__all__ = ["ProgressSummary", "progress_summary"]
+__all__ = ["ProgressSummary", "extra_multiplier", "progress_summary"]
 
 
 @dataclass(frozen=True)
@@ -75,3 +76,12 @@ def progress_summary(ladder: TierLadder, progress: TierProgress, now: datetime) 
         requalify_in_days=days,
         benefits_next=nxt.benefits if nxt is not None else (),
     )
+
+
+def extra_multiplier(multiplier: Decimal) -> Decimal | None:
+    """The tier's earn multiplier when it changes anything (1.25 for "×1.25 points"), or
+    None for 1: "×1.0 points" tells a member nothing. Trailing zeros are dropped (1.50 → 1.5)."""
+    if multiplier == 1:
+        return None
+    value = multiplier.normalize()  # 20 would become 2E+1: whole numbers are quantized
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value

@@ -169,9 +169,10 @@ class AppState:
 
     async def request_code(self, email: str) -> None:
         self.signin_error = None
+        self.email = email.strip()  # a refused address stays in the field to be corrected
         try:
-            await self.session.request_code(email.strip())
-            self.email, self.code_sent = email.strip(), True
+            await self.session.request_code(self.email)
+            self.code_sent = True
         except SessionError as exc:
             self.signin_error = exc.slug
 

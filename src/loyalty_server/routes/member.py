@@ -6,10 +6,11 @@ import base64
 import binascii
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 
 from .. import formats, rules, schemas
 from ..context import ServerContext
@@ -75,16 +76,21 @@ def update_me(body: schemas.ProfileUpdate, who: MemberAuth, ctx: CtxDep) -> sche
         return me_view(s, member, ctx.programme, now)
 
 
-def _decode_cursor(cursor: str) -> int:
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """The (date, id) of the last entry of the page before, as `_encode_cursor` wrote it."""
     try:
         if not re.fullmatch(formats.CURSOR, cursor):  # b64decode would skip other characters
             raise ValueError
         value = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
+        if not isinstance(value, list) or len(value) != 2:
+            raise ValueError
+        micros, entry_id = value
         # Ledger ids are INTEGER columns (32-bit on PostgreSQL): a bigger number is no cursor
         # of ours, and the databases refuse to compare with it (a 500, not an empty page).
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
-            raise ValueError
-        return value
+        for number, top in ((micros, _LAST_MICROSECOND), (entry_id, 2**31)):
+            if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number < top:
+                raise ValueError
+        return _EPOCH + timedelta(microseconds=micros), entry_id
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise Problem(
             422,
@@ -94,8 +100,14 @@ def _decode_cursor(cursor: str) -> int:
         ) from exc
 
 
-def _encode_cursor(entry_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps(entry_id).encode()).decode().rstrip("=")
+def _encode_cursor(entry: LedgerEntry) -> str:
+    micros = (entry.created_at - _EPOCH) // timedelta(microseconds=1)
+    raw = json.dumps([micros, entry.id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_LAST_MICROSECOND = (datetime(9999, 12, 31, tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
 
 
 @router.get("/ledger", response_model=schemas.LedgerPage, responses=NOT_MODIFIED)
@@ -114,13 +126,18 @@ def ledger(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
-    """Points history, newest first, a reason on every entry; `next_cursor` pages on."""
+    """Points history by the date of each entry (`at`), newest first, then by id; a reason
+    on every entry; `next_cursor` pages on (an entry dated earlier than ones already paged
+    past, e.g. points booked later for an earlier day, lands in its place)."""
     _settled_member(ctx, who.member_id)
     query = select(LedgerEntry).where(LedgerEntry.member_id == who.member_id)
     if cursor:
-        query = query.where(LedgerEntry.id < _decode_cursor(cursor))
+        at, entry_id = _decode_cursor(cursor)
+        # Keyset on the index (member_id, created_at, id): a row value compares both at once.
+        query = query.where(tuple_(LedgerEntry.created_at, LedgerEntry.id) < (at, entry_id))
+    order = (LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
     with ctx.db.read() as s:
-        rows = s.scalars(query.order_by(LedgerEntry.id.desc()).limit(limit + 1)).all()
+        rows = s.scalars(query.order_by(*order).limit(limit + 1)).all()
     items = [
         schemas.LedgerItem(
             id=e.id,
@@ -135,7 +152,7 @@ def ledger(
         )
         for e in rows[:limit]
     ]
-    next_cursor = _encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
+    next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return etag_response(request, schemas.LedgerPage(items=items, next_cursor=next_cursor))
 
 

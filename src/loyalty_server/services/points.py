@@ -187,26 +187,36 @@ def needs_settling(s: Session, member: Member, programme: Programme, now: dateti
 
 def settle(s: Session, member: Member, programme: Programme, now: datetime) -> list[rules.Lot]:
     """Expire due lots (one entry per expiry date), pay a due birthday bonus, requalify.
-    Returns the member's open lots as they stand afterwards, so callers need not reload."""
+    Returns the member's open lots as they stand afterwards, so callers need not reload.
+
+    An expiry is dated when the points expired (the last lot of that day), not when it is
+    booked: expiry is settled lazily, on the member's next read or purchase, and the history
+    must say the points went on Oct 26, not on the day someone looked. Its details say which
+    day (`expired_on`) and when those points were earned (`earned_on`, the days, oldest first).
+    """
     lots = load_lots(s, member.id)
     changed = False
-    by_date: dict[Any, int] = {}
+    by_date: dict[Any, tuple[int, datetime, set[Any]]] = {}
     for lot_id, points in rules.expire_lots(lots, now):
         lot = s.get(LedgerEntry, lot_id)
-        assert lot is not None
+        assert lot is not None and lot.expires_at is not None
         lot.remaining -= points
-        day = lot.expires_at.date() if lot.expires_at else now.date()
-        by_date[day] = by_date.get(day, 0) + points
-    for day, points in sorted(by_date.items()):
+        day = lot.expires_at.date()
+        total, last, earned = by_date.get(day, (0, lot.expires_at, set()))
+        by_date[day] = (total + points, max(last, lot.expires_at), earned | {lot.created_at.date()})
+    for day, (points, expired_at, earned) in sorted(by_date.items()):
         changed = True
         post(
             s,
             member,
-            now,
+            min(expired_at, now),
             amount=-points,
             kind="expire",
             reason="points_expired",
-            details={"expired_on": day.isoformat()},
+            details={
+                "expired_on": day.isoformat(),
+                "earned_on": [d.isoformat() for d in sorted(earned)],
+            },
         )
     if programme.birthday and _birthday_due(member, programme, now):
         changed = True

@@ -92,7 +92,9 @@ async def test_ledger_pages_and_rewards_delta(demo_server) -> None:
         assert len(page.items) == 2
         assert page.next_cursor
         following = (await api.ledger(cursor=page.next_cursor, limit=2)).data
-        assert following.items[0].id < page.items[-1].id
+        # Date order, then id: the next page starts after the last entry of this one.
+        last, first = page.items[-1], following.items[0]
+        assert (first.at, first.id) < (last.at, last.id)
 
         catalogue = (await api.rewards()).data
         since = datetime.now(UTC) + timedelta(days=1)

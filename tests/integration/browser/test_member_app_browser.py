@@ -3,7 +3,9 @@ card QR accepted at the till, balance, redeem, three languages, offline, screens
 
 from __future__ import annotations
 
+import re
 import time
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -147,6 +149,197 @@ def test_redeem_a_reward_shows_the_voucher_and_spends_once(browser, app, module_
         f"{module_server.base_url}/v1/vouchers", headers=member_headers(module_server), timeout=10
     ).json()["items"]
     assert sum(v["reward_id"] == "oat-milk" and v["status"] == "usable" for v in vouchers) == 1
+
+
+def _painted(page) -> None:
+    """Waits until the browser has drawn two more frames (what the semantics say is on screen
+    may not be painted yet when the screenshot is taken)."""
+    page.evaluate(
+        "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
+
+
+def _en_day(value: date) -> str:
+    return f"{value:%b} {value.day}, {value.year}"
+
+
+def _zh_day(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _server_history(backend) -> tuple[list[dict], dict]:
+    headers = member_headers(backend)
+    ledger = httpx.get(
+        f"{backend.base_url}/v1/ledger", params={"limit": 20}, headers=headers, timeout=10
+    ).json()["items"]
+    me = httpx.get(f"{backend.base_url}/v1/me", headers=headers, timeout=10).json()
+    return ledger, me
+
+
+def _history_rows(page) -> list[str]:
+    """The history lines on the Points screen, top to bottom, as a screen reader reads them
+    (read in one go: the tree is rebuilt while the list grows)."""
+    nodes = page.evaluate(
+        "() => Array.from(document.querySelectorAll('flt-semantics'))"
+        ".map(n => [n.getBoundingClientRect().y, n.innerText.trim()])"
+    )
+    rows = {
+        (y, text)
+        for y, text in nodes
+        if "\n" not in text and re.search(r"^[^+-]+ [+-]\d[\d,]*$", text)
+    }
+    return [text for _, text in sorted(rows)]
+
+
+def _expiry_day(entry: dict) -> date:
+    return date.fromisoformat(entry["details"]["expired_on"])
+
+
+def _earned_day(entry: dict) -> date:
+    return date.fromisoformat(entry["details"]["earned_on"][0])
+
+
+def _expiring_words(me: dict, words: dict[str, str]) -> str:
+    """What the line about points expiring soon must say: the first day's points, "today" /
+    "tomorrow" when it is, and all that expire within 30 days when that is more."""
+    soon = me["expiring"][0]
+    day = date.fromisoformat(soon["on"])
+    today = datetime.now(UTC).date()
+    near = {today: "today", today + timedelta(days=1): "tomorrow"}.get(day)
+    said = words[near or "date"].format(
+        points=f"{soon['points']:,}", en=_en_day(day), zh=_zh_day(day)
+    )
+    horizon = today + timedelta(days=30)
+    total = sum(e["points"] for e in me["expiring"] if date.fromisoformat(e["on"]) <= horizon)
+    if total > soon["points"]:
+        said += " · " + words["window"].format(points=f"{total:,}")
+    return said
+
+
+def test_history_reads_newest_first_with_the_store_and_the_day_points_expired(
+    browser, app, module_server
+):
+    page = signed_in_page(browser, app)
+    page.get_by_text("Up to date").first.wait_for(timeout=20_000)  # the first sync is over
+    go(page, "Points")
+    ledger, me = _server_history(module_server)
+    newest = ledger[0]
+    page.get_by_text(
+        _en_day(datetime.fromisoformat(newest["at"]).astimezone().date())
+    ).first.wait_for(timeout=10_000)
+    rows = _history_rows(page)
+    assert len(rows) >= 8, rows
+    # Each line's first date, top to bottom: newest first, never an older one above a newer.
+    shown = [
+        datetime.strptime(re.search(r"[A-Z][a-z]{2} \d{1,2}, \d{4}", row).group(), "%b %d, %Y")
+        for row in rows
+    ]
+    assert shown == sorted(shown, reverse=True), rows
+    # The two expiries the demo settled on the same day say which day each lot expired and
+    # when it was earned (a year before), and sit where those days are.
+    expiries = [e for e in ledger if e["reason"] == "points_expired"]
+    assert len(expiries) == 2
+    for entry in expiries:
+        line = (
+            f"Points expired {_en_day(_expiry_day(entry))} · earned "
+            f"{_en_day(_earned_day(entry))} -{-entry['amount']}"
+        )
+        assert line in rows, rows
+    assert rows[0].startswith("Purchase ") or rows[0].startswith("Redeemed: "), rows
+    purchases = [row for row in rows if row.startswith("Purchase ")]
+    assert purchases and all(" · Harbor Coffee Pier 7 · expires " in row for row in purchases)
+    expiring = _expiring_words(
+        me,
+        {
+            "today": "{points} points expire today",
+            "tomorrow": "{points} points expire tomorrow",
+            "date": "{points} points expire on {en}",
+            "window": "{points} in the next 30 days",
+        },
+    )
+    page.get_by_text(expiring, exact=True).wait_for(timeout=5_000)
+    page.mouse.move(5, 300)
+    _painted(page)
+    screenshot(page, Path(app.log_path).with_name("history-en.png"))
+
+    go(page, "Settings")
+    _choose_language(page, "繁體中文")
+    try:
+        _history_in_traditional_chinese(page, app, me, expiries[0])
+    finally:
+        go(page, "設定")
+        _choose_language(page, "English")
+
+
+def _history_in_traditional_chinese(page, app, me: dict, entry: dict) -> None:
+    go(page, "積分")
+    line = f"{_zh_day(_expiry_day(entry))} · {_zh_day(_earned_day(entry))} 獲得"
+    page.get_by_text(line).first.wait_for(timeout=10_000)
+    expiring = _expiring_words(
+        me,
+        {
+            "today": "{points} 積分將於今天到期",
+            "tomorrow": "{points} 積分將於明天到期",
+            "date": "{points} 積分將於 {zh} 到期",
+            "window": "未來 30 天內共 {points} 積分",
+        },
+    )
+    label = page.get_by_text(expiring, exact=True)
+    label.wait_for(timeout=5_000)
+    page.mouse.move(5, 300)
+    report = wait_cjk_glyphs(page, label)
+    _painted(page)
+    screenshot(page, Path(app.log_path).with_name("history-zh-Hant.png"))
+    assert report.verdict, report.summary()
+
+
+def _screen_text(page) -> str:
+    return page.evaluate(
+        "() => Array.from(document.querySelectorAll('flt-semantics'))"
+        ".map(n => n.innerText).join('\\n')"
+    )
+
+
+def test_tier_and_invite_say_when_points_come_and_only_real_multipliers(browser, app):
+    page = signed_in_page(browser, app)
+    page.get_by_text("Up to date").first.wait_for(timeout=20_000)  # the first sync is over
+    go(page, "Tier")
+    page.get_by_text("from 3,000 points · ×1.25 points on every purchase").wait_for(timeout=10_000)
+    page.mouse.move(5, 300)
+    _painted(page)
+    screenshot(page, Path(app.log_path).with_name("tier-words.png"))
+    shown = _screen_text(page)
+    # The base tier (×1.0) says its threshold and nothing about a multiplier.
+    assert "Harbor Green Your tier from 0 points Earn 10 points" in shown, shown
+    assert "×1.0" not in shown and "×1 " not in shown
+    assert "500 points when a friend you invite makes their first purchase" in shown
+    assert "joins" not in shown
+    go(page, "Invite")
+    page.get_by_text(
+        "When a friend you invite makes their first purchase, they get 250 points and you get "
+        "500 points."
+    ).wait_for(timeout=10_000)
+
+
+def test_a_mistyped_e_mail_address_is_called_an_e_mail_address(browser, start_app, module_server):
+    fresh = start_app("--backend", module_server.base_url)
+    page = open_app(browser, fresh)
+    field = page.get_by_role("textbox", name="E-mail address")
+    field.wait_for(timeout=20_000)
+    field.click()
+    page.keyboard.type("not-an-email", delay=8)
+    page.get_by_role("button", name="Send code").click()
+    page.get_by_text("That e-mail address does not look right.").wait_for(timeout=10_000)
+    page.mouse.move(5, 600)
+    _painted(page)
+    screenshot(page, Path(fresh.log_path).with_name("sign-in-not-an-email.png"))
+    assert "phone" not in _screen_text(page)
+    # The refused address stays in the field, to be corrected rather than typed again.
+    field.click()
+    page.keyboard.press("End")
+    page.keyboard.type("@harbor.demo", delay=8)
+    page.keyboard.press("Enter")
+    page.get_by_text("A code is on its way to not-an-email@harbor.demo.").wait_for(timeout=10_000)
 
 
 @pytest.mark.parametrize(

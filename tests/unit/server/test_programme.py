@@ -68,7 +68,7 @@ name = { en = "Silver", zh-Hans = "银卡", zh-Hant = "銀卡" }
 qualifying_points = 100
 multiplier = 1.5
 colour = "#C0C0C0"
-benefits = [{ en = "More points", zh-Hans = "更多积分", zh-Hant = "更多點數" }]
+benefits = [{ en = "More points", zh-Hans = "更多积分", zh-Hant = "更多積分" }]
 
 [[tiers]]
 code = "top"
@@ -220,7 +220,7 @@ def test_minimal_programme_loads(tmp_path):
 
     assert programme.id == "test-shop"
     assert programme.tiers[1].multiplier == Decimal("1.5")
-    assert programme.tiers[1].benefits[0]["zh-Hant"] == "更多點數"
+    assert programme.tiers[1].benefits[0]["zh-Hant"] == "更多積分"
     assert programme.reward("coffee").voucher_valid_days == 30
     assert programme.brand.logo is None
     assert programme.brand.link_base == ""
@@ -338,7 +338,7 @@ ERROR_CASES = [
     ("empty-text", 'en = "Test Shop"', 'en = "  "', "shop.toml: brand.name.en must be a non-empty"),
     ("text-not-a-table", 'name = { en = "Test Shop", zh-Hans = "测试店", zh-Hant = "測試店" }',
      'name = "Test Shop"', "shop.toml: brand.name must be a table of texts"),
-    ("benefit-missing-language", ', zh-Hant = "更多點數" }', " }",
+    ("benefit-missing-language", ', zh-Hant = "更多積分" }', " }",
      "shop.toml: tiers[1].benefits[0].zh-Hant is required"),
     ("lowercase-currency", 'currency = "EUR"', 'currency = "eur"',
      "shop.toml: currency must be 3 uppercase letters"),
@@ -464,8 +464,8 @@ MORE_ERROR_CASES = [
     ("unknown-language-in-category", 'drinks = { en = "Drinks"',
      'drinks = { fr = "x", en = "Drinks"',
      "shop.toml: categories.drinks.fr is not a known key (expected one of: en, zh-Hans, zh-Hant)"),
-    ("unknown-language-in-benefit", ', zh-Hant = "更多點數" }',
-     ', zh-Hant = "更多點數", fr = "x" }',
+    ("unknown-language-in-benefit", ', zh-Hant = "更多積分" }',
+     ', zh-Hant = "更多積分", fr = "x" }',
      "shop.toml: tiers[1].benefits[0].fr is not a known key "
      "(expected one of: en, zh-Hans, zh-Hant)"),
     ("misspelt-key-rather-than-missing-key", "multiplier = 2\n", "multipler = 2\n",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import flet as ft
 
+from ...domain.history import history_facts, relative_day
 from ...domain.models import LedgerEntry, text
-from ...domain.points import expiring_soon_summary
+from ...domain.points import ExpiringSoon, expiring_soon
 from ...i18n import fmt_date, fmt_money, fmt_number, t
 from ..context import use_app
 from ..state import AppState
@@ -31,21 +32,62 @@ def reason_text(app: AppState, entry: LedgerEntry) -> str:
     return known if known != key else t(lang, "reason.other")
 
 
+def entry_sub(lang: str, entry: LedgerEntry) -> str:
+    """The line under the reason: its date, where (a purchase's store), and when its points
+    expire; for expired points the day they expired and when they were earned."""
+    facts = history_facts(entry)
+    if entry.reason == "points_expired":
+        parts = [fmt_date(lang, facts.day)]  # under "Points expired": the day they expired
+        if facts.earned is not None:
+            first, last = facts.earned
+            parts.append(
+                t(lang, "points.earned_on", date=fmt_date(lang, first))
+                if first == last
+                else t(
+                    lang,
+                    "points.earned_between",
+                    first=fmt_date(lang, first),
+                    last=fmt_date(lang, last),
+                )
+            )
+        return " · ".join(parts)
+    parts = [fmt_date(lang, facts.day)]
+    if facts.store:
+        parts.append(facts.store)
+    if facts.expires_on:
+        parts.append(t(lang, "points.expires", date=fmt_date(lang, facts.expires_on)))
+    return " · ".join(parts)
+
+
 def _entry_row(app: AppState, entry: LedgerEntry) -> ft.Control:
     lang = app.lang
     sign = "+" if entry.amount > 0 else ""
-    sub = fmt_date(lang, entry.at.astimezone())
-    if entry.expires_at and entry.amount > 0:
-        sub += " · " + t(lang, "points.expires", date=fmt_date(lang, entry.expires_at.date()))
     colour = ft.Colors.GREEN_700 if entry.amount > 0 else ft.Colors.RED_700
     return ft.ListTile(
         title=ft.Text(reason_text(app, entry)),
-        subtitle=ft.Text(sub, size=12),
+        subtitle=ft.Text(entry_sub(lang, entry), size=12),
         trailing=ft.Text(
             f"{sign}{fmt_number(lang, entry.amount)}", color=colour, weight=ft.FontWeight.BOLD
         ),
         key=f"entry-{entry.id}",
     )
+
+
+def expiring_text(lang: str, soon: ExpiringSoon | None, today: date, days: int = 30) -> str:
+    """ "207 points expire on Dec 3", "… expire today" / "… tomorrow" when it is, and how many
+    expire within the window when that is more than the first day's."""
+    if soon is None:
+        return t(lang, "points.no_expiring")
+    points = fmt_number(lang, soon.points)
+    near = relative_day(soon.day, today)
+    if near is not None:
+        said = t(lang, f"points.expiring_{near}", points=points)
+    else:
+        said = t(lang, "points.expiring", points=points, date=fmt_date(lang, soon.day))
+    if soon.total > soon.points:
+        more = t(lang, "points.expiring_window", points=fmt_number(lang, soon.total), days=days)
+        said = f"{said} · {more}"
+    return said
 
 
 @ft.component
@@ -55,12 +97,8 @@ def PointsPage() -> ft.Control:
         return ft.Container()
     lang, me = app.lang, app.me
     today = datetime.now(UTC).date()
-    soon = expiring_soon_summary(me, today) if me else None
-    expiring = (
-        t(lang, "points.expiring", points=fmt_number(lang, soon[0]), date=fmt_date(lang, soon[1]))
-        if soon
-        else t(lang, "points.no_expiring")
-    )
+    soon = expiring_soon(me, today) if me else None
+    expiring = expiring_text(lang, soon, today)
 
     async def more() -> None:
         await app.load_more_history()

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import flet as ft
 
-from ...domain.models import text
-from ...domain.tiers import progress_summary
+from ...domain.models import Tier, text
+from ...domain.tiers import extra_multiplier, progress_summary
 from ...i18n import fmt_date, fmt_number, t
 from ..context import use_app
 from ..widgets import empty_state, heading, sync_note
@@ -90,15 +90,7 @@ def TierPage() -> ft.Control:
                                     ),
                                 ]
                             ),
-                            ft.Text(
-                                t(
-                                    lang,
-                                    "tier.threshold",
-                                    points=fmt_number(lang, tier.qualifying_points),
-                                    multiplier=tier.multiplier,
-                                ),
-                                size=13,
-                            ),
+                            ft.Text(_threshold(lang, tier), size=13, key=f"tier-{tier.code}-from"),
                             *[
                                 ft.Row(
                                     [
@@ -117,3 +109,14 @@ def TierPage() -> ft.Control:
             )
         )
     return ft.Column(lines, scroll=ft.ScrollMode.AUTO, expand=True, spacing=10)
+
+
+def _threshold(lang: str, tier: Tier) -> str:
+    """ "from 3,000 points", with the earn multiplier only where it is not 1."""
+    points = fmt_number(lang, tier.qualifying_points)
+    multiplier = extra_multiplier(tier.multiplier)
+    if multiplier is None:
+        return t(lang, "tier.threshold", points=points)
+    return t(
+        lang, "tier.threshold_multiplier", points=points, multiplier=fmt_number(lang, multiplier)
+    )

@@ -85,7 +85,7 @@ TIERS = {
                 _texts(
                     "300 bonus points in your birthday month",
                     "生日当月赠送 300 积分",
-                    "生日當月贈送 300 點數",
+                    "生日當月贈送 300 積分",
                 )
             ],
             "colour": "#1E7B5A",
@@ -99,7 +99,7 @@ TIERS = {
                 _texts(
                     "25% bonus points on every purchase",
                     "每笔消费额外获得 25% 积分",
-                    "每筆消費額外獲得 25% 點數",
+                    "每筆消費額外獲得 25% 積分",
                 )
             ],
             "colour": "#C9A227",
@@ -113,7 +113,7 @@ TIERS = {
                 _texts(
                     "50% bonus points on every purchase",
                     "每笔消费额外获得 50% 积分",
-                    "每筆消費額外獲得 50% 點數",
+                    "每筆消費額外獲得 50% 積分",
                 ),
                 _texts(
                     "Free refills of brewed coffee", "堂食滴滤咖啡免费续杯", "內用濾滴咖啡免費續杯"
