@@ -14,6 +14,7 @@ from .context import AppCtx
 from .fonts import font_for, fonts_for
 from .layout import Layout
 from .locales import LOCALES
+from .pictures import PicturesCtx, PictureShelf
 from .screens.card import CardPage
 from .screens.points import PointsPage
 from .screens.referral import ReferralPage
@@ -35,6 +36,7 @@ def _system_language() -> str:
 @ft.component
 def App(session: MemberSession, prefs: Prefs, brand_colour: str) -> list[ft.View]:
     app, _ = ft.use_state(lambda: AppState(session=session, prefs=prefs))
+    shelf, _ = ft.use_state(lambda: PictureShelf(session.pictures))
     page = ft.context.page
 
     async def run() -> None:
@@ -75,24 +77,35 @@ def App(session: MemberSession, prefs: Prefs, brand_colour: str) -> list[ft.View
         apply_page_settings, dependencies=[app.theme, app.lang, app.programme is not None]
     )
 
+    async def show_pictures() -> None:
+        logo = app.programme.logo if app.programme else None
+        items = app.catalogue.items if app.catalogue else ()
+        await shelf.show([logo, *(reward.image for reward in items)])
+
+    ft.use_effect(show_pictures, dependencies=[app.programme, app.catalogue])
+
     return AppCtx(
         app,
-        lambda: ft.Router(
-            [
-                ft.Route(
-                    component=Layout,
-                    children=[
-                        ft.Route(index=True, component=CardPage),
-                        ft.Route(path="card", component=CardPage),
-                        ft.Route(path="points", component=PointsPage),
-                        ft.Route(path="tier", component=TierPage),
-                        ft.Route(path="rewards", component=RewardsPage),
-                        ft.Route(path="rewards/:reward_id", component=RewardDetailPage),
-                        ft.Route(path="vouchers", component=VouchersPage),
-                        ft.Route(path="referral", component=ReferralPage),
-                        ft.Route(path="settings", component=SettingsPage),
-                    ],
-                ),
-            ]
-        ),
+        lambda: PicturesCtx(shelf, _routes),
+    )
+
+
+def _routes() -> ft.Router:
+    return ft.Router(
+        [
+            ft.Route(
+                component=Layout,
+                children=[
+                    ft.Route(index=True, component=CardPage),
+                    ft.Route(path="card", component=CardPage),
+                    ft.Route(path="points", component=PointsPage),
+                    ft.Route(path="tier", component=TierPage),
+                    ft.Route(path="rewards", component=RewardsPage),
+                    ft.Route(path="rewards/:reward_id", component=RewardDetailPage),
+                    ft.Route(path="vouchers", component=VouchersPage),
+                    ft.Route(path="referral", component=ReferralPage),
+                    ft.Route(path="settings", component=SettingsPage),
+                ],
+            ),
+        ]
     )

@@ -15,6 +15,7 @@ from ...domain.models import text
 from ...i18n import fmt_number, t
 from ...session import NotSignedIn
 from ..context import use_app
+from ..pictures import logo, shop_name, use_pictures
 from ..widgets import sync_note
 
 
@@ -35,6 +36,7 @@ class CardState:
 def CardPage() -> ft.Control:
     app = use_app()
     card, _ = ft.use_state(CardState)
+    images = use_pictures()
     page = ft.context.page
 
     async def ticker() -> None:
@@ -124,6 +126,19 @@ def CardPage() -> ft.Control:
             ft.Container(
                 ft.Column(
                     [
+                        ft.Row(
+                            [
+                                logo(images, app.programme, lang, size=36),
+                                ft.Text(
+                                    shop_name(app.programme, lang),
+                                    size=16,
+                                    weight=ft.FontWeight.BOLD,
+                                    color=ft.Colors.WHITE,
+                                    expand=True,
+                                ),
+                            ],
+                            spacing=10,
+                        ),
                         ft.Row(
                             [
                                 ft.Text(
