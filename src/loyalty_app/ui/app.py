@@ -12,9 +12,11 @@ from ..i18n import language_for
 from ..session import MemberSession, Prefs
 from .context import AppCtx
 from .fonts import font_for, fonts_for
+from .frame import Frame, FrameCtx
 from .layout import Layout
 from .locales import LOCALES
 from .pictures import PicturesCtx, PictureShelf
+from .screens.account import AccountPage
 from .screens.card import CardPage
 from .screens.points import PointsPage
 from .screens.referral import ReferralPage
@@ -37,6 +39,7 @@ def _system_language() -> str:
 def App(session: MemberSession, prefs: Prefs, brand_colour: str) -> list[ft.View]:
     app, _ = ft.use_state(lambda: AppState(session=session, prefs=prefs))
     shelf, _ = ft.use_state(lambda: PictureShelf(session.pictures))
+    frame, _ = ft.use_state(Frame)
     page = ft.context.page
 
     async def run() -> None:
@@ -86,7 +89,7 @@ def App(session: MemberSession, prefs: Prefs, brand_colour: str) -> list[ft.View
 
     return AppCtx(
         app,
-        lambda: PicturesCtx(shelf, _routes),
+        lambda: FrameCtx(frame, lambda: PicturesCtx(shelf, _routes)),
     )
 
 
@@ -105,6 +108,7 @@ def _routes() -> ft.Router:
                     ft.Route(path="vouchers", component=VouchersPage),
                     ft.Route(path="referral", component=ReferralPage),
                     ft.Route(path="settings", component=SettingsPage),
+                    ft.Route(path="account", component=AccountPage),
                 ],
             ),
         ]

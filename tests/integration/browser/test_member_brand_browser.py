@@ -78,18 +78,22 @@ def signed_in(browser, app, size=PHONE):
 
 
 def tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).or_(page.get_by_role("button", name=name)).first.click()
+    """A destination: a tab on a phone, a rail item on a desktop (exact: "我的" also begins
+    "我的兑换券")."""
+    rail_item = page.get_by_role("button", name=re.compile(rf"^{name}\s+Tab \d of \d$"))
+    page.get_by_role("tab", name=name, exact=True).or_(rail_item).click()
 
 
-def choose_language(page, lang: str) -> None:
-    """Through Settings, in whichever language the app shows now."""
-    for name in ("Settings", "设置", "設定"):
-        target = page.get_by_role("tab", name=name).or_(page.get_by_role("button", name=name))
-        if target.count():
-            target.first.click()
-            break
+ACCOUNT = {"en": "Account", "zh-Hans": "我的", "zh-Hant": "我的"}
+SETTINGS = {"en": "Settings", "zh-Hans": "设置", "zh-Hant": "設定"}
+
+
+def choose_language(page, lang: str, now: str = "en") -> None:
+    """Through Account → Settings, named in the language the app shows `now`."""
+    tab(page, ACCOUNT[now])
+    page.get_by_role("button", name=SETTINGS[now]).click()
     page.get_by_role("button", name=LANGUAGES[lang]).first.click()
-    page.get_by_role("button", name=LANGUAGES[lang]).first.wait_for(timeout=10_000)
+    page.get_by_role("tab", name=ACCOUNT[lang]).wait_for(timeout=10_000)
 
 
 def test_sign_in_shows_the_shops_logo(browser, start_app, module_server):
@@ -163,7 +167,7 @@ def test_pictures_and_tiles_in_chinese(browser, app, lang):
         page.get_by_role("img", name=OAT_MILK[lang]).first.wait_for(timeout=15_000)
         settled_screenshot(page, shots(app) / f"rewards-390-{lang}.png")
     finally:
-        choose_language(page, "en")
+        choose_language(page, "en", now=lang)
 
 
 def test_pictures_stay_when_the_server_is_gone(browser, app, module_server):
@@ -178,3 +182,149 @@ def test_pictures_stay_when_the_server_is_gone(browser, app, module_server):
         settled_screenshot(page, shots(app) / "rewards-offline-390.png")
     finally:
         module_server.start()
+
+
+NAV = ["Card", "Points", "Rewards", "Invite", "Account"]
+RAIL_ITEM = re.compile(r"Tab \d of 5")
+# Records the page's Screen Wake Lock requests and releases (the Flutter plugin calls them).
+WAKE_LOCK_PROBE = """
+window.__wakeLocks = [];
+if (navigator.wakeLock) {
+  const request = navigator.wakeLock.request.bind(navigator.wakeLock);
+  navigator.wakeLock.request = async (type) => {
+    const lock = await request(type);
+    window.__wakeLocks.push(type);
+    lock.addEventListener('release', () => window.__wakeLocks.push('released'));
+    return lock;
+  };
+}
+"""
+
+
+def test_a_phone_has_five_destinations_that_fit(browser, app):
+    page = signed_in(browser, app)
+    tabs = page.get_by_role("tab")
+    assert [tabs.nth(i).get_attribute("aria-label") or "" for i in range(tabs.count())] == NAV
+    for i in range(tabs.count()):
+        box = tabs.nth(i).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE[0], (NAV[i], box)
+    # Tier and Settings are under Account.
+    tab(page, "Account")
+    page.get_by_role("button", name=re.compile("^Tier")).click()
+    page.get_by_text("Your tier", exact=False).first.wait_for(timeout=10_000)
+    assert page.get_by_role("tab", name="Account", selected=True).count() == 1
+    tab(page, "Account")
+    page.get_by_role("button", name="Settings").click()
+    page.get_by_text("Language", exact=True).wait_for(timeout=10_000)
+    page.mouse.move(5, 300)
+    settled_screenshot(page, shots(app) / "settings-390-en.png")
+
+
+def test_a_desktop_has_the_same_destinations_in_a_rail_and_a_bounded_column(browser, app):
+    page = signed_in(browser, app, DESKTOP)
+    rail = page.get_by_role("button", name=RAIL_ITEM)
+    rail.first.wait_for(timeout=10_000)
+    assert rail.count() == len(NAV)
+    for i, name in enumerate(NAV, start=1):
+        item = page.get_by_role("button", name=re.compile(rf"^{name}\s+Tab {i} of 5$"))
+        assert item.count() == 1, name
+    assert page.get_by_role("tab").count() == 0
+    page.get_by_role("img", name="Harbor Coffee").first.wait_for(timeout=10_000)
+    # The sync note and its refresh button stay close together, not 1,100 px apart.
+    note = page.get_by_text("Up to date").first.bounding_box()
+    refresh = page.get_by_role("button", name="Refresh").first.bounding_box()
+    assert refresh["x"] + refresh["width"] - note["x"] <= 840, (note, refresh)
+    settled_screenshot(page, shots(app) / "card-1280-en.png")
+    # The redeem dialog dims the whole window, the rail too.
+    tab(page, "Rewards")
+    page.get_by_role("img", name="Oat milk upgrade").first.click()
+    page.get_by_role("button", name="Redeem", exact=True).click()
+    page.get_by_role("button", name="Redeem now").wait_for(timeout=10_000)
+    dimmed = settled_screenshot(page, shots(app) / "redeem-dialog-1280-en.png")
+    page.get_by_role("button", name="Cancel").click()
+    page.get_by_role("button", name="Redeem now").wait_for(state="detached", timeout=10_000)
+    clear = settled_screenshot(page, shots(app) / "reward-detail-1280-en.png")
+    below_the_rail_items = (20, DESKTOP[1] - 100)
+    assert _brightness(dimmed, below_the_rail_items) < 0.7 * _brightness(
+        clear, below_the_rail_items
+    )
+
+
+def _brightness(png: bytes, at: tuple[int, int]) -> float:
+    from io import BytesIO
+
+    from PIL import Image
+
+    return sum(Image.open(BytesIO(png)).convert("RGB").getpixel(at)) / 3
+
+
+def test_settings_name_the_shop_and_sign_out_asks_first(browser, app, module_server):
+    page = signed_in(browser, app)
+    tab(page, "Account")
+    page.get_by_role("button", name="Settings").click()
+    page.get_by_text("Language", exact=True).wait_for(timeout=10_000)
+    page.get_by_text("Harbor Coffee", exact=True).first.wait_for(timeout=10_000)
+    # The server's address only in the small print under About.
+    assert page.get_by_text(module_server.base_url, exact=True).count() == 0
+    assert page.get_by_text(f"Loyalty server · {module_server.base_url}").count() == 1
+    page.get_by_role("button", name="Sign out").first.click()
+    page.get_by_text("Sign out of Harbor Coffee?").wait_for(timeout=10_000)
+    settled_screenshot(page, shots(app) / "sign-out-confirm-390-en.png")
+    page.get_by_role("button", name="Cancel").click()
+    page.get_by_text("Sign out of Harbor Coffee?").wait_for(state="detached", timeout=10_000)
+    assert page.get_by_role("button", name="Try the demo").count() == 0
+    assert page.get_by_text("Language", exact=True).count() == 1
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_full_screen_card_shows_only_the_card_and_keeps_the_screen_awake(browser, app, size):
+    page = signed_in(browser, app, size)
+    page.add_init_script(WAKE_LOCK_PROBE)
+    page.reload()
+    wait_first_frame(page)
+    enable_semantics(page)
+    page.get_by_role("img", name=QR).wait_for(timeout=20_000)
+    page.get_by_role("button", name="Show full screen").click()
+    page.get_by_role("button", name="Close full screen").wait_for(timeout=10_000)
+    page.get_by_role("img", name=QR).wait_for(timeout=10_000)
+    assert page.get_by_role("tab").count() == 0
+    assert page.get_by_role("button", name=RAIL_ITEM).count() == 0
+    assert page.get_by_text("Up to date").count() == 0
+    assert page.get_by_role("img", name="Harbor Coffee").count() == 0
+    page.wait_for_function("window.__wakeLocks.includes('screen')", timeout=10_000)
+    settled_screenshot(page, shots(app) / f"card-full-screen-{size[0]}.png")
+    page.get_by_role("button", name="Close full screen").click()
+    page.get_by_role("button", name="Show full screen").wait_for(timeout=10_000)
+    page.wait_for_function("window.__wakeLocks.includes('released')", timeout=10_000)
+    if size == PHONE:
+        assert page.get_by_role("tab").count() == 5
+    else:
+        assert page.get_by_role("button", name=RAIL_ITEM).count() == 5
+
+
+def test_the_first_frame_is_the_brand_not_blank_white(browser, app):
+    """While the web client loads, the page shows the shop's badge (held on screen here by
+    not letting the client start)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    page = browser.open("about:blank", width=PHONE[0], height=PHONE[1])
+    page.route("**/flutter_bootstrap.js", lambda route: route.abort())
+    page.goto(app.url)
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#loading img'); "
+        "return i && i.complete && i.naturalWidth > 0; }",
+        timeout=10_000,
+    )
+    png = settled_screenshot(page, shots(app) / "first-frame-390.png")
+    image = Image.open(BytesIO(png)).convert("RGB")
+    centre = image.crop(
+        (PHONE[0] // 2 - 60, PHONE[1] // 2 - 60, PHONE[0] // 2 + 60, PHONE[1] // 2 + 60)
+    )
+    harbour = sum(
+        1
+        for r, g, b in centre.get_flattened_data()
+        if abs(r - 0x0B) + abs(g - 0x4F) + abs(b - 0x6C) < 40
+    )
+    assert harbour > 0.3 * 120 * 120, f"only {harbour} harbour-blue pixels in the middle"
