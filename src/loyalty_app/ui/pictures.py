@@ -55,7 +55,11 @@ def picture(
     fallback: ft.IconData = ft.Icons.LOCAL_CAFE,
     key: str | None = None,
 ) -> ft.Control:
-    """A programme picture at `size` × `size`; a quiet icon in its place while there is none."""
+    """A programme picture at `size` × `size`; a quiet icon in its place while there is none.
+
+    Flet's web client draws bytes as SVG only when they contain the SVG namespace written as
+    ` xmlns="http://www.w3.org/2000/svg"`; other bytes go to the raster decoder (PNG, JPEG,
+    WebP), so a picture file must declare its namespace that way."""
     body = images.get(url) if url else None
     if body is not None:
         return ft.Image(

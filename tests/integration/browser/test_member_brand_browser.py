@@ -46,14 +46,16 @@ def shots(app) -> Path:
     return Path(app.log_path).parent
 
 
-def settled_screenshot(page, path: Path, *, tries: int = 30) -> bytes:
-    """A screenshot once the picture stops changing: the web renderer paints off the main
-    thread, so the accessibility tree (what the checks wait on) can be ahead of the pixels."""
-    last = page.screenshot()
+def settled_screenshot(page, path: Path, *, tries: int = 40) -> bytes:
+    """A screenshot once the picture has stopped changing for three captures in a row: the
+    web renderer paints off the main thread, so the accessibility tree (what the checks
+    wait on) can be ahead of the pixels. (Only the pictures depend on this, not the checks.)"""
+    last, same = page.screenshot(), 0
     for _ in range(tries):
-        page.wait_for_timeout(100)
+        page.wait_for_timeout(150)
         now = page.screenshot()
-        if now == last:
+        same = same + 1 if now == last else 0
+        if same == 2:
             break
         last = now
     return screenshot(page, path)
@@ -86,6 +88,11 @@ def tab(page, name: str) -> None:
 
 ACCOUNT = {"en": "Account", "zh-Hans": "我的", "zh-Hant": "我的"}
 SETTINGS = {"en": "Settings", "zh-Hans": "设置", "zh-Hant": "設定"}
+
+
+SIGN_OUT = {"zh-Hans": "退出登录", "zh-Hant": "登出"}
+SIGN_OUT_QUESTION = {"zh-Hans": "退出港湾咖啡的登录？", "zh-Hant": "登出港灣咖啡？"}
+CANCEL = {"zh-Hans": "取消", "zh-Hant": "取消"}
 
 
 def choose_language(page, lang: str, now: str = "en") -> None:
@@ -166,6 +173,15 @@ def test_pictures_and_tiles_in_chinese(browser, app, lang):
         tab(page, REWARDS_TAB[lang])
         page.get_by_role("img", name=OAT_MILK[lang]).first.wait_for(timeout=15_000)
         settled_screenshot(page, shots(app) / f"rewards-390-{lang}.png")
+        tab(page, ACCOUNT[lang])
+        page.get_by_role("button", name=SETTINGS[lang]).wait_for(timeout=10_000)
+        settled_screenshot(page, shots(app) / f"account-390-{lang}.png")
+        page.get_by_role("button", name=SETTINGS[lang]).click()
+        page.get_by_role("button", name=SIGN_OUT[lang]).first.click()
+        page.get_by_text(SIGN_OUT_QUESTION[lang]).wait_for(timeout=10_000)
+        settled_screenshot(page, shots(app) / f"sign-out-confirm-390-{lang}.png")
+        page.get_by_role("button", name=CANCEL[lang]).click()
+        page.get_by_text(SIGN_OUT_QUESTION[lang]).wait_for(state="detached", timeout=10_000)
     finally:
         choose_language(page, "en", now=lang)
 
