@@ -51,7 +51,7 @@ RUNS = 5
 TARGET_RATIO = 1.3
 TARGET_RSS_MB = 150.0
 QR_NAME = "Member QR code for the cashier to scan"
-TABS = ["Card", "Points", "Tier", "Rewards", "Invite", "Settings"]
+TABS = ["Card", "Points", "Rewards", "Invite", "Account"]  # the five destinations
 QR_TIMEOUT = 60.0
 READY_POLL = 0.005
 

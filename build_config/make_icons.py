@@ -7,6 +7,9 @@
   stays inside the central 60 %, so Android's adaptive-icon masks never clip it.
 - assets/splash.png 1024x1024, transparent: the same cup in white; flet centres it on the
   splash colour set in [tool.flet.splash] (pyproject.toml).
+- assets/icons/loading-animation.png 512x512, the icon cut to a round badge: the web client
+  shows it while it loads (`main.py --web`), in place of Flet's own picture, because files in
+  the assets folder take precedence over the web client's.
 
 Drawn 4x larger and scaled down for smooth edges. Only Pillow is needed; the output is
 deterministic, so re-running it leaves the committed files unchanged.
@@ -25,6 +28,8 @@ SIZE = 1024
 SUPERSAMPLE = 4
 HARBOUR_BLUE = (0x0B, 0x4F, 0x6C)
 WHITE = (255, 255, 255)
+LOADING = "icons/loading-animation.png"
+LOADING_SIZE = 512
 
 
 def _wave(x0: float, x1: float, y: float, amplitude: float, periods: float) -> list[tuple]:
@@ -84,7 +89,15 @@ def main() -> None:
     clear = (*HARBOUR_BLUE, 0)  # transparent, blue-tinted so scaled edges stay clean
     splash = render(clear, (*WHITE, 255), clear)
     splash.save(ASSETS / "splash.png", optimize=True)
-    for name in ("icon.png", "splash.png"):
+    (ASSETS / "icons").mkdir(exist_ok=True)
+    badge = Image.new("L", (SIZE * SUPERSAMPLE,) * 2, 0)
+    ImageDraw.Draw(badge).ellipse((0, 0, SIZE * SUPERSAMPLE - 1, SIZE * SUPERSAMPLE - 1), fill=255)
+    loading = icon.convert("RGBA")
+    loading.putalpha(badge.resize((SIZE, SIZE), Image.Resampling.LANCZOS))
+    loading.resize((LOADING_SIZE, LOADING_SIZE), Image.Resampling.LANCZOS).save(
+        ASSETS / LOADING, optimize=True
+    )
+    for name in ("icon.png", "splash.png", LOADING):
         path = ASSETS / name
         print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size} bytes)")
 

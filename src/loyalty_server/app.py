@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -11,6 +12,7 @@ from .context import ServerContext
 from .db import Database
 from .limits import BodyLimit
 from .mailer import Mailer
+from .media import MediaLibrary
 from .problems import install_problem_handlers
 from .programme import Programme, demo_programme_path, load_programme
 from .routes import auth, checkout, devices, member, rewards, system
@@ -19,13 +21,15 @@ from .settings import Settings
 
 
 def build_context(settings: Settings) -> ServerContext:
-    programme: Programme = load_programme(settings.programme_path or demo_programme_path())
+    programme_path = settings.programme_path or demo_programme_path()
+    programme: Programme = load_programme(programme_path)
     db = Database(settings.database_url)
     ctx = ServerContext(
         settings=settings,
         db=db,
         programme=programme,
         mailer=Mailer(settings.smtp, programme.brand.name["en"]),
+        media=MediaLibrary.for_programme(programme, Path(programme_path).parent),
     )
     sync_rewards(db, programme, ctx.now())
     return ctx

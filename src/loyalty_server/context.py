@@ -1,4 +1,5 @@
-"""What every request handler shares: settings, database, programme, mailer and the clock."""
+"""What every request handler shares: settings, database, programme, mailer, the clock and
+the programme's pictures."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, datetime
 
 from .db import Database
 from .mailer import Mailer
+from .media import MediaLibrary
 from .programme import Programme
 from .settings import Settings
 
@@ -23,6 +25,8 @@ class ServerContext:
     programme: Programme
     mailer: Mailer
     clock: Callable[[], datetime] = field(default=utc_now)
+    #: The pictures the programme names (none: the API gives no logo or reward images).
+    media: MediaLibrary = field(default_factory=lambda: MediaLibrary({}))
 
     def now(self) -> datetime:
         return self.clock()

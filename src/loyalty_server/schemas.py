@@ -281,7 +281,10 @@ class RewardOut(BaseModel):
     cost: int
     stock: int | None
     valid_until: date | None
-    image: str | None
+    image: str | None = Field(
+        description="Server-relative URL of the reward's picture (GET it: SVG, PNG, JPEG or "
+        "WebP with an ETag), or null when it has none."
+    )
     min_tier: str | None
     active: bool
     updated_at: datetime
@@ -352,7 +355,10 @@ class ProgrammeOut(BaseModel):
     id: str
     name: Texts
     primary_colour: str
-    logo: str | None
+    logo: str | None = Field(
+        description="Server-relative URL of the shop's logo (GET it: SVG, PNG, JPEG or WebP "
+        "with an ETag), or null when it has none."
+    )
     currency: str
     currency_decimals: int
     earn_points_per_unit: str

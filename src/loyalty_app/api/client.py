@@ -31,9 +31,13 @@ from ..domain.models import (
     VoucherRedeemResult,
 )
 from .auth import TokenHolder
+from .errors import ServerError
 from .http import Answer, ApiHttp, Fetched, drop_none, iso, segment
 
-__all__ = ["Answer", "Fetched", "LoyaltyApi"]
+__all__ = ["MEDIA_PREFIX", "Answer", "Fetched", "LoyaltyApi"]
+
+#: Where the server serves the programme's pictures.
+MEDIA_PREFIX = "/v1/media/"
 
 
 class LoyaltyApi(ApiHttp):
@@ -131,6 +135,21 @@ class LoyaltyApi(ApiHttp):
 
     async def programme(self, etag: str | None = None) -> Fetched[Programme]:
         return await self._get(Programme, "/v1/programme", etag=etag)
+
+    async def picture(self, url: str, etag: str | None = None) -> Fetched[bytes]:
+        """A picture the programme names (its logo, a reward's image), by the server-relative
+        URL the programme or catalogue gives; 304 gives `Fetched(304, etag, None)`."""
+        if not url.startswith(MEDIA_PREFIX):
+            raise ServerError(
+                f"The loyalty server named a picture outside {MEDIA_PREFIX}: {url}", status=0
+            )
+        headers = {"If-None-Match": etag} if etag else None
+        response = await self._send("GET", url, headers=headers)
+        if response.status_code == 304 and etag:
+            return Fetched(304, etag, None)
+        if response.status_code != 200:
+            raise self._fail(response)
+        return Fetched(200, response.headers.get("etag"), response.content)
 
     # ---- member: actions -------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from .errors import NotSignedIn, Offline, Refused, ServerFailed, SessionError
 from .kiosk import CreditOutcome, KioskError, KioskSession, KioskStatus, MemberRef
 from .member import MemberSession, MemberView, SyncReport
 from .outbox import OutboxItem
+from .pictures import Pictures
 from .prefs import Prefs
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "NotSignedIn",
     "Offline",
     "OutboxItem",
+    "Pictures",
     "Prefs",
     "Refused",
     "ServerFailed",

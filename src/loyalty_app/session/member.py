@@ -36,10 +36,12 @@ from ..domain.models import (
     Voucher,
     VoucherList,
 )
+from ..store.pictures import PictureCache
 from ..store.store import Store
 from ..sync.engine import SyncEngine
 from .errors import NotSignedIn, translate
 from .outbox import OutboxItem
+from .pictures import Pictures
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,8 @@ class MemberSession:
         self._engine: SyncEngine | None = None
         self._card: CardCredential | None = None
         self._index_checked = False
+        #: The programme's logo and reward images, kept beside the store for offline use.
+        self.pictures = Pictures(self.api, PictureCache(self.data_dir / "pictures"))
         self._note_recovery()
 
     async def aclose(self) -> None:

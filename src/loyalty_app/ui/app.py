@@ -12,8 +12,11 @@ from ..i18n import language_for
 from ..session import MemberSession, Prefs
 from .context import AppCtx
 from .fonts import font_for, fonts_for
+from .frame import Frame, FrameCtx
 from .layout import Layout
 from .locales import LOCALES
+from .pictures import PicturesCtx, PictureShelf
+from .screens.account import AccountPage
 from .screens.card import CardPage
 from .screens.points import PointsPage
 from .screens.referral import ReferralPage
@@ -37,6 +40,8 @@ def App(
     session: MemberSession, prefs: Prefs, brand_colour: str, default_lang: str | None = None
 ) -> list[ft.View]:
     app, _ = ft.use_state(lambda: AppState(session=session, prefs=prefs))
+    shelf, _ = ft.use_state(lambda: PictureShelf(session.pictures))
+    frame, _ = ft.use_state(Frame)
     page = ft.context.page
 
     async def run() -> None:
@@ -77,24 +82,36 @@ def App(
         apply_page_settings, dependencies=[app.theme, app.lang, app.programme is not None]
     )
 
+    async def show_pictures() -> None:
+        logo = app.programme.logo if app.programme else None
+        items = app.catalogue.items if app.catalogue else ()
+        await shelf.show([logo, *(reward.image for reward in items)])
+
+    ft.use_effect(show_pictures, dependencies=[app.programme, app.catalogue])
+
     return AppCtx(
         app,
-        lambda: ft.Router(
-            [
-                ft.Route(
-                    component=Layout,
-                    children=[
-                        ft.Route(index=True, component=CardPage),
-                        ft.Route(path="card", component=CardPage),
-                        ft.Route(path="points", component=PointsPage),
-                        ft.Route(path="tier", component=TierPage),
-                        ft.Route(path="rewards", component=RewardsPage),
-                        ft.Route(path="rewards/:reward_id", component=RewardDetailPage),
-                        ft.Route(path="vouchers", component=VouchersPage),
-                        ft.Route(path="referral", component=ReferralPage),
-                        ft.Route(path="settings", component=SettingsPage),
-                    ],
-                ),
-            ]
-        ),
+        lambda: FrameCtx(frame, lambda: PicturesCtx(shelf, _routes)),
+    )
+
+
+def _routes() -> ft.Router:
+    return ft.Router(
+        [
+            ft.Route(
+                component=Layout,
+                children=[
+                    ft.Route(index=True, component=CardPage),
+                    ft.Route(path="card", component=CardPage),
+                    ft.Route(path="points", component=PointsPage),
+                    ft.Route(path="tier", component=TierPage),
+                    ft.Route(path="rewards", component=RewardsPage),
+                    ft.Route(path="rewards/:reward_id", component=RewardDetailPage),
+                    ft.Route(path="vouchers", component=VouchersPage),
+                    ft.Route(path="referral", component=ReferralPage),
+                    ft.Route(path="settings", component=SettingsPage),
+                    ft.Route(path="account", component=AccountPage),
+                ],
+            ),
+        ]
     )

@@ -24,9 +24,10 @@ def labelled_button(
     key: str | None = None,
     disabled: bool = False,
 ) -> ft.Control:
-    """A button with one accessible name (see FLET_PATTERNS 7)."""
+    """A button with one accessible name (see FLET_PATTERNS 7), its label; no tooltip, which
+    would only repeat the label."""
     cls = ft.FilledButton if filled else ft.OutlinedButton
-    return cls(label, icon=icon, on_click=on_click, key=key, disabled=disabled, tooltip=label)
+    return cls(label, icon=icon, on_click=on_click, key=key, disabled=disabled)
 
 
 def icon_button(

@@ -54,7 +54,7 @@ def list_rewards(
         etag = catalogue.catalogue_etag(s, ctx.programme, updated_since)
         if etag_matches(request, etag):
             return Response(status_code=304, headers=etag_headers(etag))
-        view = catalogue.catalogue(s, ctx.programme, ctx.now(), updated_since)
+        view = catalogue.catalogue(s, ctx.programme, ctx.now(), updated_since, ctx.media.url)
     return Response(
         view.model_dump_json(), media_type="application/json", headers=etag_headers(etag)
     )

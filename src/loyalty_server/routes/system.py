@@ -11,7 +11,8 @@ from sqlalchemy import text
 from loyalty_core.card.format import CARD_DIGITS, CARD_PERIOD
 
 from .. import __version__, schemas
-from ..deps import CtxDep, etag_response
+from ..deps import CtxDep, etag_matches, etag_response
+from ..media import MEDIA_TYPES
 from ..problems import Problem
 from ..services import referral
 from .common import NOT_MODIFIED, PROBLEMS
@@ -37,7 +38,7 @@ def programme(ctx: CtxDep, request: Request) -> Response:
             id=p.id,
             name=dict(p.brand.name),
             primary_colour=p.brand.primary_colour,
-            logo=p.brand.logo,
+            logo=ctx.media.url(p.brand.logo),
             currency=p.currency,
             currency_decimals=p.currency_decimals,
             earn_points_per_unit=str(p.earn_points_per_unit),
@@ -49,6 +50,33 @@ def programme(ctx: CtxDep, request: Request) -> Response:
             demo=ctx.settings.demo,
         ),
     )
+
+
+_PICTURE = {"schema": {"type": "string", "format": "binary"}}
+
+
+@router.get(
+    "/v1/media/{path:path}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The picture; cache it and revalidate with If-None-Match",
+            "content": {media_type: _PICTURE for media_type in sorted(set(MEDIA_TYPES.values()))},
+        },
+        **NOT_MODIFIED,
+    },
+)
+def media(path: Annotated[str, Path(max_length=200)], ctx: CtxDep, request: Request) -> Response:
+    """A picture the programme names (the logo, a reward's image), at the URL that
+    `/v1/programme` and `/v1/rewards` give for it."""
+    picture = ctx.media.get(path)
+    if picture is None:
+        raise Problem(404, "not-found", "No such picture", "The programme has no such picture.")
+    # Public and the same for everyone; a day's freshness, then a cheap revalidation.
+    headers = {"ETag": picture.etag, "Cache-Control": "public, max-age=86400"}
+    if etag_matches(request, picture.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(picture.body, media_type=picture.media_type, headers=headers)
 
 
 @router.get("/r/{code}", response_class=HTMLResponse)

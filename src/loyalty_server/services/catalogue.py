@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -75,7 +76,9 @@ def catalogue_etag(s: Session, programme: Programme, updated_since: datetime | N
     return '"c-' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
-def reward_view(reward: Reward, state: RewardState) -> schemas.RewardOut:
+def reward_view(
+    reward: Reward, state: RewardState, image_url: Callable[[str | None], str | None]
+) -> schemas.RewardOut:
     return schemas.RewardOut(
         id=reward.id,
         name=dict(reward.name),
@@ -85,7 +88,7 @@ def reward_view(reward: Reward, state: RewardState) -> schemas.RewardOut:
         cost=reward.cost,
         stock=state.stock,
         valid_until=reward.valid_until,
-        image=reward.image,
+        image=image_url(reward.image),
         min_tier=reward.min_tier,
         active=state.active,
         updated_at=state.updated_at,
@@ -93,8 +96,14 @@ def reward_view(reward: Reward, state: RewardState) -> schemas.RewardOut:
 
 
 def catalogue(
-    s: Session, programme: Programme, now: datetime, updated_since: datetime | None
+    s: Session,
+    programme: Programme,
+    now: datetime,
+    updated_since: datetime | None,
+    image_url: Callable[[str | None], str | None],
 ) -> schemas.Catalogue:
+    """The catalogue (or what changed since `updated_since`); `image_url` turns the file's
+    picture paths into the URLs the server serves them at."""
     query = select(RewardState)
     if updated_since is not None:
         query = query.where(RewardState.updated_at > updated_since)
@@ -105,7 +114,7 @@ def catalogue(
             if updated_since is not None:
                 removed.append(state.id)
             continue
-        items.append(reward_view(reward, state))
+        items.append(reward_view(reward, state, image_url))
     items.sort(key=lambda r: (r.cost, r.id))
     cats = [schemas.Category(id=k, name=dict(v)) for k, v in programme.categories.items()]
     return schemas.Catalogue(

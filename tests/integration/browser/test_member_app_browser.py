@@ -91,8 +91,17 @@ def signed_in_page(browser, app):
     return page
 
 
+# Pages under the Account destination, and its name in the language the page is in.
+UNDER_ACCOUNT = {"Tier": "Account", "Settings": "Account", "等级": "我的", "设置": "我的"}
+UNDER_ACCOUNT |= {"等級": "我的", "設定": "我的"}
+
+
 def go(page, tab: str) -> None:
-    target = page.get_by_role("tab", name=tab).or_(page.get_by_role("button", name=tab))
+    if tab in UNDER_ACCOUNT:
+        go(page, UNDER_ACCOUNT[tab])
+    # A tab by its exact name ("我的" is also the start of "我的兑换券"), else a button.
+    tabs = page.get_by_role("tab", name=tab, exact=True)
+    target = tabs if tabs.count() else page.get_by_role("button", name=tab)
     target.first.click()
     time.sleep(0.8)
 
@@ -133,7 +142,7 @@ def test_redeem_a_reward_shows_the_voucher_and_spends_once(browser, app, module_
     page = signed_in_page(browser, app)
     before = server_balance(module_server)
     go(page, "Rewards")
-    page.get_by_text("Oat milk upgrade").first.click()
+    page.get_by_role("img", name="Oat milk upgrade").first.click()
     page.get_by_text("Terms", exact=True).wait_for(timeout=10_000)
     page.get_by_role("button", name="Redeem", exact=True).click()
     page.get_by_role("button", name="Redeem now").click()
@@ -428,7 +437,10 @@ def test_screens_hold_at_200_percent_text(browser, app):
     ):
         go(page, tab)
         try:
-            page.get_by_text(text).first.wait_for(timeout=10_000)
+            # (A reward tile reads as one group; its picture is named alone.)
+            page.get_by_text(text).or_(page.get_by_role("img", name=text)).first.wait_for(
+                timeout=10_000
+            )
         except Exception as exc:
             shown = page.locator("flt-semantics").all_inner_texts()[:6]
             raise AssertionError(f"{tab}: {text!r} not shown at 200 %: {shown}") from exc

@@ -64,8 +64,17 @@ def settings_page(browser, app):
     return page
 
 
+# Pages under the Account destination, and its name in the language the page is in.
+UNDER_ACCOUNT = {"Tier": "Account", "Settings": "Account", "等级": "我的", "设置": "我的"}
+UNDER_ACCOUNT |= {"等級": "我的", "設定": "我的"}
+
+
 def go(page, tab: str) -> None:
-    target = page.get_by_role("tab", name=tab).or_(page.get_by_role("button", name=tab))
+    if tab in UNDER_ACCOUNT:
+        go(page, UNDER_ACCOUNT[tab])
+    # A tab by its exact name ("我的" is also the start of "我的兑换券"), else a button.
+    tabs = page.get_by_role("tab", name=tab, exact=True)
+    target = tabs if tabs.count() else page.get_by_role("button", name=tab)
     target.first.click()
     time.sleep(0.8)
 

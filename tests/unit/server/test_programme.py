@@ -184,7 +184,7 @@ def test_demo_programme_rewards_cover_every_category():
     assert mug is not None and (mug.cost, mug.stock) == (4000, 25)
     shot = programme.reward("extra-shot")
     assert shot is not None and shot.cost == 250 and shot.stock is None
-    assert shot.image == "rewards/espresso-shot.png"
+    assert shot.image == "harbor_coffee/rewards/espresso-shot.svg"
     latte_art = programme.reward("latte-art-class")
     assert latte_art is not None
     assert latte_art.min_tier == "reserve"

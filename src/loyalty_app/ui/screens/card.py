@@ -15,7 +15,12 @@ from ...domain.models import text
 from ...i18n import fmt_number, t
 from ...session import NotSignedIn
 from ..context import use_app
+from ..frame import use_frame
+from ..pictures import logo, shop_name, use_pictures
+from ..screen_keeper import ScreenKeeper
 from ..widgets import sync_note
+
+FULL_SCREEN_QR = 440
 
 
 @ft.observable
@@ -25,17 +30,16 @@ class CardState:
     png: bytes = b""
     seconds_left: int = 0
     missing: bool = False
-    full_screen: bool = False
-
-    def toggle_full_screen(self) -> None:
-        self.full_screen = not self.full_screen
 
 
 @ft.component
 def CardPage() -> ft.Control:
     app = use_app()
     card, _ = ft.use_state(CardState)
+    images = use_pictures()
+    frame = use_frame()
     page = ft.context.page
+    keeper, _ = ft.use_state(lambda: ScreenKeeper(page))
 
     async def ticker() -> None:
         # The secret is on the device: the code rotates with no network at all.
@@ -52,8 +56,16 @@ def CardPage() -> ft.Control:
             await asyncio.sleep(1)
 
     ft.use_effect(ticker, dependencies=[], cleanup=lambda: None)
+
+    async def hold_screen() -> None:
+        await keeper.hold(frame.card_only)
+
+    ft.use_effect(hold_screen, dependencies=[frame.card_only])
     if app is None:
         return ft.Container()
+
+    def toggle_full_screen() -> None:
+        frame.show_card_only(not frame.card_only)
 
     me, lang = app.me, app.lang
     if card.missing:
@@ -79,17 +91,19 @@ def CardPage() -> ft.Control:
         bgcolor=ft.Colors.WHITE,
         padding=12,
         border_radius=12,
-        on_click=card.toggle_full_screen,
+        on_click=toggle_full_screen,
         key="card-qr-box",
     )
-    if card.full_screen:
+    if frame.card_only:
+        # As large as the screen allows: an arm's length from the scanner still reads it.
+        full_side = max(240, min(FULL_SCREEN_QR, (app.width or page.width or 0) - 32))
         return ft.Container(
             ft.Column(
                 [
                     ft.Image(
                         src=card.png,
-                        width=340,
-                        height=340,
+                        width=full_side,
+                        height=full_side,
                         semantics_label=t(lang, "card.qr_label"),
                     )
                     if card.png
@@ -106,7 +120,7 @@ def CardPage() -> ft.Control:
                     ),
                     ft.FilledButton(
                         t(lang, "card.close_full"),
-                        on_click=card.toggle_full_screen,
+                        on_click=toggle_full_screen,
                         key="close-full",
                     ),
                 ],
@@ -124,6 +138,19 @@ def CardPage() -> ft.Control:
             ft.Container(
                 ft.Column(
                     [
+                        ft.Row(
+                            [
+                                logo(images, app.programme, lang, size=36),
+                                ft.Text(
+                                    shop_name(app.programme, lang),
+                                    size=16,
+                                    weight=ft.FontWeight.BOLD,
+                                    color=ft.Colors.WHITE,
+                                    expand=True,
+                                ),
+                            ],
+                            spacing=10,
+                        ),
                         ft.Row(
                             [
                                 ft.Text(
@@ -169,7 +196,7 @@ def CardPage() -> ft.Control:
                     ft.TextButton(
                         t(lang, "card.tap_full"),
                         icon=ft.Icons.FULLSCREEN,
-                        on_click=card.toggle_full_screen,
+                        on_click=toggle_full_screen,
                         key="full-screen",
                     ),
                 ],

@@ -8,27 +8,35 @@ from datetime import UTC, datetime
 import flet as ft
 
 from ...domain.models import Reward, text
-from ...domain.rewards import can_afford
+from ...domain.rewards import Affordability, can_afford
 from ...i18n import fmt_date, fmt_number, problem_text, t
 from ..context import use_app
+from ..pictures import picture, use_pictures
 from ..state import AppState
 from ..widgets import empty_state, heading, labelled_button, sync_note
 
-TILE_WIDTH = 168
 CATEGORY_ICONS = {
     "drinks": ft.Icons.LOCAL_CAFE,
     "food": ft.Icons.BAKERY_DINING,
     "merchandise": ft.Icons.SHOPPING_BAG,
     "experiences": ft.Icons.EMOJI_EVENTS,
 }
+#: Tiles span these many of 12 columns: two on a phone, three on a tablet, four on a desktop.
+TILE_COLUMNS = {"xs": 6, "sm": 4, "lg": 3}
+TILE_PICTURE = 88
+
+
+def _verdict(app: AppState, reward: Reward) -> Affordability | None:
+    if app.me is None or app.ladder is None:
+        return None
+    today = datetime.now(UTC).date()
+    return can_afford(reward, app.me.balance, app.me.tier_code, app.ladder, today)
 
 
 def _status_line(app: AppState, reward: Reward) -> str:
-    if app.me is None or app.ladder is None:
+    verdict = _verdict(app, reward)
+    if verdict is None or app.ladder is None:
         return ""
-    verdict = can_afford(
-        reward, app.me.balance, app.me.tier_code, app.ladder, datetime.now(UTC).date()
-    )
     lang = app.lang
     if verdict.status == "short":
         return t(lang, "rewards.short", points=fmt_number(lang, verdict.points_short))
@@ -53,45 +61,63 @@ def _dismiss(app: AppState, intent_id: int) -> Callable[[], None]:
     return lambda: app.dismiss(intent_id)
 
 
-def _tile(app: AppState, reward: Reward) -> ft.Control:
+def _tile(app: AppState, images: dict[str, bytes], reward: Reward) -> ft.Control:
     lang = app.lang
     name = text(reward.name, lang)
+    verdict = _verdict(app, reward)
+    locked = verdict is not None and not verdict.ok
+    status = _status_line(app, reward)
     return ft.Card(
         ft.Container(
-            width=TILE_WIDTH,
             content=ft.Column(
                 [
-                    ft.Container(
-                        ft.Icon(
-                            CATEGORY_ICONS.get(reward.category, ft.Icons.REDEEM),
-                            size=44,
-                            color=ft.Colors.WHITE,
-                        ),
-                        bgcolor=app.programme.primary_colour if app.programme else None,
-                        height=84,
-                        alignment=ft.Alignment.CENTER,
-                        border_radius=8,
+                    ft.Row(
+                        [
+                            picture(
+                                images,
+                                reward.image,
+                                size=TILE_PICTURE,
+                                label=name,
+                                fallback=CATEGORY_ICONS.get(reward.category, ft.Icons.REDEEM),
+                            )
+                        ],
+                        alignment=ft.MainAxisAlignment.CENTER,
                     ),
-                    ft.Text(name, weight=ft.FontWeight.BOLD, max_lines=2),
+                    ft.Text(
+                        name,
+                        weight=ft.FontWeight.BOLD,
+                        max_lines=2,
+                        overflow=ft.TextOverflow.ELLIPSIS,
+                    ),
                     ft.Text(
                         t(lang, "rewards.cost", points=fmt_number(lang, reward.cost)),
                         color=ft.Colors.PRIMARY,
+                        weight=ft.FontWeight.BOLD,
                     ),
-                    ft.Text(_status_line(app, reward), size=12),
+                    ft.Row(
+                        [
+                            ft.Icon(ft.Icons.LOCK_OUTLINE, size=14, visible=locked),
+                            ft.Text(status, size=12, expand=True),
+                        ],
+                        spacing=4,
+                        visible=bool(status),
+                    ),
                 ],
                 spacing=4,
             ),
             padding=10,
+            opacity=0.7 if locked else 1.0,
             on_click=lambda: ft.context.page.navigate(f"/rewards/{reward.id}"),
-            tooltip=name,
             key=f"reward-{reward.id}",
-        )
+        ),
+        col=TILE_COLUMNS,
     )
 
 
 @ft.component
 def RewardsPage() -> ft.Control:
     app = use_app()
+    images = use_pictures()
     if app is None:
         return ft.Container()
     lang = app.lang
@@ -114,15 +140,15 @@ def RewardsPage() -> ft.Control:
         )
         for c in cats
     ]
-    # Tiles wrap inside the page's own scroll, so large text (200 %) still reaches every
-    # control; a page of tiles at a time keeps a 10,000-reward catalogue light.
+    # Tiles flow in columns inside the page's own scroll, so large text (200 %) still
+    # reaches every control; a page of tiles at a time keeps a 10,000-reward catalogue light.
     grid: list[ft.Control] = (
         [
-            ft.Row(
-                [_tile(app, r) for r in shown[: app.rewards_limit]],
-                wrap=True,
+            ft.ResponsiveRow(
+                [_tile(app, images, r) for r in shown[: app.rewards_limit]],
                 spacing=8,
                 run_spacing=8,
+                key="reward-grid",
             )
         ]
         if shown
@@ -214,6 +240,7 @@ def _pending_banner(app: AppState) -> ft.Control:
 def RewardDetailPage() -> ft.Control:
     app = use_app()
     params = ft.use_route_params()
+    images = use_pictures()
     if app is None:
         return ft.Container()
     lang = app.lang
@@ -276,6 +303,19 @@ def RewardDetailPage() -> ft.Control:
     return ft.Column(
         [
             back,
+            ft.Row(
+                [
+                    picture(
+                        images,
+                        reward.image,
+                        size=160,
+                        label=name,
+                        fallback=CATEGORY_ICONS.get(reward.category, ft.Icons.REDEEM),
+                        key="reward-picture",
+                    )
+                ],
+                alignment=ft.MainAxisAlignment.CENTER,
+            ),
             heading(name),
             ft.Text(
                 t(lang, "rewards.cost", points=fmt_number(lang, reward.cost)),

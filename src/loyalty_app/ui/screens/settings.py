@@ -1,4 +1,6 @@
-"""Settings: language, theme, the server, sign-out, the member's signed-in devices, about."""
+"""Settings: language, theme, who is signed in to which shop, sign-out (confirmed), the
+member's signed-in devices, and about (the version; the server's address in small print, for
+whoever helps the member)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from ...domain.models import Device
 from ...i18n import LANGUAGES, fmt_datetime, problem_text, t
 from ..context import use_app
 from ..fonts import LANGUAGE_NAMES_FONT
+from ..pictures import logo, shop_name, use_pictures
 from ..state import AppState
 from ..widgets import heading, icon_button, labelled_button
 
@@ -16,13 +19,37 @@ from ..widgets import heading, icon_button, labelled_button
 @ft.component
 def SettingsPage() -> ft.Control:
     app = use_app()
+    images = use_pictures()
     if app is None:
         return ft.Container()
     lang = app.lang
 
+    page = ft.context.page
+    shop = shop_name(app.programme, lang)
+
     async def sign_out() -> None:
+        page.pop_dialog()
         await app.sign_out()
-        ft.context.page.navigate("/")
+        page.navigate("/")
+
+    def ask_sign_out() -> None:
+        page.show_dialog(
+            ft.AlertDialog(
+                modal=True,
+                title=ft.Text(t(lang, "settings.sign_out.confirm_title", shop=shop)),
+                content=ft.Text(t(lang, "settings.sign_out.confirm_body")),
+                actions=[
+                    ft.TextButton(
+                        t(lang, "settings.devices.cancel"),
+                        on_click=lambda: page.pop_dialog(),
+                        key="cancel-sign-out",
+                    ),
+                    ft.FilledButton(
+                        t(lang, "settings.sign_out"), on_click=sign_out, key="confirm-sign-out"
+                    ),
+                ],
+            )
+        )
 
     return ft.Column(
         [
@@ -51,20 +78,41 @@ def SettingsPage() -> ft.Control:
                     e.control.selected[0] if e.control.selected else "system"
                 ),
             ),
-            ft.Text(t(lang, "settings.backend"), size=13),
-            ft.Text(app.session.backend_url, selectable=True, key="backend-url"),
-            ft.Text(
-                t(lang, "settings.signed_in_as", name=app.me.name if app.me else ""),
-                visible=app.me is not None,
+            ft.Row(
+                [
+                    logo(images, app.programme, lang, size=32),
+                    ft.Column(
+                        [
+                            ft.Text(shop, weight=ft.FontWeight.BOLD),
+                            ft.Text(
+                                t(
+                                    lang,
+                                    "settings.signed_in_as",
+                                    name=app.me.name if app.me else "",
+                                ),
+                                size=13,
+                                visible=app.me is not None,
+                            ),
+                        ],
+                        spacing=2,
+                        expand=True,
+                    ),
+                ],
+                spacing=12,
             ),
             labelled_button(
-                t(lang, "settings.sign_out"), sign_out, icon=ft.Icons.LOGOUT, key="sign-out"
+                t(lang, "settings.sign_out"), ask_sign_out, icon=ft.Icons.LOGOUT, key="sign-out"
             ),
             ft.Divider(),
             DevicesSection(),
             ft.Divider(),
             ft.Text(t(lang, "settings.about"), weight=ft.FontWeight.BOLD),
             ft.Text(t(lang, "settings.version", version=__version__)),
+            ft.Text(
+                f"{t(lang, 'settings.backend')} · {app.session.backend_url}",
+                size=11,
+                key="backend-url",
+            ),
         ],
         scroll=ft.ScrollMode.AUTO,
         expand=True,

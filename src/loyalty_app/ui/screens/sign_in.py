@@ -6,6 +6,7 @@ import flet as ft
 
 from ...i18n import problem_text, t
 from ..context import use_app
+from ..pictures import logo, use_pictures
 from ..widgets import heading, labelled_button
 
 
@@ -17,6 +18,7 @@ def SignInPage() -> ft.Control:
     code = ft.use_ref(None)
     name = ft.use_ref(None)
     referral = ft.use_ref(None)
+    images = use_pictures()
     if app is None:
         return ft.Container()
 
@@ -72,7 +74,20 @@ def SignInPage() -> ft.Control:
     return ft.Container(
         ft.Column(
             [
-                ft.Text(brand, size=28, weight=ft.FontWeight.BOLD, color=ft.Colors.PRIMARY),
+                ft.Row(
+                    [
+                        logo(images, app.programme, lang, size=64),
+                        ft.Text(
+                            brand,
+                            size=28,
+                            weight=ft.FontWeight.BOLD,
+                            color=ft.Colors.PRIMARY,
+                            expand=True,
+                        ),
+                    ],
+                    spacing=16,
+                    visible=app.programme is not None,
+                ),
                 heading(t(lang, "signin.title")),
                 *fields,
                 ft.Text(

@@ -1,0 +1,59 @@
+"""Account: who is signed in, and the pages a member opens less often than the card (tier,
+vouchers, settings), so the navigation keeps to five destinations."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from ...domain.models import text
+from ...i18n import t
+from ..context import use_app
+from ..pictures import logo, shop_name, use_pictures
+from ..widgets import heading
+
+
+def _entry(icon: ft.IconData, title: str, route: str, subtitle: str | None = None) -> ft.Control:
+    return ft.ListTile(
+        leading=ft.Icon(icon),
+        title=ft.Text(title),
+        subtitle=ft.Text(subtitle) if subtitle else None,
+        trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT),
+        on_click=lambda: ft.context.page.navigate(route),
+        key=f"account-{route.strip('/')}",
+    )
+
+
+@ft.component
+def AccountPage() -> ft.Control:
+    app = use_app()
+    images = use_pictures()
+    if app is None:
+        return ft.Container()
+    lang, me = app.lang, app.me
+    tier = t(lang, "account.tier", tier=text(me.tier_name, lang)) if me else None
+    return ft.Column(
+        [
+            heading(t(lang, "nav.account")),
+            ft.Row(
+                [
+                    logo(images, app.programme, lang, size=48),
+                    ft.Column(
+                        [
+                            ft.Text(me.name if me else "", size=18, weight=ft.FontWeight.BOLD),
+                            ft.Text(shop_name(app.programme, lang), size=13),
+                        ],
+                        spacing=2,
+                        expand=True,
+                    ),
+                ],
+                spacing=12,
+            ),
+            ft.Divider(),
+            _entry(ft.Icons.MILITARY_TECH, t(lang, "nav.tier"), "/tier", tier),
+            _entry(ft.Icons.CONFIRMATION_NUMBER, t(lang, "rewards.my_vouchers"), "/vouchers"),
+            _entry(ft.Icons.SETTINGS, t(lang, "nav.settings"), "/settings"),
+        ],
+        scroll=ft.ScrollMode.AUTO,
+        expand=True,
+        spacing=8,
+    )
