@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import flet as ft
 
-from ..i18n import problem_text, t
+from ..i18n import t
 from .context import use_app
 from .screens.sign_in import SignInPage
-from .widgets import icon_button
+from .widgets import NoticeBar
 
 NAV = [
     ("/card", "nav.card", ft.Icons.CREDIT_CARD),
@@ -48,27 +48,7 @@ def Layout() -> ft.Control:
         body = SignInPage()
     else:
         body = outlet
-    notice = ft.Container(
-        ft.Row(
-            [
-                ft.Text(
-                    notice_text(lang, app.notice, app.notice_values),
-                    expand=True,
-                    key="notice",
-                ),
-                icon_button(
-                    ft.Icons.CLOSE,
-                    t(lang, "vouchers.dismiss"),
-                    lambda: app.say(None),
-                    key="dismiss-notice",
-                ),
-            ]
-        ),
-        bgcolor=ft.Colors.SECONDARY_CONTAINER,
-        padding=ft.Padding.symmetric(horizontal=12),
-        border_radius=8,
-        visible=bool(app.notice),
-    )
+    notice = NoticeBar()
     return ft.View(
         route="/",
         padding=0,
@@ -108,13 +88,3 @@ def Layout() -> ft.Control:
             )
         ],
     )
-
-
-def notice_text(lang: str, key: str | None, values: dict) -> str:
-    """A notice in the language shown now; a `problem` value is a slug to translate."""
-    if not key:
-        return ""
-    values = dict(values)
-    if "problem" in values:
-        values["reason"] = problem_text(lang, values.pop("problem"))
-    return t(lang, key, **values)

@@ -243,9 +243,11 @@ def RewardDetailPage() -> ft.Control:
     page = ft.context.page
 
     async def confirmed() -> None:
+        # The vouchers screen and "Redeeming…" (or "Queued") are drawn before any network;
+        # the voucher follows from the server's answer, the rest of the sync after it.
         page.pop_dialog()
-        await app.redeem(reward.id)
         page.navigate("/vouchers")
+        await app.redeem_and_sync(reward.id, "/vouchers")
 
     def ask() -> None:
         page.show_dialog(
