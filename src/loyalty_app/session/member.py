@@ -121,6 +121,7 @@ class MemberSession:
         # Parsed copies of the stored resources, by ETag: a copy the server confirmed with a
         # 304 is not read and parsed again (nor are the screens' indexes over it rebuilt).
         self._parsed: dict[str, tuple[str, type, Any]] = {}
+        self._card_lock = asyncio.Lock()  # one read of the card secret, however many ask
         self._note_recovery()
 
     async def aclose(self) -> None:
@@ -197,18 +198,25 @@ class MemberSession:
         else:
             self.store.set_meta(STORE_LOST, recovery.aside.name)
 
-    async def settle_store(self) -> None:
+    def settled(self) -> bool:
+        """Whether the store needs no settling (`settle_store`): a signed-in member's screens
+        can be drawn from it at once, before anything else is read."""
+        return bool(self.member_id) and not any(
+            self.store.get_meta(key) for key in (STORE_LOST, ORPHAN, NOTICE)
+        )
+
+    async def settle_store(self, *, check_index: bool = True) -> None:
         """Finishes what a damaged store left: when its session's meta could not be read, the
         session is ended on the server (its tokens and card) and its keyring entries deleted —
         or, when its outbox could be read, the session is taken back so that outbox is sent.
         Best effort: unreachable (or a keyring that stays locked), it tries again next time.
         Cheap when there is nothing to do."""
         try:
-            await self._settle_store()
+            await self._settle_store(check_index)
         except SecretStoreError as exc:
             log.warning("could not finish after a damaged store yet: %s", exc)
 
-    async def _settle_store(self) -> None:
+    async def _settle_store(self, check_index: bool = True) -> None:
         if self.store.get_meta(STORE_LOST):
             identity = await self._read_index()
             mid = identity.get("member_id")
@@ -229,7 +237,7 @@ class MemberSession:
         orphan = self.store.get_meta(ORPHAN)
         if orphan:
             await self._revoke_orphan(orphan)
-        elif self.member_id and not self._index_checked:
+        elif check_index and self.member_id and not self._index_checked:
             if not await self._read_index():  # a session from before the index existed
                 await self._write_index()
             self._index_checked = True
@@ -494,22 +502,40 @@ class MemberSession:
         (the card redraws every second)."""
         if self._card is not None:
             return self._card
-        mid = self.member_id
-        if not mid:
-            raise NotSignedIn("sign in first")
-        secret = await self.secrets.get(_secret_name(mid, CARD_SECRET))
-        if not secret:
-            raise NotSignedIn("this device has no card secret; sign in again")
-        meta = self.store.get_meta
-        self._card = CardCredential(
-            card_id=meta("card_id") or "",
-            secret=secret,
-            prefix=meta("card_prefix") or "",
-            period=int(meta("card_period") or CARD_PERIOD),
-            digits=int(meta("card_digits") or CARD_DIGITS),
-            algorithm=meta("card_algorithm") or CARD_ALGORITHM,
-        )
-        return self._card
+        async with self._card_lock:
+            if self._card is not None:  # read meanwhile by the caller this one waited for
+                return self._card
+            mid = self.member_id
+            if not mid:
+                raise NotSignedIn("sign in first")
+            secret = await self.secrets.get(_secret_name(mid, CARD_SECRET))
+            if not secret:
+                raise NotSignedIn("this device has no card secret; sign in again")
+            meta = self.store.get_meta
+            self._card = CardCredential(
+                card_id=meta("card_id") or "",
+                secret=secret,
+                prefix=meta("card_prefix") or "",
+                period=int(meta("card_period") or CARD_PERIOD),
+                digits=int(meta("card_digits") or CARD_DIGITS),
+                algorithm=meta("card_algorithm") or CARD_ALGORITHM,
+            )
+            return self._card
+
+    async def prefetch_card(self) -> None:
+        """Read the card secret now, before the screens ask (at launch it is the first
+        keyring read, ahead of the sync's tokens). Quiet when there is none."""
+        try:
+            await self.card_credential()
+        except (NotSignedIn, SecretStoreError) as exc:
+            log.info("no card to prefetch: %s", exc)
+
+    def card_token_now(self, now: float) -> tuple[str, float] | None:
+        """`card_token` without waiting, once the credential is in memory (else None): the
+        card screen draws its QR in its first frame."""
+        if self._card is None:
+            return None
+        return make_token(self._card, now), seconds_to_next(self._card, now)
 
     async def card_token(self, now: float | None = None) -> tuple[str, float]:
         """The card code to show now, and the seconds until the next one."""

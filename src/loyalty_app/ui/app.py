@@ -34,11 +34,16 @@ def _system_language() -> str:
 
 @ft.component
 def App(session: MemberSession, prefs: Prefs, brand_colour: str) -> list[ft.View]:
-    app, _ = ft.use_state(lambda: AppState(session=session, prefs=prefs))
+    def first_state() -> AppState:
+        state = AppState(session=session, prefs=prefs)
+        state.load_prefs(_system_language())
+        state.open_from_store()  # the first frame is the card, not "loading"
+        return state
+
+    app, _ = ft.use_state(first_state)
     page = ft.context.page
 
     async def run() -> None:
-        app.load_prefs(_system_language())
         page.on_resize = lambda e: setattr(app, "width", e.width)
 
         async def lifecycle(e: ft.AppLifecycleStateChangeEvent) -> None:

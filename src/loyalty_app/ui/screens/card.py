@@ -34,7 +34,16 @@ class CardState:
 @ft.component
 def CardPage() -> ft.Control:
     app = use_app()
-    card, _ = ft.use_state(CardState)
+
+    def first_card() -> CardState:
+        # The secret is usually in memory already: the QR is in this screen's first frame.
+        ready = app.session.card_token_now(time.time()) if app is not None else None
+        if ready is None:
+            return CardState()
+        token, seconds = ready
+        return CardState(token, qr_png(token, box_size=8), max(1, round(seconds)))
+
+    card, _ = ft.use_state(first_card)
     page = ft.context.page
 
     async def ticker() -> None:
