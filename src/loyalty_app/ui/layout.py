@@ -9,6 +9,7 @@ from ..i18n import t
 from .context import use_app
 from .screens.sign_in import SignInPage
 from .widgets import NoticeBar
+from .widgets import notice_text as notice_text  # drawn by NoticeBar; imported from here too
 
 NAV = [
     ("/card", "nav.card", ft.Icons.CREDIT_CARD),

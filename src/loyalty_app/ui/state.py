@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -40,7 +41,8 @@ log = logging.getLogger("loyalty_app.ui")
 
 THEMES = ("system", "light", "dark")
 #: How long a notice stays (it also goes on leaving its tab, a language change, sign-out).
-NOTICE_SECONDS = 4.0
+#: LOYALTY_NOTICE_SECONDS overrides it (tests that must tell the timer from the rest).
+NOTICE_SECONDS = float(os.environ.get("LOYALTY_NOTICE_SECONDS") or 4.0)
 #: While the card shows: how often `GET /v1/me` asks whether a till credited points.
 CARD_POLL_SECONDS = 4.0
 
@@ -102,11 +104,21 @@ class AppState:
         self.lang = prefs.get("lang") if prefs.get("lang") in LANGUAGES else system_lang
         self.theme = prefs.get("theme") if prefs.get("theme") in THEMES else "system"
 
+    def open_from_store(self) -> bool:
+        """Before the first frame: a signed-in member whose store needs no settling gets the
+        card screen drawn from the store straight away (no "loading" frame first)."""
+        if self.phase != "loading" or not self.session.settled():
+            return False
+        self.phase = "signed_in"
+        self.reload_from_store()
+        return True
+
     async def start(self) -> None:
         """Show what the store has at once, then sync in the background of the caller."""
         # A damaged store: end the session it left behind (or take it back), and tell the
-        # member once what happened.
-        await self.session.settle_store()
+        # member once what happened. (The keyring index of an older session is checked by
+        # the first sync, not before the card: the card's own secret is read meanwhile.)
+        await self.session.settle_store(check_index=False)
         notice = self.session.take_notice()
         if notice:
             self.say(notice)
@@ -197,7 +209,8 @@ class AppState:
             report = await self.session.check_me()
         except NotSignedIn:
             return False
-        if not report.changed:
+        back_online = self.connectivity == "offline" and report.connectivity == "online"
+        if not (report.changed or report.signed_out or back_online):
             return False
         self.reload_from_store()  # the new balance at once, the rest after the sync
         await self.refresh("poll")
