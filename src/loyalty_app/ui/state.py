@@ -380,7 +380,7 @@ class AppState:
     async def redeem(self, reward_id: str, then_at: str = "/vouchers") -> str:
         """Queue the redeem and say so at once (no network before that), then deliver it
         alone and show the server's answer: the voucher and the balance after it. Returns
-        done | pending | rejected; `redeem_and_sync` also refreshes the rest afterwards.
+        done | pending | rejected; the caller refreshes the rest afterwards (when done).
         The notices belong to `then_at`, the screen the member is taken to."""
         item = self.session.queue_redeem(reward_id)
         self.pending = [*self.pending, item]
@@ -418,13 +418,6 @@ class AppState:
                 "rewards.rejected", {"problem": item.problem or "server-error"}, route=then_at
             )
         return item.status
-
-    async def redeem_and_sync(self, reward_id: str, then_at: str = "/vouchers") -> str:
-        """`redeem`, then (when it went through) the rest: history, tier, vouchers."""
-        status = await self.redeem(reward_id, then_at)
-        if status == "done":
-            await self.refresh("redeem")
-        return status
 
     def dismiss(self, intent_id: int) -> None:
         """Stop showing a refused intent: only the outbox is read again."""

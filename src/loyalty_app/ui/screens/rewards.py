@@ -243,11 +243,13 @@ def RewardDetailPage() -> ft.Control:
     page = ft.context.page
 
     async def confirmed() -> None:
-        # The vouchers screen and "Redeeming…" (or "Queued") are drawn before any network;
-        # the voucher follows from the server's answer, the rest of the sync after it.
+        # "Redeeming…" (or "Queued") is drawn here before any network; the vouchers screen
+        # follows with the voucher from the server's answer, the rest of the sync after it.
         page.pop_dialog()
+        status = await app.redeem(reward.id, "/vouchers")
         page.navigate("/vouchers")
-        await app.redeem_and_sync(reward.id, "/vouchers")
+        if status == "done":
+            await app.refresh("redeem")
 
     def ask() -> None:
         page.show_dialog(
