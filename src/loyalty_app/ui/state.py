@@ -382,12 +382,14 @@ class AppState:
         alone and show the server's answer: the voucher and the balance after it. Returns
         done | pending | rejected; the caller refreshes the rest afterwards (when done).
         The notices belong to `then_at`, the screen the member is taken to."""
-        item = self.session.queue_redeem(reward_id)
-        self.pending = [*self.pending, item]
         if self.connectivity == "offline":
             self._say("rewards.queued", {}, route=then_at)
         else:
             self._say("rewards.redeeming", {}, route=then_at, sticky=True)
+        # The outbox write waits for the disk (each commit is synced): off the UI loop, so
+        # the message above is drawn meanwhile.
+        item = await asyncio.to_thread(self.session.queue_redeem, reward_id)
+        self.pending = [*self.pending, item]
         try:
             item, report = await self.session.deliver(item.id)
         except NotSignedIn:
@@ -395,9 +397,8 @@ class AppState:
             self.clear_notice()
             return "pending"
         if report.signed_out:
-            self.sync_error = (
-                "session-expired" if report.problem == "session-expired" else ("signed_out")
-            )
+            expired = report.problem == "session-expired"
+            self.sync_error = "session-expired" if expired else "signed_out"
         self.connectivity = report.connectivity
         pending, rejected = self.session.outbox()
         self.pending, self.rejected = list(pending), list(rejected)
