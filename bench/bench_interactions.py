@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -193,7 +194,8 @@ def tab_switches(page, rounds: int) -> tuple[list[float], list[str]]:
 
 def open_reward(page) -> None:
     tab(page, "Rewards").click()
-    page.get_by_text(REWARD, exact=True).first.click()
+    # The tile (its text starts with the name), not "Waiting to redeem <name>".
+    page.get_by_text(re.compile("^" + re.escape(REWARD))).first.click()
     page.get_by_text("Terms", exact=True).wait_for(timeout=TIMEOUT_MS)
     page.get_by_role("button", name="Redeem", exact=True).click()
     page.get_by_role("button", name="Redeem now").wait_for(timeout=TIMEOUT_MS)
