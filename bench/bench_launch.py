@@ -20,10 +20,14 @@ warm-up launch first. Prints the medians and the ratio member card QR / blank fi
 shows (each run), and after visiting every tab (last run); target <= 150 MB. The blank
 app's RSS once its text shows is printed for comparison.
 
+``--compare DIR`` also launches DIR/main.py (another checkout, e.g. ``git archive`` of the
+commit before a change) the same way, interleaved with the two above, and prints its row and
+ratio: a before/after comparison measured in one run on the same (shared) machine.
+
 Needs Chromium (/usr/bin/chromium) and a Secret Service keyring; when no session bus is set,
 the script re-runs itself inside ``dbus-run-session`` with an unlocked gnome-keyring.
 
-    .venv/bin/python bench/bench_launch.py [--runs 5]
+    .venv/bin/python bench/bench_launch.py [--runs 5] [--compare DIR]
 """
 
 from __future__ import annotations
@@ -233,6 +237,7 @@ def ms(seconds: float) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--compare", type=Path, default=None, help="another checkout's root")
     args = parser.parse_args()
 
     from tests.support.browser import Browser, chromium_available
@@ -258,6 +263,17 @@ def main() -> int:
             log_path=tmp / "blank.log",
         )
         sign_in_once(member, browser)  # also the member app's warm-up run
+        other = None
+        if args.compare is not None:
+            other = app_class(
+                tmp / "other",
+                "--backend",
+                server.base_url,
+                script=args.compare.resolve() / "main.py",
+                cwd=args.compare.resolve(),
+                log_path=tmp / "other.log",
+            )
+            sign_in_once(other, browser)
 
         # Warm-up of the blank app (file cache, bytecode), not counted.
         _, page = launch(blank, browser, want_qr=False)
@@ -266,6 +282,7 @@ def main() -> int:
 
         members: list[Launch] = []
         blanks: list[Launch] = []
+        others: list[Launch] = []
         tabs_rss_kb, children, missed_tabs = 0, 0, list(TABS)
         for run in range(args.runs):
             try:
@@ -284,17 +301,27 @@ def main() -> int:
                 result.rss_kb = rss_kb(blank.process.pid)
                 browser.close_page(page)
                 blanks.append(result)
+
+                if other is not None:
+                    result, page = launch(other, browser, want_qr=True)
+                    time.sleep(1.0)
+                    result.rss_kb = rss_kb(other.process.pid)
+                    browser.close_page(page)
+                    others.append(result)
             except Exception as exc:  # noqa: BLE001 - report the run, go on with the next
                 print(f"run {run + 1} failed: {exc}", flush=True)
                 continue
             finally:
                 member.stop()
                 blank.stop()
+                if other is not None:
+                    other.stop()
             m, b = members[-1], blanks[-1]
+            compared = f" | compared card QR {others[-1].qr * 1000:5.0f} ms" if others else ""
             print(
                 f"run {run + 1}: member first frame {m.first_frame * 1000:5.0f} ms, "
                 f"card QR {m.qr * 1000:5.0f} ms | blank first frame "
-                f"{b.first_frame * 1000:5.0f} ms, text {b.content * 1000:5.0f} ms",
+                f"{b.first_frame * 1000:5.0f} ms, text {b.content * 1000:5.0f} ms{compared}",
                 flush=True,
             )
     finally:
@@ -305,6 +332,14 @@ def main() -> int:
         print(f"no complete run; logs in {tmp}")
         return 1
     report(members, blanks, chromium_s, tabs_rss_kb, missed_tabs, children)
+    if others:
+        qr, blank_ff = median([r.qr for r in others]), median([r.first_frame for r in blanks])
+        print(
+            f"compared checkout ({args.compare}): first frame "
+            f"{ms(median([r.first_frame for r in others]))}, card QR {ms(qr)}; "
+            f"ratio card QR / blank first frame {qr / blank_ff:.2f}x "
+            f"(this checkout: {median([r.qr for r in members]) / blank_ff:.2f}x)"
+        )
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

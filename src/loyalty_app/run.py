@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 import sys
+import threading
+import time
 from pathlib import Path
 
 import flet as ft
@@ -122,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
 
     flet_guard.install()
     web = args.web or not _has_display() or not _desktop_client_available()
+    if args.kiosk is None:
+        _warm_up((args.host, args.port) if web else None)
     if web:
         print(
             f"Open http://{args.host}:{args.port}/ in a browser (serving on {args.host} only).",
@@ -162,20 +167,54 @@ def _secrets_on(secrets, page_storage, page: ft.Page):  # noqa: ANN001, ANN202
     return FletSecureStorageStore(page_storage)
 
 
+def _warm_up(address: tuple[str, int] | None) -> None:
+    """Imports what the member's first screen needs (session, screens, QR drawing) in a
+    thread once Flet serves (at `address`), while the browser loads its client, instead of
+    before serving: Python runs one thread at a time, so importing earlier would only slow
+    the start of serving. The first screen then finds them imported (bench/bench_launch.py)."""
+
+    def serving() -> None:
+        if address is None:
+            return
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(address, timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.02)  # not a wait for a result: a poll for the port to open
+
+    def work() -> None:
+        serving()
+        try:
+            from .card.render import qr_png
+            from .session import MemberSession  # noqa: F401
+            from .ui.app import App  # noqa: F401
+
+            qr_png("HBR:warm-up", box_size=8)  # loads Pillow's PNG writer
+        except Exception:  # noqa: BLE001 - the first screen imports them again and says why
+            logging.getLogger("loyalty_app").debug("warm-up failed", exc_info=True)
+
+    threading.Thread(target=work, name="warm-up", daemon=True).start()
+
+
 def _member_main(backend: str, data_dir: Path, secrets, config):  # noqa: ANN001, ANN202
-    from .session import MemberSession, Prefs
-    from .ui.app import App
     from .ui.page_storage import PageSecureStorage
 
-    shared: dict[str, MemberSession] = {}
+    shared: dict = {}
     page_storage = PageSecureStorage()
 
     def session(page: ft.Page) -> None:
+        # Imported here, not before serving: `_warm_up` has imported them meanwhile.
+        from .session import MemberSession, Prefs
+        from .ui.app import App
+
         # One session per process, made on Flet's loop: every browser tab sees one member
         # (a phone has one; the browser-run build runs one process per browser).
         store = _secrets_on(secrets, page_storage, page)
         if "session" not in shared:
             shared["session"] = MemberSession(backend, data_dir, store)
+            page.run_task(shared["session"].prefetch_card)  # the card's secret first
         page.title = "Harbor Coffee"
         page.render_views(
             App,

@@ -7,6 +7,7 @@ scaled up with nearest-neighbour resampling) instead of drawing each box, and wr
 
 from __future__ import annotations
 
+import functools
 import io
 
 import qrcode
@@ -15,7 +16,7 @@ from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M, 
 
 from loyalty_core.card.token import CardCredential, make_token, seconds_to_next
 
-__all__ = ["card_png", "qr_matrix", "qr_png"]
+__all__ = ["card_png", "qr_matrix", "qr_png", "qr_png_kept"]
 
 _ERROR_CORRECTION = {
     "L": ERROR_CORRECT_L,  # ~7 % of the code can be damaged
@@ -77,3 +78,10 @@ def card_png(cred: CardCredential, now: float) -> tuple[str, bytes, float]:
     """
     token = make_token(cred, now)
     return token, qr_png(token), seconds_to_next(cred, now)
+
+
+@functools.lru_cache(maxsize=256)
+def qr_png_kept(text: str, box_size: int = 10) -> bytes:
+    """`qr_png` for a code that does not change (a voucher, a referral link): made once,
+    then kept, so a screen drawn again does not paint every QR again."""
+    return qr_png(text, box_size=box_size)

@@ -89,6 +89,8 @@ MESSAGES: dict[str, str] = {
     "rewards.confirm": "Redeem now",
     "rewards.queued": "Queued: will redeem when you are back online.",
     "rewards.done": "Redeemed. Your voucher is ready.",
+    "rewards.redeeming": "Redeeming…",
+    "rewards.done_voucher": "Redeemed. Your voucher {code} is ready.",
     "rewards.rejected": "Not redeemed: {reason}",
     "rewards.short": "{points} more points needed",
     "rewards.tier_only": "For {tier} members",

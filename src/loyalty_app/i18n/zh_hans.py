@@ -89,6 +89,8 @@ MESSAGES: dict[str, str] = {
     "rewards.confirm": "立即兑换",
     "rewards.queued": "已排队：联网后自动兑换。",
     "rewards.done": "兑换成功，兑换券已就绪。",
+    "rewards.redeeming": "正在兑换…",
+    "rewards.done_voucher": "兑换成功，兑换券 {code} 已就绪。",
     "rewards.rejected": "兑换未成功：{reason}",
     "rewards.short": "还差 {points} 积分",
     "rewards.tier_only": "{tier}会员专享",

@@ -89,6 +89,8 @@ MESSAGES: dict[str, str] = {
     "rewards.confirm": "立即兌換",
     "rewards.queued": "已排隊：連線後自動兌換。",
     "rewards.done": "兌換成功，兌換券已備妥。",
+    "rewards.redeeming": "正在兌換…",
+    "rewards.done_voucher": "兌換成功，兌換券 {code} 已備妥。",
     "rewards.rejected": "兌換未成功：{reason}",
     "rewards.short": "還差 {points} 積分",
     "rewards.tier_only": "{tier}會員專屬",

@@ -7,6 +7,7 @@ it. It reads the store first and never waits on the network for what the store a
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -28,7 +29,9 @@ from ..domain.models import (
     Device,
     LedgerPage,
     Member,
+    PayloadError,
     Programme,
+    Redemption,
     Referral,
     Session,
     TierLadder,
@@ -99,6 +102,8 @@ class SyncReport:
     pending: int
     rejected: int
     detail: str | None  # what stopped it, in English, for logs and the CLI
+    #: The resources this sync replaced in the store (empty when every GET answered 304).
+    changed: frozenset[str] = frozenset()
 
 
 class MemberSession:
@@ -113,6 +118,14 @@ class MemberSession:
         self._index_checked = False
         #: The programme's logo and reward images, kept beside the store for offline use.
         self.pictures = Pictures(self.api, PictureCache(self.data_dir / "pictures"))
+        # One sync at a time: a second caller joins the running one (`sync`); delivering an
+        # intent or a poll waits for it (`_lock`).
+        self._lock = asyncio.Lock()
+        self._running: asyncio.Future[SyncReport] | None = None
+        # Parsed copies of the stored resources, by ETag: a copy the server confirmed with a
+        # 304 is not read and parsed again (nor are the screens' indexes over it rebuilt).
+        self._parsed: dict[str, tuple[str, type, Any]] = {}
+        self._card_lock = asyncio.Lock()  # one read of the card secret, however many ask
         self._note_recovery()
 
     async def aclose(self) -> None:
@@ -189,18 +202,25 @@ class MemberSession:
         else:
             self.store.set_meta(STORE_LOST, recovery.aside.name)
 
-    async def settle_store(self) -> None:
+    def settled(self) -> bool:
+        """Whether the store needs no settling (`settle_store`): a signed-in member's screens
+        can be drawn from it at once, before anything else is read."""
+        return bool(self.member_id) and not any(
+            self.store.get_meta(key) for key in (STORE_LOST, ORPHAN, NOTICE)
+        )
+
+    async def settle_store(self, *, check_index: bool = True) -> None:
         """Finishes what a damaged store left: when its session's meta could not be read, the
         session is ended on the server (its tokens and card) and its keyring entries deleted —
         or, when its outbox could be read, the session is taken back so that outbox is sent.
         Best effort: unreachable (or a keyring that stays locked), it tries again next time.
         Cheap when there is nothing to do."""
         try:
-            await self._settle_store()
+            await self._settle_store(check_index)
         except SecretStoreError as exc:
             log.warning("could not finish after a damaged store yet: %s", exc)
 
-    async def _settle_store(self) -> None:
+    async def _settle_store(self, check_index: bool = True) -> None:
         if self.store.get_meta(STORE_LOST):
             identity = await self._read_index()
             mid = identity.get("member_id")
@@ -221,7 +241,7 @@ class MemberSession:
         orphan = self.store.get_meta(ORPHAN)
         if orphan:
             await self._revoke_orphan(orphan)
-        elif self.member_id and not self._index_checked:
+        elif check_index and self.member_id and not self._index_checked:
             if not await self._read_index():  # a session from before the index existed
                 await self._write_index()
             self._index_checked = True
@@ -370,6 +390,7 @@ class MemberSession:
         self.store.wipe()
         if orphan:  # still to be ended on the server: that survives a sign-out
             self.store.set_meta(ORPHAN, orphan)
+        self._parsed.clear()
         if self._api is not None:
             await self._api.aclose()
         self._api, self._engine, self._card = None, None, None
@@ -386,8 +407,21 @@ class MemberSession:
     # --- reading -------------------------------------------------------------------------------
 
     def view(self) -> MemberView:
-        """What the store holds now, typed; a copy the app cannot read counts as missing."""
-        read = self.store.read
+        """What the store holds now, typed; a copy the app cannot read counts as missing.
+        A copy whose ETag has not changed since it was last parsed is handed out again, the
+        same object: not read, not parsed (the screens can tell it is unchanged by identity)."""
+        etags = self.store.etags()
+
+        def read(name: str, model: type[Any]) -> Any:
+            etag = etags.get(name)
+            cached = self._parsed.get(name)
+            if etag is not None and cached is not None and cached[:2] == (etag, model):
+                return cached[2]
+            value = self.store.read(name, model)
+            if etag is not None and value is not None:
+                self._parsed[name] = (etag, model, value)
+            return value
+
         vouchers = read("vouchers", VoucherList)
         return MemberView(
             programme=read("programme", Programme),
@@ -403,22 +437,50 @@ class MemberSession:
             last_synced=self.store.snapshots_synced().get("me"),
         )
 
-    async def sync(self, trigger: str = "manual") -> SyncReport:
-        """Send the outbox, then refresh every resource (conditional GETs)."""
-        await self.settle_store()
-        if not self.member_id:
-            raise NotSignedIn("sign in first")
-        state = await (await self.engine()).sync(trigger)
-        return SyncReport(
-            connectivity=state.connectivity,
-            problem=state.last_problem,
-            signed_out=state.signed_out,
-            requests=state.requests,
-            not_modified=state.not_modified,
-            pending=state.pending,
-            rejected=len(state.rejected),
-            detail=state.last_error,
+    def outbox(self) -> tuple[tuple[OutboxItem, ...], tuple[OutboxItem, ...]]:
+        """The pending and the refused intents alone (no resource is read)."""
+        return (
+            tuple(OutboxItem.of(i) for i in self.store.pending_intents()),
+            tuple(OutboxItem.of(i) for i in self.store.intents("rejected")),
         )
+
+    async def sync(self, trigger: str = "manual") -> SyncReport:
+        """Send the outbox, then refresh every resource (conditional GETs). One sync at a
+        time: called while one runs, this waits for it and returns its report."""
+        running = self._running
+        if running is None or running.done():
+            running = self._running = asyncio.ensure_future(self._locked_sync(trigger))
+        # Shielded: a caller that stops waiting (a screen unmounted) does not stop the sync
+        # the other callers wait for.
+        return await asyncio.shield(running)
+
+    async def _locked_sync(self, trigger: str, only: tuple[str, ...] | None = None) -> SyncReport:
+        async with self._lock:
+            await self.settle_store()
+            if not self.member_id:
+                raise NotSignedIn("sign in first")
+            state = await (await self.engine()).sync(trigger, only=only)
+            return SyncReport(
+                connectivity=state.connectivity,
+                problem=state.last_problem,
+                signed_out=state.signed_out,
+                requests=state.requests,
+                not_modified=state.not_modified,
+                pending=state.pending,
+                rejected=len(state.rejected),
+                detail=state.last_error,
+                changed=frozenset(state.changed),
+            )
+
+    @property
+    def syncing(self) -> bool:
+        return self._lock.locked()
+
+    async def check_me(self) -> SyncReport:
+        """The cheap check while the card shows: the outbox, then only ``GET /v1/me`` with its
+        ETag (a 304 most of the time). Waits for a sync that is running (after which this
+        one is a 304 too). ``changed`` says whether the member's balance or tier moved."""
+        return await self._locked_sync("poll", only=("me",))
 
     async def load_more_history(self, cursor: str) -> LedgerPage:
         """The page of the points history after `cursor` (online only)."""
@@ -444,22 +506,40 @@ class MemberSession:
         (the card redraws every second)."""
         if self._card is not None:
             return self._card
-        mid = self.member_id
-        if not mid:
-            raise NotSignedIn("sign in first")
-        secret = await self.secrets.get(_secret_name(mid, CARD_SECRET))
-        if not secret:
-            raise NotSignedIn("this device has no card secret; sign in again")
-        meta = self.store.get_meta
-        self._card = CardCredential(
-            card_id=meta("card_id") or "",
-            secret=secret,
-            prefix=meta("card_prefix") or "",
-            period=int(meta("card_period") or CARD_PERIOD),
-            digits=int(meta("card_digits") or CARD_DIGITS),
-            algorithm=meta("card_algorithm") or CARD_ALGORITHM,
-        )
-        return self._card
+        async with self._card_lock:
+            if self._card is not None:  # read meanwhile by the caller this one waited for
+                return self._card
+            mid = self.member_id
+            if not mid:
+                raise NotSignedIn("sign in first")
+            secret = await self.secrets.get(_secret_name(mid, CARD_SECRET))
+            if not secret:
+                raise NotSignedIn("this device has no card secret; sign in again")
+            meta = self.store.get_meta
+            self._card = CardCredential(
+                card_id=meta("card_id") or "",
+                secret=secret,
+                prefix=meta("card_prefix") or "",
+                period=int(meta("card_period") or CARD_PERIOD),
+                digits=int(meta("card_digits") or CARD_DIGITS),
+                algorithm=meta("card_algorithm") or CARD_ALGORITHM,
+            )
+            return self._card
+
+    async def prefetch_card(self) -> None:
+        """Read the card secret now, before the screens ask (at launch it is the first
+        keyring read, ahead of the sync's tokens). Quiet when there is none."""
+        try:
+            await self.card_credential()
+        except (NotSignedIn, SecretStoreError) as exc:
+            log.info("no card to prefetch: %s", exc)
+
+    def card_token_now(self, now: float) -> tuple[str, float] | None:
+        """`card_token` without waiting, once the credential is in memory (else None): the
+        card screen draws its QR in its first frame."""
+        if self._card is None:
+            return None
+        return make_token(self._card, now), seconds_to_next(self._card, now)
 
     async def card_token(self, now: float | None = None) -> tuple[str, float]:
         """The card code to show now, and the seconds until the next one."""
@@ -470,10 +550,39 @@ class MemberSession:
     # --- intents -------------------------------------------------------------------------------
 
     async def redeem(self, reward_id: str) -> OutboxItem:
-        """Queue the redeem (its idempotency key is made now), then try to deliver it."""
-        intent = self.store.add_intent("redeem", {"reward_id": reward_id}, datetime.now(UTC))
+        """Queue the redeem (its idempotency key is made now), then try to deliver it and
+        refresh everything (the CLI's redeem; the app delivers first, then syncs)."""
+        intent = self.queue_redeem(reward_id)
         await self.sync("manual")
         return OutboxItem.of(self.store.get_intent(intent.id) or intent)
+
+    def queue_redeem(self, reward_id: str) -> OutboxItem:
+        """Queue the redeem in the outbox (committed, with its idempotency key); no network."""
+        if not self.member_id:
+            raise NotSignedIn("sign in first")
+        intent = self.store.add_intent("redeem", {"reward_id": reward_id}, datetime.now(UTC))
+        return OutboxItem.of(intent)
+
+    async def deliver(self, intent_id: int) -> tuple[OutboxItem, SyncReport]:
+        """Send the outbox (oldest first, so up to and including `intent_id`) and nothing
+        else: the answer is back after one request, not after a whole sync. Waits for a sync
+        that is running. Returns the intent as it stands now, and the push's report."""
+        report = await self._locked_sync("manual", only=())
+        intent = self.store.get_intent(intent_id)
+        if intent is None:
+            raise NotSignedIn("the outbox was wiped (signed out)")
+        return OutboxItem.of(intent), report
+
+    @staticmethod
+    def redemption(item: OutboxItem) -> Redemption | None:
+        """The server's answer to a delivered redeem (the voucher, the balance after it)."""
+        if item.kind != "redeem" or item.status != "done" or not item.result:
+            return None
+        try:
+            return Redemption.from_json(dict(item.result))
+        except PayloadError as exc:
+            log.warning("cannot read the answer to redeem %s: %s", item.id, exc)
+            return None
 
     def dismiss(self, intent_id: int) -> None:
         """The member has seen a refused intent: stop showing it."""

@@ -220,6 +220,11 @@ class Store:
         rows = self._read("SELECT etag FROM snapshots WHERE resource = ?", (resource,))
         return rows[0]["etag"] if rows else None
 
+    def etags(self) -> dict[str, str | None]:
+        """Every stored resource's ETag, in one query (what changed since a copy was parsed)."""
+        rows = self._read("SELECT resource, etag FROM snapshots")
+        return {row["resource"]: row["etag"] for row in rows}
+
     def touch_snapshot(self, resource: str, synced_at: datetime) -> bool:
         """A 304 confirmed the copy: only the sync time changes.  False when there is none."""
         when = _ts(synced_at)

@@ -85,6 +85,8 @@ class SyncState:
     requests: int = 0
     not_modified: int = 0
     signed_out: bool = False
+    #: The resources whose stored copy the last sync replaced (a 200, not a 304).
+    changed: set[str] = field(default_factory=set)
 
 
 class SyncEngine:
@@ -117,17 +119,22 @@ class SyncEngine:
         self.state.rejected = self.store.intents("rejected")
         self.state.last_synced = self.store.snapshots_synced()
 
-    async def sync(self, trigger: str = "manual") -> SyncState:
-        """Push then pull. `interval` and `resume` triggers respect the retry backoff."""
+    async def sync(
+        self, trigger: str = "manual", *, only: tuple[str, ...] | None = None
+    ) -> SyncState:
+        """Push then pull. `interval`, `resume` and `poll` triggers respect the retry backoff.
+        `only` names the resources to pull (none: push only); every one when it is None."""
         now = self.clock()
-        if trigger in ("interval", "resume") and not self.backoff.due(now):
+        if trigger in ("interval", "resume", "poll") and not self.backoff.due(now):
+            self.state.changed = set()
             return self.state
         self.state.connectivity = "syncing"
         self.state.requests = self.state.not_modified = 0
+        self.state.changed = set()
         self._emit()
         try:
             await self.push()
-            await self.pull()
+            await self.pull(only)
         except Unreachable as exc:
             self._failed("offline", f"cannot reach the server: {exc}", "unreachable")
         except ServerError as exc:
@@ -176,8 +183,10 @@ class SyncEngine:
             else:
                 self.store.mark_done(intent.id, dict(answer.body))
 
-    async def pull(self) -> None:
+    async def pull(self, only: tuple[str, ...] | None = None) -> None:
         for name, fetch in self.resources.items():
+            if only is not None and name not in only:
+                continue
             etag = self.store.get_etag(name)
             self.state.requests += 1
             fetched = await fetch(self.api, etag=etag)
@@ -187,3 +196,4 @@ class SyncEngine:
             elif fetched.body is not None:
                 # Only a reply that parsed as the contract's type replaces the last good copy.
                 self.store.put_snapshot(name, dict(fetched.body), fetched.etag, now)
+                self.state.changed.add(name)

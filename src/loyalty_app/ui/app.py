@@ -39,13 +39,18 @@ def _system_language() -> str:
 def App(
     session: MemberSession, prefs: Prefs, brand_colour: str, default_lang: str | None = None
 ) -> list[ft.View]:
-    app, _ = ft.use_state(lambda: AppState(session=session, prefs=prefs))
+    def first_state() -> AppState:
+        state = AppState(session=session, prefs=prefs)
+        state.load_prefs(default_lang or _system_language())
+        state.open_from_store()  # the first frame is the card, not "loading"
+        return state
+
+    app, _ = ft.use_state(first_state)
     shelf, _ = ft.use_state(lambda: PictureShelf(session.pictures))
     frame, _ = ft.use_state(Frame)
     page = ft.context.page
 
     async def run() -> None:
-        app.load_prefs(default_lang or _system_language())
         page.on_resize = lambda e: setattr(app, "width", e.width)
 
         async def lifecycle(e: ft.AppLifecycleStateChangeEvent) -> None:

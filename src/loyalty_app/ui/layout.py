@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import flet as ft
 
-from ..i18n import problem_text, t
+from ..i18n import t
 from .context import use_app
 from .frame import use_frame
 from .pictures import logo, use_pictures
 from .screens.sign_in import SignInPage
-from .widgets import icon_button
+from .widgets import NoticeBar
+from .widgets import notice_text as notice_text  # drawn by NoticeBar; imported from here too
 
 NAV = [
     ("/card", "nav.card", ft.Icons.CREDIT_CARD),
@@ -69,27 +70,8 @@ def Layout() -> ft.Control:
         body = SignInPage()
     else:
         body = outlet
-    notice = ft.Container(
-        ft.Row(
-            [
-                ft.Text(
-                    notice_text(lang, app.notice, app.notice_values),
-                    expand=True,
-                    key="notice",
-                ),
-                icon_button(
-                    ft.Icons.CLOSE,
-                    t(lang, "vouchers.dismiss"),
-                    lambda: app.say(None),
-                    key="dismiss-notice",
-                ),
-            ]
-        ),
-        bgcolor=ft.Colors.SECONDARY_CONTAINER,
-        padding=ft.Padding.symmetric(horizontal=12),
-        border_radius=8,
-        visible=bool(app.notice) and not card_only,
-    )
+    # The notice bar (it leaves on its own: see NoticeBar); none over the full-screen card.
+    notice = ft.Container() if card_only else NoticeBar()
     rail = wide and navigating
     column = min(MAX_CONTENT, width - RAIL - 1) if wide and not card_only else None
     return ft.View(
@@ -149,13 +131,3 @@ def Layout() -> ft.Control:
             )
         ],
     )
-
-
-def notice_text(lang: str, key: str | None, values: dict) -> str:
-    """A notice in the language shown now; a `problem` value is a slug to translate."""
-    if not key:
-        return ""
-    values = dict(values)
-    if "problem" in values:
-        values["reason"] = problem_text(lang, values.pop("problem"))
-    return t(lang, key, **values)

@@ -3,8 +3,12 @@ no controls in here, so tests drive them directly in plain Python."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass, field
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +40,16 @@ from ..session import (
 log = logging.getLogger("loyalty_app.ui")
 
 THEMES = ("system", "light", "dark")
+#: How long a notice stays (it also goes on leaving its tab, a language change, sign-out).
+#: LOYALTY_NOTICE_SECONDS overrides it (tests that must tell the timer from the rest).
+NOTICE_SECONDS = float(os.environ.get("LOYALTY_NOTICE_SECONDS") or 4.0)
+#: While the card shows: how often `GET /v1/me` asks whether a till credited points.
+CARD_POLL_SECONDS = 4.0
+
+
+def tab_of(location: str) -> str:
+    """The tab a route belongs to: its first segment (``/rewards/oat-milk`` -> rewards)."""
+    return location.strip("/").split("/", 1)[0] or "card"
 
 
 @ft.observable
@@ -81,6 +95,7 @@ class AppState:
     devices_error: str | None = None  # a problem slug when failed
     notice: str | None = None  # a message key (and values) for a snackbar-like line
     notice_values: dict = field(default_factory=dict)
+    notice_serial: int = 0  # one more for every notice said: its timer's key
 
     # --- start-up ---------------------------------------------------------------------------
 
@@ -89,11 +104,21 @@ class AppState:
         self.lang = prefs.get("lang") if prefs.get("lang") in LANGUAGES else system_lang
         self.theme = prefs.get("theme") if prefs.get("theme") in THEMES else "system"
 
+    def open_from_store(self) -> bool:
+        """Before the first frame: a signed-in member whose store needs no settling gets the
+        card screen drawn from the store straight away (no "loading" frame first)."""
+        if self.phase != "loading" or not self.session.settled():
+            return False
+        self.phase = "signed_in"
+        self.reload_from_store()
+        return True
+
     async def start(self) -> None:
         """Show what the store has at once, then sync in the background of the caller."""
         # A damaged store: end the session it left behind (or take it back), and tell the
-        # member once what happened.
-        await self.session.settle_store()
+        # member once what happened. (The keyring index of an older session is checked by
+        # the first sync, not before the card: the card's own secret is read meanwhile.)
+        await self.session.settle_store(check_index=False)
         notice = self.session.take_notice()
         if notice:
             self.say(notice)
@@ -113,25 +138,49 @@ class AppState:
             self.demo_available = False
 
     def reload_from_store(self) -> None:
+        """Take what changed in the store since the last reload. The session hands out the
+        same parsed object for a resource whose ETag did not change, so an unchanged one is
+        skipped by identity: no re-render for it, and the reward search index (built per
+        catalogue object) is not rebuilt."""
         view = self.session.view()
-        self.programme = view.programme or self.programme
-        self.me = view.me
-        self.progress = view.progress
-        self.ladder = view.ladder
-        if view.history is not None:
+        seen: dict[str, Any] = self.__dict__.setdefault("_seen", {})
+
+        def fresh(name: str, value: Any) -> bool:
+            if name in seen and seen[name] is value:
+                return False
+            seen[name] = value
+            return True
+
+        if fresh("programme", view.programme):
+            self.programme = view.programme or self.programme
+        if fresh("me", view.me):
+            self.me = view.me
+        if fresh("progress", view.progress):
+            self.progress = view.progress
+        if fresh("ladder", view.ladder):
+            self.ladder = view.ladder
+        if fresh("history", view.history) and view.history is not None:
             self.history = list(view.history.items)
             self.history_cursor = view.history.next_cursor
-        self.catalogue = view.catalogue
-        self.vouchers = list(view.vouchers)
-        self.referral = view.referral
+        if fresh("catalogue", view.catalogue):
+            self.catalogue = view.catalogue
+        if fresh("vouchers", view.vouchers):
+            self.vouchers = list(view.vouchers)
+        if fresh("referral", view.referral):
+            self.referral = view.referral
         self.pending = list(view.pending)
         self.rejected = list(view.rejected)
         self.last_synced = view.last_synced
 
+    def _forget_seen(self) -> None:
+        self.__dict__.pop("_seen", None)
+
     # --- sync -------------------------------------------------------------------------------
 
     async def refresh(self, trigger: str = "manual") -> None:
-        if self.phase != "signed_in" or self.syncing:
+        """Sync and show what changed. Called while a sync runs, this joins it (the session
+        runs one sync at a time)."""
+        if self.phase != "signed_in":
             return
         self.syncing = True
         try:
@@ -149,6 +198,36 @@ class AppState:
             self.syncing = False
         if self.phase == "signed_in":
             self.reload_from_store()
+
+    async def poll_card(self) -> bool:
+        """The card is showing: ask the server cheaply (``GET /v1/me`` with its ETag) whether
+        anything happened, e.g. a till credited points; on a change, sync the rest. Returns
+        whether something changed."""
+        if self.phase != "signed_in":
+            return False
+        try:
+            report = await self.session.check_me()
+        except NotSignedIn:
+            return False
+        back_online = self.connectivity == "offline" and report.connectivity == "online"
+        if not (report.changed or report.signed_out or back_online):
+            return False
+        self.reload_from_store()  # the new balance at once, the rest after the sync
+        await self.refresh("poll")
+        return True
+
+    async def watch_card(
+        self, showing: Callable[[], bool] = lambda: True, period: float = CARD_POLL_SECONDS
+    ) -> None:
+        """Polls (`poll_card`) every `period` seconds while `showing()`; runs until cancelled
+        (the card screen runs it while mounted)."""
+        while True:
+            await asyncio.sleep(period)
+            if showing():
+                try:
+                    await self.poll_card()
+                except SessionError as exc:  # a poll never stops the card
+                    log.info("card poll failed: %s", exc.slug)
 
     async def load_more_history(self) -> None:
         if not self.history_cursor or self.history_loading:
@@ -209,6 +288,8 @@ class AppState:
 
     async def sign_out(self) -> None:
         await self.session.sign_out()
+        self.clear_notice()
+        self._forget_seen()
         self.phase = "signed_out"
         self.me = self.progress = self.catalogue = self.referral = None
         self.history, self.vouchers, self.pending, self.rejected = [], [], [], []
@@ -220,6 +301,7 @@ class AppState:
         store (and queued intents) for when the same member signs in again."""
         self.phase, self.code_sent, self.signin_error = "signed_out", False, None
         self.sync_error = None
+        self.clear_notice()
         await self.check_demo()
 
     # --- devices ----------------------------------------------------------------------------
@@ -296,26 +378,61 @@ class AppState:
     def toggle_affordable(self, value: bool) -> None:
         self.affordable_only = bool(value)
 
-    async def redeem(self, reward_id: str) -> str:
-        """Queue the redeem and try to deliver it; returns done | pending | rejected."""
-        intent = await self.session.redeem(reward_id)
-        self.reload_from_store()
-        if intent.status == "done":
-            self.say("rewards.done")
-        elif intent.status == "pending":
-            self.say("rewards.queued")
+    async def redeem(self, reward_id: str, then_at: str = "/vouchers") -> str:
+        """Queue the redeem and say so at once (no network before that), then deliver it
+        alone and show the server's answer: the voucher and the balance after it. Returns
+        done | pending | rejected; the caller refreshes the rest afterwards (when done).
+        The notices belong to `then_at`, the screen the member is taken to."""
+        if self.connectivity == "offline":
+            self._say("rewards.queued", {}, route=then_at)
         else:
-            self.say("rewards.rejected", problem=intent.problem or "server-error")
-        return intent.status
+            self._say("rewards.redeeming", {}, route=then_at, sticky=True)
+        # The outbox write waits for the disk (each commit is synced): off the UI loop, so
+        # the message above is drawn meanwhile.
+        item = await asyncio.to_thread(self.session.queue_redeem, reward_id)
+        self.pending = [*self.pending, item]
+        try:
+            item, report = await self.session.deliver(item.id)
+        except NotSignedIn:
+            self.phase = "signed_out"
+            self.clear_notice()
+            return "pending"
+        if report.signed_out:
+            expired = report.problem == "session-expired"
+            self.sync_error = "session-expired" if expired else "signed_out"
+        self.connectivity = report.connectivity
+        pending, rejected = self.session.outbox()
+        self.pending, self.rejected = list(pending), list(rejected)
+        if item.status == "done":
+            answer = self.session.redemption(item)
+            if answer is None:
+                self._say("rewards.done", {}, route=then_at)
+            else:
+                if self.me is not None:
+                    self.me = replace(self.me, balance=answer.balance)
+                others = [v for v in self.vouchers if v.id != answer.voucher.id]
+                self.vouchers = [answer.voucher, *others]
+                self._say("rewards.done_voucher", {"code": answer.voucher.code}, route=then_at)
+        elif item.status == "pending":
+            self._say("rewards.queued", {}, route=then_at)
+        else:
+            self._say(
+                "rewards.rejected", {"problem": item.problem or "server-error"}, route=then_at
+            )
+        return item.status
 
     def dismiss(self, intent_id: int) -> None:
+        """Stop showing a refused intent: only the outbox is read again."""
         self.session.dismiss(intent_id)
-        self.reload_from_store()
+        pending, rejected = self.session.outbox()
+        self.pending, self.rejected = list(pending), list(rejected)
 
     # --- settings ---------------------------------------------------------------------------
 
     def set_language(self, lang: str) -> None:
         if lang in LANGUAGES:
+            if lang != self.lang:
+                self.clear_notice()
             self.lang = lang
             self.prefs.save(lang=lang)
 
@@ -324,5 +441,47 @@ class AppState:
             self.theme = theme
             self.prefs.save(theme=theme)
 
+    # --- notices: transient, like a snackbar --------------------------------------------------
+
     def say(self, key: str | None, **values: Any) -> None:
+        """Show a notice on the current tab for `NOTICE_SECONDS`."""
+        self._say(key, values, route=self.__dict__.get("_location", "/"))
+
+    def _say(self, key: str | None, values: dict, *, route: str, sticky: bool = False) -> None:
+        """A notice that belongs to `route`'s tab; a sticky one ("Redeeming…") stays until
+        the next notice replaces it (or the member leaves the tab)."""
+        if key is None:
+            self.clear_notice()
+            return
+        object.__setattr__(self, "_notice_tab", tab_of(route))
+        until = None if sticky else self._now() + NOTICE_SECONDS
+        object.__setattr__(self, "_notice_until", until)
         self.notice, self.notice_values = key, values
+        self.notice_serial += 1
+
+    def clear_notice(self) -> None:
+        self.notice, self.notice_values = None, {}
+        object.__setattr__(self, "_notice_until", None)
+
+    def notice_left(self, now: float | None = None) -> float | None:
+        """Seconds until the notice goes; None when there is none or it stays."""
+        until = self.__dict__.get("_notice_until")
+        if not self.notice or until is None:
+            return None
+        return max(0.0, until - (self._now() if now is None else now))
+
+    def expire_notice(self, now: float | None = None) -> None:
+        """Called by the notice's timer: clears it once its time is up (an older timer
+        finding a newer notice leaves it)."""
+        if self.notice_left(now) == 0.0:
+            self.clear_notice()
+
+    def navigated(self, location: str) -> None:
+        """The member went to `location`: a notice said on another tab goes."""
+        object.__setattr__(self, "_location", location)
+        if self.notice and tab_of(location) != self.__dict__.get("_notice_tab"):
+            self.clear_notice()
+
+    def _now(self) -> float:
+        clock = self.__dict__.get("_clock") or time.monotonic
+        return clock()

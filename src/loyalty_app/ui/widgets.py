@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 import flet as ft
 
 from ..i18n import fmt_datetime, problem_text, t
+from .context import use_app
 from .state import AppState
 
 
@@ -123,3 +125,59 @@ def empty_state(text: str, icon: ft.IconData = ft.Icons.INFO_OUTLINE) -> ft.Cont
         padding=24,
         alignment=ft.Alignment.CENTER,
     )
+
+
+@ft.component
+def NoticeBar() -> ft.Control:
+    """The notice line (a snackbar that stays in the layout): it goes after its time, when the
+    member goes to another tab, and (state) on a language change or sign-out."""
+    app = use_app()
+    location = ft.use_route_location()
+
+    def moved() -> None:
+        if app is not None:
+            app.navigated(location)
+
+    async def timer() -> None:
+        left = app.notice_left() if app is not None else None
+        if left is None:
+            return
+        await asyncio.sleep(left)  # a timer, not a wait for something else
+        app.expire_notice()
+
+    ft.use_effect(moved, dependencies=[location])
+    ft.use_effect(timer, dependencies=[app.notice_serial if app else 0], cleanup=lambda: None)
+    if app is None:
+        return ft.Container()
+    lang = app.lang
+    return ft.Container(
+        ft.Row(
+            [
+                ft.Text(
+                    notice_text(lang, app.notice, app.notice_values),
+                    expand=True,
+                    key="notice",
+                ),
+                icon_button(
+                    ft.Icons.CLOSE,
+                    t(lang, "vouchers.dismiss"),
+                    app.clear_notice,
+                    key="dismiss-notice",
+                ),
+            ]
+        ),
+        bgcolor=ft.Colors.SECONDARY_CONTAINER,
+        padding=ft.Padding.symmetric(horizontal=12),
+        border_radius=8,
+        visible=bool(app.notice),
+    )
+
+
+def notice_text(lang: str, key: str | None, values: dict) -> str:
+    """A notice in the language shown now; a `problem` value is a slug to translate."""
+    if not key:
+        return ""
+    values = dict(values)
+    if "problem" in values:
+        values["reason"] = problem_text(lang, values.pop("problem"))
+    return t(lang, key, **values)

@@ -43,7 +43,7 @@ def test_demo_member_journey_sign_in_search_redeem_offline_queue(demo_server, tm
 
         before = app.me.balance
         assert await app.redeem("oat-milk") == "done"
-        assert app.notice == "rewards.done"
+        assert app.notice == "rewards.done_voucher" and app.notice_values["code"]
         assert app.me.balance == before - 200
         assert any(v.reward_id == "oat-milk" and v.status == "usable" for v in app.vouchers)
 

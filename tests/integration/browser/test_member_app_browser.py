@@ -147,7 +147,9 @@ def test_redeem_a_reward_shows_the_voucher_and_spends_once(browser, app, module_
     page.get_by_role("button", name="Redeem", exact=True).click()
     page.get_by_role("button", name="Redeem now").click()
     try:
-        page.get_by_text("Redeemed. Your voucher is ready.").wait_for(timeout=15_000)
+        page.get_by_text(re.compile(r"^Redeemed\. Your voucher \S+ is ready\.$")).wait_for(
+            timeout=15_000
+        )
     finally:
         screenshot(page, Path(app.log_path).with_name("redeem.png"))
     assert page.get_by_text("My vouchers").count() >= 1

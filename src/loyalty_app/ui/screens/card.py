@@ -35,7 +35,16 @@ class CardState:
 @ft.component
 def CardPage() -> ft.Control:
     app = use_app()
-    card, _ = ft.use_state(CardState)
+
+    def first_card() -> CardState:
+        # The secret is usually in memory already: the QR is in this screen's first frame.
+        ready = app.session.card_token_now(time.time()) if app is not None else None
+        if ready is None:
+            return CardState()
+        token, seconds = ready
+        return CardState(token, qr_png(token, box_size=8), max(1, round(seconds)))
+
+    card, _ = ft.use_state(first_card)
     images = use_pictures()
     frame = use_frame()
     page = ft.context.page
@@ -61,6 +70,14 @@ def CardPage() -> ft.Control:
         await keeper.hold(frame.card_only)
 
     ft.use_effect(hold_screen, dependencies=[frame.card_only])
+
+    async def watch() -> None:
+        # While the card shows, a cheap `GET /v1/me` every few seconds: a credit at the till
+        # shows up without a refresh.
+        if app is not None:
+            await app.watch_card(lambda: page.session.connection is not None)
+
+    ft.use_effect(watch, dependencies=[], cleanup=lambda: None)
     if app is None:
         return ft.Container()
 

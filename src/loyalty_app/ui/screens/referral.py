@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from ...card.render import qr_png
+from ...card.render import qr_png_kept
 from ...i18n import fmt_number, t
 from ..context import use_app
 from ..widgets import empty_state, heading, labelled_button, sync_note
@@ -64,7 +64,7 @@ def ReferralPage() -> ft.Control:
             ),
             ft.Container(
                 ft.Image(
-                    src=qr_png(ref.link, box_size=6),
+                    src=qr_png_kept(ref.link, 6),
                     width=200,
                     height=200,
                     semantics_label=t(lang, "referral.qr_label"),

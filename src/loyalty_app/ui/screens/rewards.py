@@ -270,9 +270,13 @@ def RewardDetailPage() -> ft.Control:
     page = ft.context.page
 
     async def confirmed() -> None:
+        # "Redeeming…" (or "Queued") is drawn here before any network; the vouchers screen
+        # follows with the voucher from the server's answer, the rest of the sync after it.
         page.pop_dialog()
-        await app.redeem(reward.id)
+        status = await app.redeem(reward.id, "/vouchers")
         page.navigate("/vouchers")
+        if status == "done":
+            await app.refresh("redeem")
 
     def ask() -> None:
         page.show_dialog(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from ...card.render import qr_png
+from ...card.render import qr_png_kept
 from ...domain.models import text
 from ...i18n import fmt_date, t
 from ..context import use_app
@@ -26,7 +26,7 @@ def VouchersPage() -> ft.Control:
                     ft.Row(
                         [
                             ft.Image(
-                                src=qr_png(v.qr_payload, box_size=4),
+                                src=qr_png_kept(v.qr_payload, 4),
                                 width=120,
                                 height=120,
                                 semantics_label=t(lang, "vouchers.qr_label", code=v.code),

@@ -1,0 +1,192 @@
+"""Interactions that answer at once, against the real server (loopback, real database, real
+keyring): a redeem says "Redeeming…"/"Queued" before any network and then shows the server's
+answer without a whole sync; one sync at a time; a sync where every GET answered 304 reads
+and parses nothing and does not rebuild the reward search index (nor does a dismiss); the
+card screen picks up a credit at the till by itself."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from loyalty_app.auth.secrets import KeyringSecretStore
+from loyalty_app.session import MemberSession, Prefs
+from loyalty_app.store.store import Store
+from loyalty_app.sync.engine import SyncEngine
+from loyalty_app.ui import state as state_module
+from loyalty_app.ui.state import AppState
+from tests.support.secret_service import needs_secret_service
+
+pytestmark = needs_secret_service
+
+
+@pytest.fixture(scope="module")
+def server_options() -> dict:
+    return {"demo": True}
+
+
+def make_state(base_url: str, data_dir) -> AppState:  # noqa: ANN001
+    session = MemberSession(base_url, data_dir, KeyringSecretStore())
+    return AppState(session=session, prefs=Prefs(data_dir / "prefs.json"))
+
+
+class Spy:
+    """Counts calls of a method (and how many run at once), calling through."""
+
+    def __init__(self, monkeypatch, owner, name: str) -> None:  # noqa: ANN001
+        self.calls: list[tuple] = []
+        self.running = self.most = 0
+        original = getattr(owner, name)
+        spy = self
+
+        if asyncio.iscoroutinefunction(original):
+
+            async def wrapper(*args, **kwargs):  # noqa: ANN202
+                spy.calls.append((args, kwargs))
+                spy.running += 1
+                spy.most = max(spy.most, spy.running)
+                try:
+                    return await original(*args, **kwargs)
+                finally:
+                    spy.running -= 1
+
+        else:
+
+            def wrapper(*args, **kwargs):  # noqa: ANN202
+                spy.calls.append((args, kwargs))
+                return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, wrapper)
+
+    @property
+    def count(self) -> int:
+        return len(self.calls)
+
+
+def test_a_sync_where_everything_answered_304_reloads_and_rebuilds_nothing(
+    module_server, tmp_path, monkeypatch
+):
+    async def scenario() -> None:
+        app = make_state(module_server.base_url, tmp_path / "phone")
+        await app.start()
+        await app.try_demo()
+        assert app.phase == "signed_in" and len(app.catalogue.items) > 0
+        builds = Spy(monkeypatch, state_module, "RewardIndex")
+        assert app.rewards_shown()
+        assert builds.count == 1
+        catalogue, me = app.catalogue, app.me
+
+        reads = Spy(monkeypatch, Store, "read")
+        report = await app.session.sync("manual")
+        assert report.changed == frozenset() and report.not_modified == report.requests
+        await app.refresh("interval")
+        assert reads.count == 0  # no stored copy read and parsed again
+        assert app.catalogue is catalogue and app.me is me
+        assert app.rewards_shown() and builds.count == 1  # the index is not rebuilt
+
+        # A refused redeem, then dismissed: the outbox is read again, nothing else.
+        dear = max(app.catalogue.items, key=lambda r: r.cost)
+        assert await app.redeem(dear.id) == "rejected" and len(app.rejected) == 1
+        app.dismiss(app.rejected[0].id)
+        assert app.rejected == [] and reads.count == 0
+        assert app.rewards_shown() and builds.count == 1
+        await app.session.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_one_sync_at_a_time_a_second_caller_joins(module_server, tmp_path, monkeypatch):
+    async def scenario() -> None:
+        app = make_state(module_server.base_url, tmp_path / "phone")
+        await app.start()
+        await app.try_demo()
+        syncs = Spy(monkeypatch, SyncEngine, "sync")
+        await asyncio.gather(app.refresh("manual"), app.refresh("interval"), app.refresh())
+        assert syncs.count == 1  # the second and third joined the first
+        assert app.syncing is False and app.connectivity == "online"
+        # A poll and a delivery while a sync runs wait for it: never two at once.
+        item = app.session.queue_redeem("extra-shot")
+        await asyncio.gather(
+            app.session.sync("manual"), app.session.check_me(), app.session.deliver(item.id)
+        )
+        assert syncs.count == 4 and syncs.most == 1
+        await app.session.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_redeem_says_so_at_once_then_shows_the_servers_answer_without_a_whole_sync(
+    module_server, tmp_path, monkeypatch
+):
+    async def scenario() -> None:
+        app = make_state(module_server.base_url, tmp_path / "phone")
+        await app.start()
+        await app.try_demo()
+        before = app.me.balance
+        said_before_network: list[str | None] = []
+        deliver = app.session.deliver
+
+        async def watched(intent_id: int):  # noqa: ANN202
+            said_before_network.append(app.notice)
+            assert [i.payload["reward_id"] for i in app.pending] == ["oat-milk"]
+            return await deliver(intent_id)
+
+        app.session.deliver = watched
+        pulls = Spy(monkeypatch, SyncEngine, "pull")
+        assert await app.redeem("oat-milk") == "done"
+        assert said_before_network == ["rewards.redeeming"]
+        assert [call[0][1:] for call in pulls.calls] == [((),)]  # pushed; no resource pulled
+        assert app.notice == "rewards.done_voucher"
+        code = app.notice_values["code"]
+        assert app.me.balance == before - 200 and app.pending == []
+        assert app.vouchers[0].code == code and app.vouchers[0].reward_id == "oat-milk"
+        await app.refresh("redeem")  # the rest; the server agrees with what was shown
+        assert app.me.balance == before - 200
+        assert any(v.code == code for v in app.vouchers)
+
+        # Offline (the last sync could not reach the server): "Queued" at once, and still
+        # queued after the attempt. Port 9 on loopback: nothing listens there.
+        await app.session.aclose()
+        app = make_state("http://127.0.0.1:9", tmp_path / "phone")
+        app.reload_from_store()
+        app.phase, app.connectivity = "signed_in", "offline"
+        deliver = app.session.deliver
+        app.session.deliver = watched
+        said_before_network.clear()
+        assert await app.redeem("oat-milk") == "pending"
+        assert said_before_network == ["rewards.queued"] and app.notice == "rewards.queued"
+        await app.session.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_the_card_picks_up_a_credit_at_the_till_without_a_refresh(
+    module_server, till, tmp_path, monkeypatch
+):
+    period = state_module.CARD_POLL_SECONDS
+
+    async def scenario() -> None:
+        app = make_state(module_server.base_url, tmp_path / "phone")
+        await app.start()
+        await app.try_demo()
+        before = app.me.balance
+        refreshes = Spy(monkeypatch, AppState, "refresh")
+        watching = asyncio.create_task(app.watch_card())  # what the card screen runs
+        try:
+            token, _ = await app.session.card_token()
+            credited_at = time.monotonic()
+            reply = await asyncio.to_thread(till.credit, "12.00", token=token)
+            assert reply.status_code == 201, reply.text
+            deadline = credited_at + period + 3.0  # one poll period, and its sync
+            while app.me.balance == before and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)  # looking at the state, not waiting for time
+            took = time.monotonic() - credited_at
+            assert app.me.balance > before, f"no credit seen after {took:.1f} s"
+            assert all(call[0][1:] == ("poll",) for call in refreshes.calls)
+        finally:
+            watching.cancel()
+        await app.session.aclose()
+
+    asyncio.run(scenario())
