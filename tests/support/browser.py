@@ -45,6 +45,9 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
 )
+# Flet's web client asks a CDN for Rive's runtime at start-up (FLET_NOTES: it only matters for
+# the Rive control); offline that request fails with a console error every time.
+HARMLESS_REQUESTS = ("https://cdn.jsdelivr.net/npm/@rive-app/",)
 START_TIMEOUT = 60.0
 FIRST_FRAME_TIMEOUT_MS = 30_000
 # Short, so sessions of closed tabs are evicted (and their background tasks stopped) quickly.
@@ -201,6 +204,7 @@ class Browser:
         self._browser = None
         self._contexts: list[Any] = []
         self._logs: dict[int, list[str]] = {}
+        self._errors: dict[int, list[str]] = {}
 
     def start(self) -> Browser:
         from playwright.sync_api import sync_playwright
@@ -242,8 +246,20 @@ class Browser:
         self._contexts.append(context)
         page = context.new_page()
         log = self._logs.setdefault(id(page), [])
-        page.on("console", lambda msg: log.append(f"console.{msg.type}: {msg.text}"))
-        page.on("pageerror", lambda exc: log.append(f"pageerror: {exc}"))
+        errors = self._errors.setdefault(id(page), [])
+
+        def console(msg) -> None:  # noqa: ANN001
+            log.append(f"console.{msg.type}: {msg.text}")
+            where = (msg.location or {}).get("url", "")
+            if msg.type == "error" and not where.startswith(HARMLESS_REQUESTS):
+                errors.append(f"console.error: {msg.text} (at {where or 'unknown'})")
+
+        def uncaught(exc) -> None:  # noqa: ANN001
+            log.append(f"pageerror: {exc}")
+            errors.append(f"pageerror: {exc}")
+
+        page.on("console", console)
+        page.on("pageerror", uncaught)
         page.goto(url)
         return page
 
@@ -257,6 +273,11 @@ class Browser:
     def page_log(self, page) -> list[str]:
         """Console messages and uncaught errors of a page opened here, oldest first."""
         return list(self._logs.get(id(page), []))
+
+    def page_errors(self, page) -> list[str]:
+        """Console errors and uncaught exceptions of a page opened here, oldest first, except
+        the failed requests in ``HARMLESS_REQUESTS``."""
+        return list(self._errors.get(id(page), []))
 
     def close(self) -> None:
         for context in self._contexts:

@@ -40,7 +40,7 @@ def VouchersPage() -> ft.Control:
                                         size=18,
                                         weight=ft.FontWeight.BOLD,
                                     ),
-                                    ft.Text(t(lang, "vouchers.code", code=v.code), selectable=True),
+                                    ft.Text(t(lang, "vouchers.code", code=v.code)),
                                     ft.Text(
                                         t(
                                             lang,

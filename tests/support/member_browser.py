@@ -1,0 +1,142 @@
+"""Using the member app in Chromium as a member does: where to tap for each destination,
+signing in and out, redeeming. One place to change when the screens change (the navigation,
+a sign-out confirmation, a button's words): tests name destinations, not controls.
+
+Every helper takes the language shown, so the same steps work in en / zh-Hans / zh-Hant;
+labels come from the app's catalogues (``t``), never typed in here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+
+from loyalty_app.i18n import t
+
+from .browser import enable_semantics, wait_first_frame
+from .gallery import settled_screenshot
+
+# Destination -> the catalogue key of its label in the navigation.
+DESTINATIONS = {
+    "card": "nav.card",
+    "points": "nav.points",
+    "tier": "nav.tier",
+    "rewards": "nav.rewards",
+    "invite": "nav.referral",
+    "settings": "nav.settings",
+}
+TIMEOUT_MS = 20_000
+
+
+def open_app(browser, url: str, width: int = 390, height: int = 844):  # noqa: ANN001, ANN201
+    page = browser.open(url, width=width, height=height)
+    wait_first_frame(page)
+    enable_semantics(page)
+    return page
+
+
+def go(page, lang: str, destination: str) -> None:  # noqa: ANN001
+    """Tap a destination in the navigation: a tab of the bar on a phone, an item of the rail
+    on a desktop (a button named "Points\nTab 2 of 6"). Only those: in zh-Hant the Rewards
+    tab and a reward's Redeem button are both "兌換"."""
+    label = re.escape(t(lang, DESTINATIONS[destination]))
+    tab = page.get_by_role("tab", name=re.compile(rf"^{label}$"))
+    rail = page.get_by_role("button", name=re.compile(rf"^{label}\s.*\d.*\d"))
+    tab.or_(rail).first.click()
+
+
+def open_vouchers(page, lang: str) -> None:  # noqa: ANN001
+    go(page, lang, "rewards")
+    page.get_by_role("button", name=t(lang, "rewards.my_vouchers")).first.click()
+
+
+def open_reward(page, lang: str, name: str) -> None:  # noqa: ANN001
+    """From anywhere: the reward's detail page (its tile is found by the reward's name)."""
+    go(page, lang, "rewards")
+    page.get_by_text(name).first.click()
+    page.get_by_text(t(lang, "rewards.terms"), exact=True).first.wait_for(timeout=TIMEOUT_MS)
+
+
+def ask_to_redeem(page, lang: str) -> None:  # noqa: ANN001
+    """On a reward's page: tap Redeem; the confirmation dialog opens (and stops moving: a
+    tap while it slides in was seen to go nowhere)."""
+    page.get_by_role("button", name=t(lang, "rewards.redeem"), exact=True).click()
+    page.get_by_role("button", name=t(lang, "rewards.confirm")).wait_for(timeout=TIMEOUT_MS)
+    settled_screenshot(page)
+
+
+def confirm_redeem(page, lang: str) -> None:  # noqa: ANN001
+    """Tap "Redeem now"; the dialog closes."""
+    confirm = page.get_by_role("button", name=t(lang, "rewards.confirm"))
+    confirm.click()
+    confirm.wait_for(state="hidden", timeout=TIMEOUT_MS)
+
+
+def wait_idle(page, lang: str) -> None:  # noqa: ANN001
+    """Until no sync is running (a tap on Refresh during one is ignored)."""
+    page.get_by_text(t(lang, "sync.syncing")).first.wait_for(state="hidden", timeout=30_000)
+
+
+def refresh(page, lang: str) -> None:  # noqa: ANN001
+    """Tap Refresh once no sync is running."""
+    wait_idle(page, lang)
+    page.get_by_role("button", name=t(lang, "sync.refresh")).first.click()
+
+
+def type_into(page, label: str, value: str, *, replace: bool = False) -> None:  # noqa: ANN001
+    """Click a text field by its label and type, once the browser's input has the focus."""
+    page.evaluate("() => document.activeElement?.blur()")
+    page.get_by_label(label).first.click()
+    page.wait_for_function(
+        "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)",
+        timeout=TIMEOUT_MS,
+    )
+    if replace:
+        page.keyboard.press("Control+A")
+    page.keyboard.type(value, delay=5)
+
+
+def request_code(page, lang: str, email: str) -> None:  # noqa: ANN001
+    type_into(page, t(lang, "signin.email"), email)
+    page.get_by_role("button", name=t(lang, "signin.send_code")).click()
+    page.get_by_label(t(lang, "signin.code")).first.wait_for(timeout=TIMEOUT_MS)
+
+
+def enter_code(page, lang: str, code: str, name: str = "", *, replace: bool = False) -> None:  # noqa: ANN001
+    type_into(page, t(lang, "signin.code"), code, replace=replace)
+    if name:
+        type_into(page, t(lang, "signin.name"), name)
+    page.get_by_role("button", name=t(lang, "signin.verify"), exact=True).click()
+
+
+def wait_card(page, lang: str) -> None:  # noqa: ANN001
+    page.get_by_role("img", name=t(lang, "card.qr_label")).wait_for(timeout=TIMEOUT_MS)
+
+
+def sign_in_demo(page, lang: str) -> None:  # noqa: ANN001
+    page.get_by_role("button", name=t(lang, "signin.demo")).click()
+    wait_card(page, lang)
+
+
+def sign_out(page, lang: str) -> None:  # noqa: ANN001
+    """Settings -> Sign out; back on the sign-in screen."""
+    go(page, lang, "settings")
+    page.get_by_role("button", name=t(lang, "settings.sign_out")).first.click()
+    page.get_by_role("button", name=t(lang, "signin.send_code")).wait_for(timeout=TIMEOUT_MS)
+
+
+def sync_through(page, lang: str, server_pid: int) -> None:  # noqa: ANN001
+    """One sync seen from start to end, begun after everything before this call: the server
+    is paused while Refresh is tapped, so "Syncing…" is certainly shown (a quick sync could
+    come and go unseen, and a tap during a running sync is ignored), then let go. The caller
+    waits for what the sync should show ("Up to date", offline, signed out)."""
+    syncing = page.get_by_text(t(lang, "sync.syncing")).first
+    wait_idle(page, lang)
+    os.kill(server_pid, signal.SIGSTOP)
+    try:
+        refresh(page, lang)
+        syncing.wait_for(timeout=TIMEOUT_MS)
+    finally:
+        os.kill(server_pid, signal.SIGCONT)
+    syncing.wait_for(state="hidden", timeout=30_000)
