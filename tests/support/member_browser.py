@@ -64,10 +64,12 @@ def open_vouchers(page, lang: str) -> None:  # noqa: ANN001
 
 
 def open_reward(page, lang: str, name: str) -> None:  # noqa: ANN001
-    """From anywhere: the reward's detail page. Its tile reads as one group named by the
-    reward's name, its cost and what it still needs ("Oat milk upgrade\n200 pts")."""
+    """From anywhere: the reward's detail page. Its tile is named by the reward's name, its
+    cost and what it still needs ("Oat milk upgrade\n200 pts"): a button with those texts
+    until its picture has arrived, then a group labelled so (the button leaves the page)."""
     go(page, lang, "rewards")
-    page.get_by_role("group", name=re.compile(rf"^{re.escape(name)}\s")).first.click()
+    tile = re.compile(rf"^{re.escape(name)}\s")
+    page.get_by_role("group", name=tile).or_(page.get_by_role("button", name=tile)).first.click()
     page.get_by_text(t(lang, "rewards.terms"), exact=True).first.wait_for(timeout=TIMEOUT_MS)
 
 

@@ -268,6 +268,9 @@ def test_every_member_screen_and_state(browser, module_server, smtp, tmp_path, l
         server.stop()
         try:
             member.go(page, lang, "card")
+            # The card drawn before Refresh is tapped: a tap while the screen changes was
+            # seen to go nowhere (no sync, still "Up to date").
+            member.wait_card(page, lang)
             member.refresh(page, lang)
             offline = prefix(lang, "sync.offline")
             shots.capture("card", "offline", [text(offline), image(t(lang, "card.qr_label"))])
@@ -290,6 +293,7 @@ def test_every_member_screen_and_state(browser, module_server, smtp, tmp_path, l
         # Error: the member ended this phone's session from another device.
         end_other_demo_devices(server.base_url)
         member.go(page, lang, "card")
+        member.wait_card(page, lang)
         member.sync_through(page, lang, server.process.pid)
         shots.capture(
             "card",
