@@ -186,10 +186,12 @@ class Gallery:
         before: Callable[[], None] | None = None,
         after: Callable[[], None] | None = None,
         themed: bool = True,
+        absent: Sequence[Expect] = (),
     ) -> list[Path]:
         """One picture per variant. ``before``/``after`` run around each picture (to put the
         app in a passing state each time, e.g. a sync held up); ``themed=False`` for a
-        screen drawn the same in both themes.
+        screen drawn the same in both themes; ``absent``: texts that must not be on screen
+        (a notice that should have gone).
 
         The first picture must differ from the last one taken (the step before it changed
         the screen), as must each picture taken after ``before``."""
@@ -201,7 +203,9 @@ class Gallery:
                 before()
             try:
                 path = self.folder / self.name(screen, state, viewport, theme)
-                self.last = self.check(path, expect, theme=theme if themed else None, unlike=unlike)
+                self.last = self.check(
+                    path, expect, theme=theme if themed else None, unlike=unlike, absent=absent
+                )
                 paths.append(path)
             finally:
                 if after is not None:
@@ -216,6 +220,7 @@ class Gallery:
         *,
         theme: str | None,
         unlike: bytes | None = None,
+        absent: Sequence[Expect] = (),
     ) -> bytes:
         """Takes and checks one picture, written to ``path`` (kept when a check fails)."""
         page = self.page
@@ -245,6 +250,11 @@ class Gallery:
                 path.write_bytes(png)
                 raise CaptureFailed(f"{path.name}: not drawn in the {theme} theme", path)
         path.write_bytes(png)
+        shown = [str(item) for item in absent if item.locator(page).count()]
+        if shown:
+            raise CaptureFailed(
+                f"{path.name}: {', '.join(shown)} should have gone; picture kept at {path}", path
+            )
         try:
             assert_no_error_box(png, where=path.name, path=path)
         except ErrorBoxFound as exc:

@@ -21,9 +21,14 @@ from .gallery import settled_screenshot
 DESTINATIONS = {
     "card": "nav.card",
     "points": "nav.points",
-    "tier": "nav.tier",
     "rewards": "nav.rewards",
     "invite": "nav.referral",
+    "account": "nav.account",
+}
+# Pages opened from the Account page -> the catalogue key of their entry there.
+UNDER_ACCOUNT = {
+    "tier": "nav.tier",
+    "vouchers": "rewards.my_vouchers",
     "settings": "nav.settings",
 }
 TIMEOUT_MS = 20_000
@@ -38,8 +43,15 @@ def open_app(browser, url: str, width: int = 390, height: int = 844):  # noqa: A
 
 def go(page, lang: str, destination: str) -> None:  # noqa: ANN001
     """Tap a destination in the navigation: a tab of the bar on a phone, an item of the rail
-    on a desktop (a button named "Points\nTab 2 of 6"). Only those: in zh-Hant the Rewards
-    tab and a reward's Redeem button are both "兌換"."""
+    on a desktop (a button named "Points\nTab 2 of 5"). Only those: in zh-Hant the Rewards
+    tab and a reward's Redeem button are both "兌換". Tier, My vouchers and Settings are
+    entries of the Account page: Account, then the entry (named by its title, then maybe a
+    subtitle: "Tier\nYour tier: Gold")."""
+    if destination in UNDER_ACCOUNT:
+        go(page, lang, "account")
+        title = re.escape(t(lang, UNDER_ACCOUNT[destination]))
+        page.get_by_role("button", name=re.compile(rf"^{title}(\s|$)")).first.click()
+        return
     label = re.escape(t(lang, DESTINATIONS[destination]))
     tab = page.get_by_role("tab", name=re.compile(rf"^{label}$"))
     rail = page.get_by_role("button", name=re.compile(rf"^{label}\s.*\d.*\d"))
@@ -47,14 +59,17 @@ def go(page, lang: str, destination: str) -> None:  # noqa: ANN001
 
 
 def open_vouchers(page, lang: str) -> None:  # noqa: ANN001
-    go(page, lang, "rewards")
-    page.get_by_role("button", name=t(lang, "rewards.my_vouchers")).first.click()
+    """My vouchers, from the Account page."""
+    go(page, lang, "vouchers")
 
 
 def open_reward(page, lang: str, name: str) -> None:  # noqa: ANN001
-    """From anywhere: the reward's detail page (its tile is found by the reward's name)."""
+    """From anywhere: the reward's detail page. Its tile is named by the reward's name, its
+    cost and what it still needs ("Oat milk upgrade\n200 pts"): a button with those texts
+    until its picture has arrived, then a group labelled so (the button leaves the page)."""
     go(page, lang, "rewards")
-    page.get_by_text(name).first.click()
+    tile = re.compile(rf"^{re.escape(name)}\s")
+    page.get_by_role("group", name=tile).or_(page.get_by_role("button", name=tile)).first.click()
     page.get_by_text(t(lang, "rewards.terms"), exact=True).first.wait_for(timeout=TIMEOUT_MS)
 
 
@@ -119,10 +134,21 @@ def sign_in_demo(page, lang: str) -> None:  # noqa: ANN001
     wait_card(page, lang)
 
 
-def sign_out(page, lang: str) -> None:  # noqa: ANN001
-    """Settings -> Sign out; back on the sign-in screen."""
+def ask_to_sign_out(page, lang: str) -> None:  # noqa: ANN001
+    """Account -> Settings -> Sign out; the question ("Sign out of Harbor Coffee?") opens
+    and stops moving."""
     go(page, lang, "settings")
-    page.get_by_role("button", name=t(lang, "settings.sign_out")).first.click()
+    page.get_by_role("button", name=t(lang, "settings.sign_out"), exact=True).first.click()
+    body = t(lang, "settings.sign_out.confirm_body")
+    page.get_by_text(body, exact=True).first.wait_for(timeout=TIMEOUT_MS)
+    settled_screenshot(page)
+
+
+def sign_out(page, lang: str) -> None:  # noqa: ANN001
+    """Settings -> Sign out -> the question's Sign out; back on the sign-in screen."""
+    ask_to_sign_out(page, lang)
+    # The dialog's button is the last one of that name (the page's own is under the dialog).
+    page.get_by_role("button", name=t(lang, "settings.sign_out"), exact=True).last.click()
     page.get_by_role("button", name=t(lang, "signin.send_code")).wait_for(timeout=TIMEOUT_MS)
 
 

@@ -215,6 +215,26 @@ def test_gallery_capture_fails_on_the_grey_box_of_an_expand_in_a_wrapping_row(
 
 
 @pytest.mark.browser
+def test_gallery_capture_fails_on_a_text_that_should_have_gone(
+    browser, start_app, cjk_font, tmp_path
+):
+    """A capture's ``absent`` texts (a notice that should have left) fail the picture when
+    they are still on screen, naming them, with the picture kept."""
+    page = browser.open(harness(start_app, "--font", str(cjk_font)).url, width=390, height=844)
+    wait_first_frame(page)
+    enable_semantics(page)
+    assert wait_cjk_glyphs(page, page.get_by_text(HEADING, exact=True)).verdict
+    page.wait_for_load_state("networkidle")
+    gallery = Gallery(browser, page, tmp_path, "en", viewports=("phone",), themes=("light",))
+    with pytest.raises(CaptureFailed) as failed:
+        gallery.capture(
+            "harness", "stale", [text(HEADING, exact=True)], absent=[button("Show broken row")]
+        )
+    assert "button 'Show broken row' should have gone" in str(failed.value), str(failed.value)
+    assert (tmp_path / "harness-stale-en-phone-light.png").is_file()
+
+
+@pytest.mark.browser
 def test_gallery_capture_fails_on_a_console_error(browser, start_app, tmp_path):
     """Without a CJK font the web client looks for Noto fallbacks that are not served: 404s
     in the console. The capture reports them, with the picture kept."""
