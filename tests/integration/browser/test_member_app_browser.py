@@ -110,6 +110,10 @@ def test_demo_sign_in_shows_a_card_whose_qr_the_till_accepts_once(browser, app, 
     )
     assert again.status_code == 409
     assert page.get_by_text("Member number").count() == 1
+    # The number itself is read out too (a selectable text was hidden from screen readers).
+    number = page.get_by_text(re.compile(r"^\d{4} \d{4} \d{4}$"))
+    number.wait_for(timeout=10_000)
+    assert number.count() == 1
 
 
 def test_points_screen_shows_the_servers_balance(browser, app, module_server):

@@ -227,8 +227,7 @@ def CardPage() -> ft.Control:
                         number,
                         size=30,
                         weight=ft.FontWeight.BOLD,
-                        selectable=True,
-                        key="member-number",
+                        key="member-number",  # not selectable: that hid it from screen readers
                     ),
                 ],
                 horizontal_alignment=ft.CrossAxisAlignment.CENTER,

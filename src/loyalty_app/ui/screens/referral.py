@@ -43,10 +43,10 @@ def ReferralPage() -> ft.Control:
                 )
             ),
             ft.Text(t(lang, "referral.code"), size=13),
-            ft.Text(
-                ref.code, size=30, weight=ft.FontWeight.BOLD, selectable=True, key="referral-code"
-            ),
-            ft.Text(ref.link, selectable=True, key="referral-link"),
+            # Not selectable (Copy and Share are the buttons below): a selectable text is
+            # hidden from screen readers in Flet's web client.
+            ft.Text(ref.code, size=30, weight=ft.FontWeight.BOLD, key="referral-code"),
+            ft.Text(ref.link, key="referral-link"),
             ft.Row(
                 [
                     labelled_button(
