@@ -116,6 +116,31 @@ def _refresher(app: AppState) -> Callable:
     return refresh
 
 
+def confirm_dialog(
+    page: ft.Page,
+    *,
+    title: str,
+    body: str,
+    cancel: str,
+    confirm: str,
+    on_confirm: Callable,
+    key: str,
+) -> None:
+    """A modal question with Cancel and a filled confirm button (keys ``cancel-<key>`` and
+    ``confirm-<key>``); `on_confirm` closes it itself (``page.pop_dialog()``)."""
+    page.show_dialog(
+        ft.AlertDialog(
+            modal=True,
+            title=ft.Text(title),
+            content=ft.Text(body),
+            actions=[
+                ft.TextButton(cancel, on_click=lambda: page.pop_dialog(), key=f"cancel-{key}"),
+                ft.FilledButton(confirm, on_click=on_confirm, key=f"confirm-{key}"),
+            ],
+        )
+    )
+
+
 def empty_state(text: str, icon: ft.IconData = ft.Icons.INFO_OUTLINE) -> ft.Control:
     return ft.Container(
         ft.Column(

@@ -13,7 +13,7 @@ from ...i18n import fmt_date, fmt_number, problem_text, t
 from ..context import use_app
 from ..pictures import picture, use_pictures
 from ..state import AppState
-from ..widgets import empty_state, heading, labelled_button, sync_note
+from ..widgets import confirm_dialog, empty_state, heading, labelled_button, sync_note
 
 CATEGORY_ICONS = {
     "drinks": ft.Icons.LOCAL_CAFE,
@@ -279,29 +279,19 @@ def RewardDetailPage() -> ft.Control:
             await app.refresh("redeem")
 
     def ask() -> None:
-        page.show_dialog(
-            ft.AlertDialog(
-                modal=True,
-                title=ft.Text(t(lang, "rewards.confirm_title", reward=name)),
-                content=ft.Text(
-                    t(
-                        lang,
-                        "rewards.confirm_body",
-                        points=fmt_number(lang, reward.cost),
-                        after=fmt_number(lang, balance - reward.cost),
-                    )
-                ),
-                actions=[
-                    ft.TextButton(
-                        t(lang, "rewards.cancel"),
-                        on_click=lambda: page.pop_dialog(),
-                        key="cancel-redeem",
-                    ),
-                    ft.FilledButton(
-                        t(lang, "rewards.confirm"), on_click=confirmed, key="confirm-redeem"
-                    ),
-                ],
-            )
+        confirm_dialog(
+            page,
+            title=t(lang, "rewards.confirm_title", reward=name),
+            body=t(
+                lang,
+                "rewards.confirm_body",
+                points=fmt_number(lang, reward.cost),
+                after=fmt_number(lang, balance - reward.cost),
+            ),
+            cancel=t(lang, "rewards.cancel"),
+            confirm=t(lang, "rewards.confirm"),
+            on_confirm=confirmed,
+            key="redeem",
         )
 
     return ft.Column(

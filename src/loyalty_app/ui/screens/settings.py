@@ -13,7 +13,7 @@ from ..context import use_app
 from ..fonts import LANGUAGE_NAMES_FONT
 from ..pictures import logo, shop_name, use_pictures
 from ..state import AppState
-from ..widgets import heading, icon_button, labelled_button
+from ..widgets import confirm_dialog, heading, icon_button, labelled_button
 
 
 @ft.component
@@ -33,22 +33,14 @@ def SettingsPage() -> ft.Control:
         page.navigate("/")
 
     def ask_sign_out() -> None:
-        page.show_dialog(
-            ft.AlertDialog(
-                modal=True,
-                title=ft.Text(t(lang, "settings.sign_out.confirm_title", shop=shop)),
-                content=ft.Text(t(lang, "settings.sign_out.confirm_body")),
-                actions=[
-                    ft.TextButton(
-                        t(lang, "settings.devices.cancel"),
-                        on_click=lambda: page.pop_dialog(),
-                        key="cancel-sign-out",
-                    ),
-                    ft.FilledButton(
-                        t(lang, "settings.sign_out"), on_click=sign_out, key="confirm-sign-out"
-                    ),
-                ],
-            )
+        confirm_dialog(
+            page,
+            title=t(lang, "settings.sign_out.confirm_title", shop=shop),
+            body=t(lang, "settings.sign_out.confirm_body"),
+            cancel=t(lang, "settings.devices.cancel"),
+            confirm=t(lang, "settings.sign_out"),
+            on_confirm=sign_out,
+            key="sign-out",
         )
 
     return ft.Column(
@@ -210,22 +202,12 @@ def _confirm_sign_out(app: AppState, device: Device, name: str) -> None:
         page.pop_dialog()
         await app.sign_out_device(device.id)
 
-    page.show_dialog(
-        ft.AlertDialog(
-            modal=True,
-            title=ft.Text(t(lang, "settings.devices.confirm_title", name=name)),
-            content=ft.Text(t(lang, "settings.devices.confirm_body")),
-            actions=[
-                ft.TextButton(
-                    t(lang, "settings.devices.cancel"),
-                    on_click=lambda: page.pop_dialog(),
-                    key="cancel-device-sign-out",
-                ),
-                ft.FilledButton(
-                    t(lang, "settings.devices.confirm"),
-                    on_click=confirmed,
-                    key="confirm-device-sign-out",
-                ),
-            ],
-        )
+    confirm_dialog(
+        page,
+        title=t(lang, "settings.devices.confirm_title", name=name),
+        body=t(lang, "settings.devices.confirm_body"),
+        cancel=t(lang, "settings.devices.cancel"),
+        confirm=t(lang, "settings.devices.confirm"),
+        on_confirm=confirmed,
+        key="device-sign-out",
     )
