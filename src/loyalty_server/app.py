@@ -20,7 +20,9 @@ from .services.catalogue import sync_rewards
 from .settings import Settings
 
 
-def build_context(settings: Settings) -> ServerContext:
+def build_context(settings: Settings, *, sync_catalogue: bool = True) -> ServerContext:
+    """The server's context. `sync_catalogue=False` in `serve --workers` processes: the parent
+    has brought the rewards in line with the programme once, before any worker started."""
     programme_path = settings.programme_path or demo_programme_path()
     programme: Programme = load_programme(programme_path)
     db = Database(settings.database_url)
@@ -31,7 +33,8 @@ def build_context(settings: Settings) -> ServerContext:
         mailer=Mailer(settings.smtp, programme.brand.name["en"]),
         media=MediaLibrary.for_programme(programme, Path(programme_path).parent),
     )
-    sync_rewards(db, programme, ctx.now())
+    if sync_catalogue:
+        sync_rewards(db, programme, ctx.now())
     return ctx
 
 

@@ -1,4 +1,5 @@
-"""`loyalty-server`: serve, migrate, seed-demo, staff add/list/revoke, openapi."""
+"""`loyalty-server`: serve (one process or --workers N), migrate, seed-demo, staff
+add/list/revoke, openapi."""
 
 from __future__ import annotations
 
@@ -38,6 +39,16 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _worker_count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 64:
+        raise argparse.ArgumentTypeError(f"must be a number of processes from 1 to 64, not {value}")
+    return number
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="loyalty-server", description=__doc__)
     sub = root.add_subparsers(dest="command", required=True)
@@ -47,6 +58,13 @@ def parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
     )
     serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument(
+        "--workers",
+        type=_worker_count,
+        default=os.environ.get("LOYALTY_WORKERS", "1"),
+        help="server processes sharing the port (default 1; env LOYALTY_WORKERS). They share "
+        "nothing but the database: use PostgreSQL for more than one",
+    )
     serve.add_argument(
         "--demo",
         action="store_true",
@@ -266,19 +284,31 @@ def _serve(ctx, args: argparse.Namespace) -> int:  # noqa: ANN001
         emails = seed(ctx)
         print(BANNER, flush=True)
         print("demo members: " + ", ".join(emails), flush=True)
+    workers = args.workers
     print(
         f"loyalty-server on http://{args.host}:{args.port} "
-        f"(database {_safe_url(ctx.settings.database_url)})",
+        f"(database {_safe_url(ctx.settings.database_url)}"
+        + (f", {workers} worker processes" if workers > 1 else "")
+        + ")",
         flush=True,
     )
-    uvicorn.run(
-        create_app(ctx),
-        host=args.host,
-        port=args.port,
-        log_level="warning",
-        access_log=False,
-        forwarded_allow_ips=args.forwarded_allow_ips,
-    )
+    options = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": "warning",
+        "access_log": False,
+        "forwarded_allow_ips": args.forwarded_allow_ips,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(ctx), **options)
+        return 0
+    from .workers import SETTINGS_ENV, settings_to_json
+
+    # Workers build their own context (engine, programme) from the same settings; this
+    # process only supervises them, so its connections go before they start.
+    os.environ[SETTINGS_ENV] = settings_to_json(ctx.settings)
+    ctx.db.dispose()
+    uvicorn.run("loyalty_server.workers:app", factory=True, workers=workers, **options)
     return 0
 
 
