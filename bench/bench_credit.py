@@ -14,7 +14,10 @@ both run against PostgreSQL as well; without it, a throwaway local cluster is st
 PostgreSQL is installed (as in dev.py). ``--profile`` also profiles the credit path in-process
 with cProfile and prints where the time goes.
 
+With PostgreSQL it also compares 1, 2 and 4 `serve --workers` processes (``--workers``).
+
     .venv/bin/python bench/bench_credit.py [--seconds 10] [--profile] [--no-postgres]
+        [--workers 1,2,4]
 """
 
 from __future__ import annotations
@@ -96,6 +99,21 @@ def process_cpu_seconds(pid: int) -> float | None:
         return None
 
 
+def tree_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds of a process and its children (a `serve --workers N` parent and its
+    workers), read from /proc; None where /proc is missing."""
+    total = process_cpu_seconds(pid)
+    if total is None:
+        return None
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    for child in children:
+        total += tree_cpu_seconds(int(child)) or 0.0
+    return total
+
+
 def _worker(
     n: int,
     base_url: str,
@@ -157,9 +175,9 @@ def drive(
     for thread in threads:
         thread.start()
     time.sleep(max(0.0, window[0] - time.perf_counter()))
-    server0, client0 = process_cpu_seconds(pid), time.process_time()
+    server0, client0 = tree_cpu_seconds(pid), time.process_time()
     time.sleep(max(0.0, window[1] - time.perf_counter()))
-    server1, client1 = process_cpu_seconds(pid), time.process_time()
+    server1, client1 = tree_cpu_seconds(pid), time.process_time()
     for thread in threads:
         thread.join()
     samples = [sample for out in outs for sample in out]
@@ -204,9 +222,14 @@ def _log_name(label: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in label).strip("-") + ".log"
 
 
-def run_loyalty(label: str, database_url: str, workdir: Path, seconds: float) -> Result:
+def run_loyalty(
+    label: str, database_url: str, workdir: Path, seconds: float, workers: int = 1
+) -> Result:
     staff = add_staff(database_url, "Bench till")  # migrates the fresh database first
-    with ServerProcess(database_url, log_path=workdir / _log_name(label)) as server:
+    extra = ["--workers", str(workers)] if workers > 1 else []
+    with ServerProcess(
+        database_url, log_path=workdir / _log_name(label), extra_args=extra
+    ) as server:
         numbers = join_members(server.base_url, staff, MEMBERS)
         bodies = [{"member_number": n, "amount": AMOUNT} for n in numbers]
         headers = {"Authorization": f"Bearer {staff}"}
@@ -397,6 +420,23 @@ def backend(name: str, loyalty_url: str, bare_url: str, workdir: Path, seconds: 
     return "MISSED" not in line and not ours.errors
 
 
+def scaling(server_url: str, workdir: Path, seconds: float, counts: list[int]) -> None:
+    """Credit throughput with 1, 2, 4 ... `serve --workers` processes on PostgreSQL (each on a
+    fresh database). On a machine with fewer cores than processes plus the load client, the
+    figures show contention, not the ceiling: the core count is printed beside them."""
+    print(f"\nPostgreSQL, serve --workers N ({os.cpu_count()} cores on this machine):")
+    base = None
+    for count in counts:
+        url = create_database(server_url, f"bench_workers{count}")
+        try:
+            result = run_loyalty(f"--workers {count}", url, workdir, seconds, workers=count)
+        finally:
+            drop_database(server_url, url)
+        base = base or result.rps
+        show(result)
+        print(f"    x{result.rps / base:.2f} the throughput of one process", flush=True)
+
+
 # --------------------------------------------------------------------------- profile
 
 
@@ -500,6 +540,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per run")
     parser.add_argument("--profile", action="store_true", help="also profile the credit path")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument(
+        "--workers",
+        default="1,2,4",
+        help="worker-process counts to compare on PostgreSQL (default 1,2,4; '' for none)",
+    )
     args = parser.parse_args()
     all_ok = True
     with tempfile.TemporaryDirectory(prefix="bench-credit-") as tmp:
@@ -525,6 +570,9 @@ def main() -> int:
                     finally:
                         drop_database(server_url, loyalty_url)
                         drop_database(server_url, bare_url)
+                    counts = [int(n) for n in args.workers.split(",") if n.strip()]
+                    if counts:
+                        scaling(server_url, workdir, args.seconds, counts)
         if args.profile or not all_ok:
             profile(workdir)
     print("\nall targets met" if all_ok else "\nsome targets missed (figures above)")
