@@ -59,6 +59,12 @@ class MediaLibrary:
     def get(self, name: str) -> Picture | None:
         return self._pictures.get(name)
 
+    @property
+    def served(self) -> str:
+        """Which named pictures are served (a file added or gone since the last start turns a
+        reward's `image` from null to a URL or back): part of the catalogue's ETag."""
+        return ",".join(sorted(self._pictures))
+
     def url(self, name: str | None) -> str | None:
         """The server-relative URL of a named picture; None when there is none to serve."""
         if name is None or name not in self._pictures:

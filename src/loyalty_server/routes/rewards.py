@@ -51,7 +51,7 @@ def list_rewards(
     with ctx.db.read() as s:
         # The version is one aggregate query: an unchanged catalogue answers 304 without
         # building 10,000 rewards.
-        etag = catalogue.catalogue_etag(s, ctx.programme, updated_since)
+        etag = catalogue.catalogue_etag(s, ctx.programme, updated_since, ctx.media.served)
         if etag_matches(request, etag):
             return Response(status_code=304, headers=etag_headers(etag))
         view = catalogue.catalogue(s, ctx.programme, ctx.now(), updated_since, ctx.media.url)

@@ -64,15 +64,18 @@ def _sync(s: Session, programme: Programme, now: datetime) -> None:
             state.active, state.updated_at = False, now
 
 
-def catalogue_etag(s: Session, programme: Programme, updated_since: datetime | None) -> str:
+def catalogue_etag(
+    s: Session, programme: Programme, updated_since: datetime | None, pictures: str = ""
+) -> str:
     """A strong ETag from the rows' count and newest change: every stock or content change
-    moves `updated_at`, so this changes whenever the body would."""
+    moves `updated_at`, so this changes whenever the body would; `pictures` names the served
+    pictures (`MediaLibrary.served`), which decide whether a reward's image is a URL."""
     query = select(func.count(), func.max(RewardState.updated_at))
     if updated_since is not None:
         query = query.where(RewardState.updated_at > updated_since)
     count, newest = s.execute(query).one()
     categories = json.dumps(programme.categories, sort_keys=True, ensure_ascii=False)
-    key = f"{programme.id}|{categories}|{count}|{newest}|{updated_since}"
+    key = f"{programme.id}|{categories}|{count}|{newest}|{updated_since}|{pictures}"
     return '"c-' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 

@@ -3,9 +3,14 @@ served where the programme and the catalogue say, as SVG with an ETag that reval
 
 from __future__ import annotations
 
-from tests.support.loyalty_http import assert_problem
+import shutil
+from pathlib import Path
+
+from tests.support.loyalty_http import assert_problem, client_for
+from tests.support.servers import ServerProcess
 
 SVG_NAMESPACE = b' xmlns="http://www.w3.org/2000/svg"'
+PROGRAMMES = Path(__file__).resolve().parents[3] / "src/loyalty_server/programmes"
 
 
 def test_the_demo_logo_is_served_where_the_programme_says(client):
@@ -50,3 +55,28 @@ def test_only_the_programmes_pictures_are_served(client):
         "/v1/media/harbor_coffee/rewards/nothing.svg",
     ):
         assert_problem(client.get(path), 404, "not-found")
+
+
+def test_a_picture_put_back_between_starts_changes_the_catalogue_etag(database_url, smtp, tmp_path):
+    """A reward whose picture file was missing at start has no image; once the file is back
+    and the server restarted, a device holding the old catalogue must not be told 304."""
+    source = PROGRAMMES
+    shutil.copy(source / "harbor_coffee.toml", tmp_path / "harbor_coffee.toml")
+    shutil.copytree(source / "harbor_coffee", tmp_path / "harbor_coffee")
+    items = tmp_path / "harbor_coffee" / "rewards"
+    picture = sorted(items.iterdir())[0]
+    kept = picture.read_bytes()
+    picture.unlink()
+    with (
+        ServerProcess(
+            database_url, programme=tmp_path / "harbor_coffee.toml", smtp_port=smtp.port
+        ) as server,
+        client_for(server) as client,
+    ):
+        first = client.get("/v1/rewards")
+        assert None in [item["image"] for item in first.json()["items"]]
+        picture.write_bytes(kept)
+        server.restart()
+        again = client.get("/v1/rewards", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 200
+    assert None not in [item["image"] for item in again.json()["items"]]
