@@ -208,6 +208,22 @@ def publish(stage: Path, out: Path, work: Path, base_url: str) -> None:
     if count != 1:
         sys.exit("web-build: index.html has no pyodideUrl to fix; did flet publish change?")
     index.write_text(fixed, encoding="utf-8")
+    keep_rive_local(out, prefix)
+
+
+# Flutter's web client loads Rive's runtime from a CDN at start, whether or not the app shows
+# a Rive animation (this app does not). Pointed at the build's own origin instead, the request
+# stays on the shop's server (and fails there, as it failed offline before: nothing waits for it).
+_RIVE_CDN = re.compile(r"https://cdn\.jsdelivr\.net/npm/@rive-app/flutter-native-wasm@[\w.-]+/")
+
+
+def keep_rive_local(out: Path, prefix: str) -> None:
+    script = out / "main.dart.js"
+    code = script.read_text(encoding="utf-8")
+    code, count = _RIVE_CDN.subn(f"{prefix}rive/", code)
+    if count == 0:
+        sys.exit("web-build: main.dart.js no longer names Rive's CDN; check the request list")
+    script.write_text(code, encoding="utf-8")
 
 
 def build(backend: str, out: Path, base_url: str = "/") -> None:
