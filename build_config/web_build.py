@@ -13,7 +13,8 @@ fetched at build time or at run time. What the page needs ships in DIR:
   out (msgpack falls back to its pure-Python build); babel keeps only the app's locales;
 - the Pyodide core that the `flet-web` wheel ships (flet-cli's cache is filled from it, with the
   `info.version` its check reads, and the Python-build manifest is given locally);
-- Flutter's web client, CanvasKit and fonts (flet-web), the manifest and the service worker.
+- Flutter's web client, CanvasKit and fonts (flet-web); the manifest, icons and an offline
+  service worker (web_pwa.py).
 
 `index.html` then loads `/pyodide/pyodide.mjs` (flet writes a bare `pyodide/pyodide.mjs`, which
 a module worker cannot import) relative to the build's base URL.
@@ -23,18 +24,21 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 PYODIDE_VERSION = "314.0.7"  # Python 3.14: the core inside flet-web 1.0.5
 PYTHON_BUILD_MANIFEST = {
@@ -136,12 +140,11 @@ def stage_app(stage: Path, backend: str) -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     flet_settings = project["tool"]["flet"]
     web = flet_settings.get("web", {})
-    # Only flet is named: micropip finds it in __pypackages__ and installs nothing.
+    # No dependencies named: everything is in __pypackages__ (see `without_micropip`).
     (stage / "pyproject.toml").write_text(
         "[project]\n"
         f'name = "{project["project"]["name"]}"\n'
-        f'description = "{project["project"]["description"]}"\n'
-        f'dependencies = ["flet=={importlib.metadata.version("flet")}"]\n\n'
+        f'description = "{project["project"]["description"]}"\n\n'
         "[tool.flet]\n"
         f'product = "{flet_settings["product"]}"\n\n'
         "[tool.flet.web]\n"
@@ -209,6 +212,19 @@ def publish(stage: Path, out: Path, work: Path, base_url: str) -> None:
         sys.exit("web-build: index.html has no pyodideUrl to fix; did flet publish change?")
     index.write_text(fixed, encoding="utf-8")
     keep_rive_local(out, prefix)
+    without_micropip(out / "app.tar.gz")
+
+
+def without_micropip(archive: Path) -> None:
+    """flet publish always puts a requirements.txt (at least `flet`) into the app; the page
+    then loads micropip only to find flet installed already. Left out, it loads nothing."""
+    with tarfile.open(archive, "r:gz") as tar:
+        members = [(m, tar.extractfile(m).read() if m.isfile() else None) for m in tar]
+    with tarfile.open(archive, "w:gz", format=tarfile.GNU_FORMAT) as tar:
+        for member, data in members:
+            if member.name.strip("/").removeprefix("./") == "requirements.txt":
+                continue
+            tar.addfile(member, io.BytesIO(data) if data is not None else None)
 
 
 # Flutter's web client loads Rive's runtime from a CDN at start, whether or not the app shows
@@ -240,6 +256,25 @@ def build(backend: str, out: Path, base_url: str = "/") -> None:
         stage.mkdir()
         stage_app(stage, backend)
         publish(stage, out, work, base_url)
+    installable(out)
+
+
+def installable(out: Path) -> None:
+    """Manifest, icons and the offline service worker (web_pwa.py), in the brand's colour."""
+    from web_pwa import make_installable
+
+    from loyalty_app.config import load_config
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    flet_settings = project["tool"]["flet"]
+    make_installable(
+        out,
+        icon=ROOT / "assets" / "icon.png",
+        name=flet_settings["product"],
+        short_name=flet_settings.get("web", {}).get("pwa_short_name", flet_settings["product"]),
+        description=f"{flet_settings['product']}: your member card, points and rewards",
+        colour=load_config(ROOT / "app.toml").brand_colour,
+    )
 
 
 def weight(out: Path) -> int:

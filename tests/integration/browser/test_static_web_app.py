@@ -2,16 +2,19 @@
 a plain static file server on loopback, Python running in a phone-sized Chromium (Pyodide),
 talking to the real reference server across origins (CORS on). Signs in, shows a card QR a
 real decoder reads and the till accepts, redeems a reward; then, with the server stopped, a
-reload still shows the balance and a fresh QR from what the browser kept. No request leaves
-this machine."""
+reload still shows the balance and a fresh QR from what the browser kept: with the network
+off and the file server gone too, so the service worker is what opens the app. Installable:
+the manifest names the brand, its colour and icons. No request leaves this machine."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
 import httpx
 import pytest
+from PIL import Image
 
 from loyalty_app.i18n import t
 from tests.support.browser import assert_no_error_box, enable_semantics, screenshot, wait_qr
@@ -106,7 +109,14 @@ def test_static_app_signs_in_redeems_and_opens_offline_after_a_reload(browser, h
         assert time.monotonic() < deadline, sorted(saved_files(page))
         page.wait_for_timeout(200)
 
+    # A second visit with the network off: the service worker kept the app; the loyalty
+    # server and the shop's file server are both gone.
+    page.wait_for_function(
+        "() => navigator.serviceWorker?.controller?.state === 'activated'", timeout=FIRST_LOAD_MS
+    )
     server.stop()
+    files.stop()
+    page.context.set_offline(True)
     page.reload()
     page.wait_for_selector("#loading", state="detached", timeout=FIRST_LOAD_MS)
     enable_semantics(page)
@@ -121,3 +131,21 @@ def test_static_app_signs_in_redeems_and_opens_offline_after_a_reload(browser, h
     png = screenshot(page, tmp_path / "static-offline.png")
     assert_no_error_box(png)
     assert leaving == [], leaving
+
+
+def test_the_manifest_names_the_brand_its_colour_and_icons(hosting):
+    _, files = hosting
+    manifest = json.loads((files.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["name"] == "Harbor Coffee" and manifest["short_name"] == "Harbor"
+    assert manifest["theme_color"] == manifest["background_color"] == "#0B4F6C"
+    assert manifest["display"] == "standalone"
+    sizes = {(icon["sizes"], icon.get("purpose", "any")) for icon in manifest["icons"]}
+    assert sizes >= {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")}
+    for icon in manifest["icons"]:
+        with Image.open(files.folder / icon["src"]) as picture:
+            side = int(icon["sizes"].split("x")[0])
+            assert picture.size == (side, side)
+            assert picture.getpixel((0, 0))[:3] == (0x0B, 0x4F, 0x6C)  # the brand's, not Flet's
+    worker = (files.folder / "flutter_service_worker.js").read_text(encoding="utf-8")
+    for needed in ("app.tar.gz", "pyodide/pyodide.asm.wasm", "main.dart.js", "manifest.json"):
+        assert f'"{needed}"' in worker
