@@ -73,9 +73,9 @@ def _card_token_is_current(token: str) -> bool:
 
 def test_static_app_signs_in_redeems_and_opens_offline_after_a_reload(browser, hosting, tmp_path):
     server, files = hosting
-    page = browser.open(files.url, width=390, height=844)
-    leaving = record_requests_leaving_loopback(page)
-    page.reload()  # the first load again, now with every request checked
+    page = browser.open("about:blank", width=390, height=844)
+    leaving = record_requests_leaving_loopback(page)  # before the app's first request
+    page.goto(files.url)
     page.wait_for_selector("#loading", state="detached", timeout=FIRST_LOAD_MS)
     enable_semantics(page)
     page.get_by_role("button", name=t(LANG, "signin.demo")).wait_for(timeout=FIRST_LOAD_MS)
