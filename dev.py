@@ -4,6 +4,8 @@
     python3 dev.py run [args...]     start main.py with the project's virtualenv
     python3 dev.py test [pytest...]  ruff, import layers, pytest on SQLite, then on PostgreSQL
     python3 dev.py bench             run every bench/*.py
+    python3 dev.py web-build --backend URL --out DIR
+                                     the member app as static files (Python in the browser)
 
 Standard library only: this file runs before the virtualenv exists.
 """
@@ -303,7 +305,12 @@ def cmd_bench(args: list[str]) -> int:
     return 1 if failed else 0
 
 
-COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench}
+def cmd_web_build(args: list[str]) -> int:
+    """The member app as a static web app (build_config/web_build.py says how)."""
+    return run([str(VENV_PYTHON), str(ROOT / "build_config" / "web_build.py"), *args], cwd=ROOT)
+
+
+COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench, "web-build": cmd_web_build}
 
 
 def main(argv: list[str]) -> int:

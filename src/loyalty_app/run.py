@@ -15,6 +15,8 @@ import flet as ft
 
 APP_ROOT = Path(__file__).resolve().parents[2]  # where main.py and app.toml are
 ASSETS = APP_ROOT / "assets"
+# The browser-run build's data folder, kept in the browser's IndexedDB (store/browser.py).
+BROWSER_DATA = Path("/data/loyalty")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -69,6 +71,10 @@ def _desktop_client_available() -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .platform import in_browser
+
+    if in_browser():
+        return _run_in_browser()
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("loyalty_app").setLevel(logging.INFO)
@@ -143,6 +149,53 @@ def main(argv: list[str] | None = None) -> int:
     else:
         ft.run(session_main, view=ft.AppView.FLET_APP, assets_dir=str(ASSETS))
     return 0
+
+
+def _run_in_browser() -> int:
+    """The static web build: Python runs in the member's browser, with the backend from the
+    app.toml the build carries; secrets in the browser's secure storage, the store on
+    IndexedDB. No demo server, no threads, no command line."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from .config import AppConfig, ConfigError, load_config
+
+    try:
+        config = load_config(APP_ROOT / "app.toml")
+    except ConfigError as exc:
+        print(f"main.py: {exc}", file=sys.stderr)
+        config = AppConfig()
+    session_main = _browser_member_main(config) if config.backend else _not_set_up_main(config)
+    ft.run(session_main, assets_dir=str(ASSETS))
+    return 0
+
+
+def _browser_member_main(config):  # noqa: ANN001, ANN202
+    from .ui.page_storage import PageSecureStorage
+
+    shared: dict = {}
+    page_storage = PageSecureStorage()
+
+    async def session(page: ft.Page) -> None:
+        from .session import MemberSession, Prefs
+        from .store.browser import Saver, mount
+        from .ui.app import App
+
+        secrets = _secrets_on(None, page_storage, page)
+        if "session" not in shared:
+            await mount(BROWSER_DATA)  # what the last visit saved, before the store opens
+            member = MemberSession(config.backend, BROWSER_DATA, secrets)
+            member.store.on_commit = Saver().changed
+            shared["session"] = member
+            page.run_task(member.prefetch_card)
+        page.title = "Harbor Coffee"
+        page.render_views(
+            App,
+            shared["session"],
+            Prefs(BROWSER_DATA / "prefs.json"),
+            config.brand_colour,
+            config.language,
+        )
+
+    return session
 
 
 def _start_demo_server(data_dir: Path) -> str:

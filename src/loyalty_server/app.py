@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from . import __version__
 from .context import ServerContext
@@ -50,6 +51,17 @@ def create_app(ctx: ServerContext) -> FastAPI:
     for module in (system, auth, member, devices, rewards, checkout):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=ctx.settings.max_body_bytes)
+    if ctx.settings.cors_origins:
+        # Outermost, so refusals (a body too large, a problem) carry the headers too and the
+        # page can read them. No cookies are used: tokens travel in Authorization.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(ctx.settings.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-None-Match"],
+            expose_headers=["ETag", "Retry-After", "Location"],
+            max_age=600,
+        )
     return app
 
 

@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .settings import Settings, SmtpSettings, default_database_url
 
@@ -49,6 +50,24 @@ def _worker_count(value: str) -> int:
     return number
 
 
+def _origin(value: str) -> str:
+    """A browser origin exactly as the browser sends it: scheme, host, port if any."""
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or parts.password
+    ):
+        raise argparse.ArgumentTypeError(
+            f"an origin is scheme://host[:port] with nothing after it, not {value!r}"
+        )
+    return value.rstrip("/")
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="loyalty-server", description=__doc__)
     sub = root.add_subparsers(dest="command", required=True)
@@ -74,6 +93,15 @@ def parser() -> argparse.ArgumentParser:
         "--public-url",
         default=os.environ.get("LOYALTY_PUBLIC_URL", ""),
         help="the URL members reach this server at (for referral links)",
+    )
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        type=_origin,
+        default=[],
+        metavar="ORIGIN",
+        help="a web origin (https://app.example.org) whose pages may call this API: the "
+        "static member app's; repeatable; none: no cross-origin calls",
     )
     serve.add_argument("--smtp-host", default=os.environ.get("LOYALTY_SMTP_HOST"))
     serve.add_argument(
@@ -163,6 +191,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         demo=getattr(args, "demo", False),
         smtp=smtp,
         public_url=getattr(args, "public_url", "") or "",
+        cors_origins=tuple(getattr(args, "cors_origin", ()) or ()),
         code_requests_per_address_free=getattr(
             args, "code_requests_per_address", Settings.code_requests_per_address_free
         ),

@@ -36,6 +36,9 @@ class Settings:
     demo: bool = False
     smtp: SmtpSettings | None = None
     public_url: str = ""
+    # Web origins (scheme://host[:port]) whose pages may call this API from the browser: the
+    # static member app hosted elsewhere. Empty: no CORS headers at all.
+    cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = 64 * 1024
     access_ttl_seconds: int = 15 * 60
     refresh_ttl_seconds: int = 90 * 24 * 3600

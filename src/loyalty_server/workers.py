@@ -38,6 +38,9 @@ def settings_from_json(text: str) -> Settings:
         raise ValueError(f"unknown server settings: {', '.join(sorted(unknown))}")
     if values.get("programme_path") is not None:
         values["programme_path"] = Path(values["programme_path"])
+    for name, value in values.items():
+        if isinstance(value, list):  # JSON has no tuples; the settings hold tuples
+            values[name] = tuple(value)
     if values.get("smtp") is not None:
         values["smtp"] = SmtpSettings(
             **values["smtp"], password=os.environ.get("LOYALTY_SMTP_PASSWORD")

@@ -15,6 +15,7 @@ import httpx
 from ..domain.models import PayloadError
 from .auth import BearerRefresh, StaticBearer, TokenHolder
 from .errors import ApiError, Rejected, ServerError, Unreachable
+from .fetch import default_transport
 
 __all__ = ["Answer", "ApiHttp", "Fetched"]
 
@@ -85,7 +86,7 @@ class ApiHttp:
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            transport=transport,
+            transport=transport or default_transport(),
             headers={"Accept": "application/json", "User-Agent": USER_AGENT},
             follow_redirects=False,
             event_hooks=event_hooks,

@@ -2,21 +2,24 @@
 
 ``qrcode`` builds the module matrix; Pillow paints it in one go (one byte per module,
 scaled up with nearest-neighbour resampling) instead of drawing each box, and writes a
-1-bit PNG.  The result looks exactly like ``qrcode.make(text)``'s image.
+1-bit PNG.  The result looks exactly like ``qrcode.make(text)``'s image.  Where Pillow is
+not there (the browser-run build: no native code), the same 1-bit PNG is written in pure
+Python with zlib.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import struct
+import zlib
 
 import qrcode
-from PIL import Image
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
 
 from loyalty_core.card.token import CardCredential, make_token, seconds_to_next
 
-__all__ = ["card_png", "qr_matrix", "qr_png", "qr_png_kept"]
+__all__ = ["card_png", "pure_png", "qr_matrix", "qr_png", "qr_png_kept"]
 
 _ERROR_CORRECTION = {
     "L": ERROR_CORRECT_L,  # ~7 % of the code can be damaged
@@ -54,6 +57,10 @@ def qr_png(text: str, *, box_size: int = 10, border: int = 4, error_correction: 
         if value < least:
             raise ValueError(f"{name} must be at least {least}")
     modules = qr_matrix(text, error_correction=error_correction)
+    try:
+        from PIL import Image
+    except ImportError:
+        return pure_png(modules, box_size=box_size, border=border)
 
     side = len(modules) + 2 * border
     blank_row = b"\xff" * side
@@ -69,6 +76,33 @@ def qr_png(text: str, *, box_size: int = 10, border: int = 4, error_correction: 
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+def pure_png(modules: list[list[bool]], *, box_size: int = 10, border: int = 4) -> bytes:
+    """The 1-bit black-on-white PNG of a module matrix, without Pillow."""
+    side = (len(modules) + 2 * border) * box_size
+    stride = (side + 7) // 8
+    blank = b"\x00" + b"\xff" * stride  # filter byte 0, then white pixels
+    lines = [blank] * (border * box_size)
+    pad = "1" * (border * box_size)
+    tail = "1" * (stride * 8 - side)  # bits past the edge of the last byte
+    for row in modules:
+        bits = pad + "".join("0" * box_size if dark else "1" * box_size for dark in row)
+        line = b"\x00" + int(bits + pad + tail, 2).to_bytes(stride, "big")
+        lines.extend([line] * box_size)
+    lines.extend([blank] * (border * box_size))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)  # 1 bit, greyscale
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(lines), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def card_png(cred: CardCredential, now: float) -> tuple[str, bytes, float]:

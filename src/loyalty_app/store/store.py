@@ -16,7 +16,7 @@ import logging
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -122,6 +122,8 @@ class Store:
         self._lock = threading.RLock()
         #: Set when the file could not be used and was replaced: what was kept of it.
         self.recovery = recovery
+        #: Called after every committed write (the browser build saves its files then).
+        self.on_commit: Callable[[], None] | None = None
 
     @classmethod
     def open(cls, path: Path | str, known_meta_keys: tuple[str, ...] = ()) -> Store:
@@ -172,6 +174,8 @@ class Store:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+        if self.on_commit is not None:
+            self.on_commit()
 
     def _read(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
         with self._lock:

@@ -116,6 +116,9 @@ def _routes() -> ft.Router:
                     ft.Route(path="referral", component=ReferralPage),
                     ft.Route(path="settings", component=SettingsPage),
                     ft.Route(path="account", component=AccountPage),
+                    # A member's invite link (/r/<code>): signed out, sign-up with the code
+                    # filled in (screens/sign_in.py); signed in, the card.
+                    ft.Route(path="r/:code", component=CardPage),
                 ],
             ),
         ]

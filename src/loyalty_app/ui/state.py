@@ -28,6 +28,7 @@ from ..domain.models import (
 )
 from ..domain.rewards import RewardIndex, can_afford
 from ..i18n import LANGUAGES
+from ..platform import off_the_loop
 from ..session import (
     MemberSession,
     NotSignedIn,
@@ -389,7 +390,7 @@ class AppState:
             self._say("rewards.redeeming", {}, route=then_at, sticky=True)
         # The outbox write waits for the disk (each commit is synced): off the UI loop, so
         # the message above is drawn meanwhile.
-        item = await asyncio.to_thread(self.session.queue_redeem, reward_id)
+        item = await off_the_loop(self.session.queue_redeem, reward_id)
         self.pending = [*self.pending, item]
         try:
             item, report = await self.session.deliver(item.id)

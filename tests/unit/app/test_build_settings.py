@@ -51,3 +51,17 @@ def test_the_camera_is_the_only_permission_and_is_not_required() -> None:
 
 def test_static_hosting_needs_no_server_rewrites() -> None:
     assert FLET["web"]["route_url_strategy"] == "hash"
+
+
+def test_the_referral_link_opens_the_app_at_sign_up_with_the_code() -> None:
+    """`flet build` reads [tool.flet.deep_linking] (or per platform); the link a member shares
+    is the server's /r/<code>, and the app's route for it gives sign-up the code."""
+    from loyalty_app.domain.invite import invite_code
+
+    link = FLET["deep_linking"]
+    assert link == {"scheme": "https", "host": "loyalty.harbor.coffee"}
+    for platform in ("android", "ios"):  # a per-platform table would win over this one
+        assert "deep_linking" not in FLET.get(platform, {})
+    app_routes = (ROOT / "src/loyalty_app/ui/app.py").read_text(encoding="utf-8")
+    assert 'path="r/:code"' in app_routes
+    assert invite_code(f"/r/{'AB12CD34'}") == "AB12CD34"

@@ -21,6 +21,7 @@ def test_settings_cross_to_a_worker_unchanged_but_for_the_password(monkeypatch):
         public_url="https://loyalty.harbor.example",
         session_max_age_seconds=30 * 24 * 3600,
         verifies_per_hour_overall=500,
+        cors_origins=("https://app.harbor.example", "https://kiosk.harbor.example"),
     )
     text = settings_to_json(settings)
     assert "s3cret" not in text

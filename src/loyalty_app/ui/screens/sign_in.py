@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
+from ...domain.invite import invite_code
 from ...i18n import problem_text, t
 from ..context import use_app
 from ..pictures import logo, use_pictures
@@ -19,6 +20,9 @@ def SignInPage() -> ft.Control:
     name = ft.use_ref(None)
     referral = ft.use_ref(None)
     images = use_pictures()
+    # Opened from a member's invite link (/r/<code>): sign-up starts with that code.
+    location = ft.use_route_location()
+    invited, _ = ft.use_state(lambda: invite_code(location) or "")
     if app is None:
         return ft.Container()
 
@@ -62,7 +66,9 @@ def SignInPage() -> ft.Control:
                 on_submit=verify,
             ),
             ft.TextField(label=t(lang, "signin.name"), ref=name, key="name"),
-            ft.TextField(label=t(lang, "signin.referral"), ref=referral, key="referral"),
+            ft.TextField(
+                label=t(lang, "signin.referral"), ref=referral, value=invited, key="referral"
+            ),
             ft.Row(
                 [
                     labelled_button(t(lang, "signin.verify"), verify, filled=True, key="verify"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 
 import pytest
 import qrcode
@@ -81,3 +82,16 @@ def test_bad_arguments_are_refused() -> None:
         qr_png("x", border=-1)
     with pytest.raises(TypeError):
         qr_png(b"bytes")  # type: ignore[arg-type]
+
+
+def test_without_pillow_the_png_is_written_in_pure_python_pixel_for_pixel(monkeypatch):
+    """The browser-run build has no native code: the same 1-bit PNG, read by a decoder."""
+    text = "HBR:c_123:1767225600:12345678"
+    with_pillow = Image.open(io.BytesIO(qr_png(text, box_size=6)))
+    monkeypatch.setitem(sys.modules, "PIL", None)  # import PIL now fails
+    pure_bytes = qr_png(text, box_size=6)
+    monkeypatch.undo()
+    pure = Image.open(io.BytesIO(pure_bytes))
+    assert pure.mode == "1" and pure.size == with_pillow.size
+    assert pure.tobytes() == with_pillow.tobytes()
+    assert [r.text for r in zxingcpp.read_barcodes(pure)] == [text]
