@@ -2,7 +2,9 @@
 Service (issue 10: "a refresh interrupted after the server rotated — client killed, reply lost —
 signs the device out for good"). The app is killed after the server rotated its refresh token
 and before the app kept the new pair, so the keyring still holds the rotated-out token; started
-again at once, the app is still signed in, on the same device, with one live token pair."""
+again, at once or long after (a server whose grace window is 0 s, so that only "nobody has used
+the new pair" can keep the device), the app is still signed in, on the same device, with one
+live token pair."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import textwrap
 from pathlib import Path
 
 import keyring
+import pytest
 from sqlalchemy import select
 
 from loyalty_app.auth.secrets import KeyringSecretStore
@@ -22,6 +25,7 @@ from loyalty_server.db import Database
 from loyalty_server.models import AuthToken, Device
 from loyalty_server.services.tokens import token_hash
 from tests.support.secret_service import needs_secret_service
+from tests.support.servers import ServerProcess
 
 pytestmark = needs_secret_service
 
@@ -82,8 +86,24 @@ def _make_state(base_url: str, data: Path) -> AppState:
     return AppState(session=session, prefs=Prefs(data / "prefs.json"))
 
 
-def test_an_app_killed_mid_refresh_is_still_signed_in_when_started_again(demo_server, tmp_path):
-    base, data = demo_server.base_url, tmp_path / "data"
+@pytest.fixture(params=["at_once", "long_after"])
+def shop(request, database_url, smtp, tmp_path):
+    """The demo server; "long_after" has no grace window, as if the app came back later."""
+    grace = ["--refresh-grace", "0"] if request.param == "long_after" else []
+    server = ServerProcess(
+        database_url,
+        demo=True,
+        smtp_port=smtp.port,
+        extra_args=grace,
+        log_path=tmp_path / "server.log",
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_an_app_killed_mid_refresh_is_still_signed_in_when_started_again(shop, tmp_path):
+    base, data = shop.base_url, tmp_path / "data"
 
     async def sign_in() -> str:
         app = _make_state(base, data)
@@ -104,7 +124,7 @@ def test_an_app_killed_mid_refresh_is_still_signed_in_when_started_again(demo_se
     assert killed.returncode == -9
     # The server rotated the token; the app's keyring still holds the old one.
     assert _secret(member_id, "refresh_token") == rotated_out
-    ended, live, kept = _live_pairs(demo_server.database_url, rotated_out)
+    ended, live, kept = _live_pairs(shop.database_url, rotated_out)
     assert (ended, live, kept) == (None, 1, 0)
 
     async def start_again() -> AppState:
@@ -121,7 +141,7 @@ def test_an_app_killed_mid_refresh_is_still_signed_in_when_started_again(demo_se
     now_held = _secret(member_id, "refresh_token")
     assert now_held != rotated_out
     assert _secret(member_id, "access_token") != STALE_ACCESS
-    assert _live_pairs(demo_server.database_url, now_held) == (None, 1, 1)
+    assert _live_pairs(shop.database_url, now_held) == (None, 1, 1)
 
     # And that pair rotates as usual when the access token runs out again.
     keyring.set_password(SERVICE, f"member:{member_id}:access_token", STALE_ACCESS)
@@ -129,4 +149,4 @@ def test_an_app_killed_mid_refresh_is_still_signed_in_when_started_again(demo_se
     assert (app.phase, app.sync_error) == ("signed_in", None)
     newest = _secret(member_id, "refresh_token")
     assert newest not in (rotated_out, now_held)
-    assert _live_pairs(demo_server.database_url, newest) == (None, 1, 1)
+    assert _live_pairs(shop.database_url, newest) == (None, 1, 1)
