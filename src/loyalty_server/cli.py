@@ -68,6 +68,13 @@ def _origin(value: str) -> str:
     return value.rstrip("/")
 
 
+def _grace_seconds(value: str) -> int:
+    number = int(value)
+    if not 0 <= number <= 60:
+        raise argparse.ArgumentTypeError(f"must be 0 to 60 seconds, not {value}")
+    return number
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="loyalty-server", description=__doc__)
     sub = root.add_subparsers(dest="command", required=True)
@@ -154,6 +161,15 @@ def parser() -> argparse.ArgumentParser:
         help="a device's session ends this long after sign-in, however often it refreshes "
         "(default 90 days; env LOYALTY_SESSION_MAX_AGE)",
     )
+    serve.add_argument(
+        "--refresh-grace",
+        type=_grace_seconds,
+        metavar="SECONDS",
+        default=os.environ.get("LOYALTY_REFRESH_GRACE"),
+        help="a rotated refresh token repeated this soon gets the same new pair again; later, "
+        "once that pair was used, the repeat ends the device's session (default "
+        f"{Settings.refresh_grace_seconds}, at most 60; env LOYALTY_REFRESH_GRACE)",
+    )
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
     _common(migrate)
     seed = sub.add_parser("seed-demo", help="add the Harbor Coffee demo members")
@@ -207,6 +223,11 @@ def _settings(args: argparse.Namespace) -> Settings:
         **(
             {"session_max_age_seconds": args.session_max_age}
             if getattr(args, "session_max_age", None) is not None
+            else {}
+        ),
+        **(
+            {"refresh_grace_seconds": args.refresh_grace}
+            if getattr(args, "refresh_grace", None) is not None
             else {}
         ),
     )

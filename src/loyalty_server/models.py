@@ -119,6 +119,9 @@ class AuthToken(Base):
     # A refresh token that was rotated: the seed its successor pair was derived from
     # (services.tokens.successor_pair). Set: revoked_at is when it was rotated.
     grace_seed: Mapped[str | None] = mapped_column(String(32))
+    # An access token: when it was first presented. A rotated refresh token whose successor
+    # pair nobody has used yet may get that pair again (its reply may never have arrived).
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class OneTimeCode(Base):

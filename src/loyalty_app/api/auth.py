@@ -1,11 +1,11 @@
 """Member bearer tokens with one transparent refresh on a 401.
 
 The access token is short-lived; the refresh token rotates (each works once).  The server
-answers a repeat of a just-rotated token with the same new pair for a short grace window, so a
-refresh whose reply was lost can simply be retried; a repeat after that ends the device's
-session (reuse detection).  So a refresh must never run twice for the same token: concurrent
-requests that all meet a 401 share one refresh under the holder's lock, and the late ones just
-retry with the new token.
+answers a repeat of a just-rotated token with the same new pair for a short grace window, and
+later too while nobody has used that pair, so a refresh whose reply was lost can simply be
+retried; a repeat once the pair is in use ends the device's session (reuse detection).  So
+a refresh must never run twice for the same token: concurrent requests that all meet a 401
+share one refresh under the holder's lock, and the late ones just retry with the new token.
 """
 
 from __future__ import annotations

@@ -291,9 +291,14 @@ def refresh(ctx: ServerContext, refresh_token: str) -> schemas.Tokens:
     - Repeated within ``refresh_grace_seconds`` of its rotation (the reply was lost, or two
       requests raced), while its successor is still unused: the same successor pair again,
       derived from the token and the stored seed, never a second live pair.
-    - Repeated later, or after its successor was rotated in turn: someone holds a copy of a
-      token the device has moved past (a stolen token, or the thief's original), so the
-      device's session ends: every token of it and its card credential stop working.
+    - Repeated later while nobody has used the successor pair at all (neither its access
+      token presented nor its refresh token rotated): the reply never reached the device
+      (killed, or offline for longer than the window), so the same pair again, its access
+      token good for a full term if it ran out meanwhile.
+    - Repeated later once the pair was used, or after its successor was rotated in turn:
+      someone holds a copy of a token the device has moved past (a stolen token, or the
+      thief's original), so the device's session ends: every token of it and its card
+      credential stop working.
 
     Past the session's fixed maximum age (``session_max_age_seconds`` after sign-in) every
     refresh is refused with ``session-expired`` and the device's session ends.
@@ -333,11 +338,17 @@ def refresh(ctx: ServerContext, refresh_token: str) -> schemas.Tokens:
             successor = s.get(AuthToken, token_hash(new_refresh))
             in_grace = now - row.revoked_at <= timedelta(seconds=ctx.settings.refresh_grace_seconds)
             if (
-                in_grace
-                and access_row is not None
+                access_row is not None
+                and (in_grace or access_row.used_at is None)
                 and successor is not None
                 and successor.revoked_at is None
             ):
+                if access_row.used_at is None and access_row.expires_at <= now:
+                    # Never delivered: its term starts now (still within the session).
+                    access_row.expires_at = min(
+                        now + timedelta(seconds=ctx.settings.access_ttl_seconds),
+                        session_ends_at(ctx, device),
+                    )
                 expires_in = max(0, int((access_row.expires_at - now).total_seconds()))
             else:
                 end_device(s, row.device_id, now)  # committed: the 401 is raised below
@@ -382,13 +393,17 @@ class MemberPrincipal:
 
 
 def resolve_access_token(ctx: ServerContext, token: str) -> MemberPrincipal | None:
+    """The member and device of a live access token. Its first use is written down (once
+    per token, about every 15 minutes a device; every other request only reads): from then
+    on the refresh pair it came with counts as received (see `refresh`)."""
     now = ctx.now()
+    digest = token_hash(token)
     with ctx.db.read() as s:
         row = s.execute(
-            select(AuthToken.device_id, Device.member_id)
+            select(AuthToken.device_id, AuthToken.used_at, Device.member_id)
             .join(Device, Device.id == AuthToken.device_id)
             .where(
-                AuthToken.token_hash == token_hash(token),
+                AuthToken.token_hash == digest,
                 AuthToken.kind == "access",
                 AuthToken.revoked_at.is_(None),
                 AuthToken.expires_at > now,
@@ -396,4 +411,13 @@ def resolve_access_token(ctx: ServerContext, token: str) -> MemberPrincipal | No
                 Device.created_at > now - timedelta(seconds=ctx.settings.session_max_age_seconds),
             )
         ).first()
-    return MemberPrincipal(member_id=row.member_id, device_id=row.device_id) if row else None
+    if row is None:
+        return None
+    if row.used_at is None:
+        with ctx.db.write() as s:
+            s.execute(
+                update(AuthToken)
+                .where(AuthToken.token_hash == digest, AuthToken.used_at.is_(None))
+                .values(used_at=now)
+            )
+    return MemberPrincipal(member_id=row.member_id, device_id=row.device_id)

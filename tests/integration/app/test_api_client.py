@@ -387,3 +387,31 @@ async def test_a_refresh_the_server_cannot_answer_is_not_a_sign_out() -> None:
     assert (holder.access_token, holder.refresh_token) == ("old-access", "old-refresh")
     assert rec.changes == []
     assert rec.paths == Counter({"/v1/me": 1, "/v1/auth/refresh": 1})
+
+
+async def test_a_refresh_whose_reply_is_cut_keeps_the_old_pair_to_try_again() -> None:
+    """401 on the call, then the refresh's reply cut off mid-body (the server may have rotated
+    the token): Unreachable, and the old pair is kept, since the server hands the new pair out
+    again for the old token until the pair is used; nothing is stored that was not read."""
+    unauthorized = http_reply(
+        "401 Unauthorized",
+        b'{"type": "/problems/unauthorized", "title": "Sign-in required", "status": 401, '
+        b'"detail": "Sign in again."}',
+        "application/problem+json",
+    )
+    cut = http_reply("200 OK", b'{"access_token": "lat_new", "refr', "application/json", length=90)
+
+    def route(path: str) -> bytes:
+        return cut if path == "/v1/auth/refresh" else unauthorized
+
+    rec = Recorder()
+    holder = TokenHolder("old-access", "old-refresh", on_change=rec.on_change)
+    async with (
+        raw_http_server(route) as url,
+        LoyaltyApi(url, holder, timeout=3, event_hooks=rec.hooks) as api,
+    ):
+        with pytest.raises(Unreachable):
+            await api.me()
+    assert (holder.access_token, holder.refresh_token) == ("old-access", "old-refresh")
+    assert rec.changes == []
+    assert rec.paths == Counter({"/v1/me": 1, "/v1/auth/refresh": 1})

@@ -100,6 +100,21 @@ def test_a_sixth_code_the_same_day_waits_a_minute_and_the_codes_sent_keep_workin
     assert reply.status_code == 200, reply.text
 
 
+def test_a_new_code_replaces_the_one_before_and_a_refused_request_does_not(client, smtp):
+    """Only the newest code of an address works (so the tries a day stay five a code), and a
+    request the limiter refuses leaves the code in hand alone."""
+    email = unique_email("replaced")
+    older = request_code(client, smtp, email)
+    request_code(client, smtp, email)
+    assert_problem(client.post("/v1/auth/verify", json={"email": email, "code": older}), 401)
+    for _ in range(2):
+        request_code(client, smtp, email)
+    newest = request_code(client, smtp, email)  # the fifth of the day
+    assert_problem(client.post("/v1/auth/code", json={"email": email}), 429)
+    reply = client.post("/v1/auth/verify", json={"email": email, "code": newest})
+    assert reply.status_code == 200, reply.text
+
+
 def test_code_request_with_invalid_email_is_a_422_problem(client):
     assert_problem(client.post("/v1/auth/code", json={"email": "not-an-address"}), 422)
     assert_problem(client.post("/v1/auth/code", json={}), 422, "identity-required")

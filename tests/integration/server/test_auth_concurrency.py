@@ -1,5 +1,6 @@
 """Sign-in codes and refresh tokens under concurrency, over real HTTP (the race lives on
-PostgreSQL; SQLite writes one at a time): a burst of guesses cannot beat the five-try limit,
+PostgreSQL; SQLite writes one at a time): a burst of guesses cannot beat the five-try limit
+(and, made certain by holding the code's row while six guesses arrive, none loses a count),
 one code makes one session however many devices send it at once, one refresh token sent
 many times at once makes one new pair, and a burst at two server processes sharing one
 database cannot beat the per-address limit."""
@@ -7,15 +8,18 @@ database cannot beat the per-address limit."""
 from __future__ import annotations
 
 import asyncio
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from loyalty_server.db import Database
 from loyalty_server.models import AuthToken, Device, Member, OneTimeCode
 from loyalty_server.services.tokens import token_hash
 from loyalty_server.settings import Settings
+from tests.support.databases import postgres_server_url
 from tests.support.loyalty_http import assert_problem, request_code, sign_in, unique_email
 from tests.support.servers import ServerProcess
 
@@ -50,6 +54,49 @@ def test_thirty_parallel_wrong_guesses_use_up_the_code(module_server, client, sm
     assert late.status_code == 401, late.text
 
 
+def test_wrong_guesses_let_through_together_are_each_counted(module_server, client, smtp):
+    """The race made certain: the test holds the code's row while six wrong guesses arrive,
+    so all six reach the code before any is counted, then lets them go. Each must see the
+    count the one before wrote: five counted, the code used up (read, then written back,
+    the six all counted 1 and the right code then signed in)."""
+    if postgres_server_url() is None:
+        pytest.skip("SQLite runs one write transaction at a time: there is no race to hold")
+    import psycopg
+
+    email = unique_email("held")
+    code = request_code(client, smtp, email)
+    wrong = [{"email": email, "code": f"{(int(code) + n) % 10**6:06d}"} for n in range(1, 7)]
+    conninfo = module_server.database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(conninfo) as hold, ThreadPoolExecutor(1) as pool:
+        hold.execute("SELECT id FROM one_time_codes WHERE identity = %s FOR UPDATE", (email,))
+        guesses = pool.submit(asyncio.run, _posts(module_server.base_url, "/v1/auth/verify", wrong))
+        _wait_for_lock_waiters(conninfo, len(wrong))
+        hold.rollback()  # the row goes free: the six go on
+        replies = guesses.result(timeout=120)
+    assert [r.status_code for r in replies] == [401] * 6, [r.text for r in replies]
+    late = client.post("/v1/auth/verify", json={"email": email, "code": code})
+    assert_problem(late, 401, "invalid-code")
+    assert _code_state(module_server.database_url, email) == (5, False, 0)
+
+
+def _wait_for_lock_waiters(conninfo: str, n: int, timeout: float = 60) -> None:
+    """Until `n` sessions of this database wait for a lock on a sign-in code's row (a wait
+    on the limiter's counters, which every guess takes on its way in, does not count)."""
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(conninfo, autocommit=True) as watch:
+        while True:
+            (waiting,) = watch.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND query ILIKE '%one_time_codes%'"
+            ).fetchone()
+            if waiting >= n:
+                return
+            assert time.monotonic() < deadline, f"only {waiting} of {n} guesses reached the code"
+            time.sleep(0.05)  # polling the condition above, not waiting for it to happen
+
+
 def test_three_hundred_parallel_guesses_with_the_right_code_among_them(module_server, client, smtp):
     """The right code is the 200th of 300 sent at once: whatever order they are checked in,
     at most five tries count, and a session comes only if fewer than five wrong ones were
@@ -71,7 +118,10 @@ def test_three_hundred_parallel_guesses_with_the_right_code_among_them(module_se
         assert used and devices == 1
     else:
         assert attempts == 5 and not used and devices == 0
-    print(f"300 parallel guesses: {attempts} counted, signed in: {200 in statuses}")
+    print(
+        f"\n300 parallel guesses: {attempts} counted, {statuses.count(200)} signed in, "
+        f"{devices} sessions"
+    )
 
 
 def _code_state(database_url: str, email: str) -> tuple[int, bool, int]:

@@ -31,6 +31,7 @@ derandomized with a fixed seed, so CI sends the same cases every run.
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -240,7 +241,7 @@ def server_options() -> dict:
 
 
 @pytest.fixture(scope="module")
-def api(module_server, smtp):
+def api(module_server, smtp, request):
     served = httpx.get(f"{module_server.base_url}/openapi.json", timeout=10).json()
     committed = json.loads(COMMITTED_OPENAPI.read_text(encoding="utf-8"))
     assert served == committed, (
@@ -248,13 +249,17 @@ def api(module_server, smtp):
         f"run `{REGENERATE}`"
     )
     api = Api(module_server, add_staff(module_server.database_url, "Schemathesis kiosk"), smtp)
+    started = time.monotonic()
     yield api
     api.close()
     total = sum(api.requests.values())
-    print(
-        f"\nschemathesis: {total} requests over {len(api.requests)} operations, "
-        f"{sum(api.steered.values())} steered to real values"
+    summary = (
+        f"schemathesis: {total} requests over {len(api.requests)} operations in "
+        f"{time.monotonic() - started:.0f} s, {sum(api.steered.values())} steered to real values"
     )
+    # In the run's output whatever the capture setting, so each run's count is on record.
+    with request.config.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
+        print(f"\n{summary}")
     for label, answers in sorted(api.answers.items()):
         print(f"  {label}: {dict(sorted(answers.items()))}")
     assert total <= MAX_REQUESTS, f"{total} requests: too many for CI, lower MAX_EXAMPLES"
