@@ -179,12 +179,13 @@ class AppState:
 
     async def refresh(self, trigger: str = "manual") -> None:
         """Sync and show what changed. Called while a sync runs, this joins it (the session
-        runs one sync at a time)."""
+        runs one sync at a time) — except after a redeem (``trigger="redeem"``): a sync that
+        began before the redeem may have read the old balance, so a new one follows it."""
         if self.phase != "signed_in":
             return
         self.syncing = True
         try:
-            report = await self.session.sync(trigger)
+            report = await self.session.sync(trigger, fresh=trigger == "redeem")
             self.connectivity = report.connectivity
             if report.signed_out:
                 # The maximum session age gets its own words; any other end is "signed out".
