@@ -221,14 +221,23 @@ class AppState:
         self, showing: Callable[[], bool] = lambda: True, period: float = CARD_POLL_SECONDS
     ) -> None:
         """Polls (`poll_card`) every `period` seconds while `showing()`; runs until cancelled
-        (the card screen runs it while mounted)."""
-        while True:
-            await asyncio.sleep(period)
-            if showing():
-                try:
-                    await self.poll_card()
-                except SessionError as exc:  # a poll never stops the card
-                    log.info("card poll failed: %s", exc.slug)
+        (the card screen runs it while mounted: Flet cancels it when the screen unmounts).
+        The log says how many run, so a test can tell they do not pile up per visit."""
+        watchers = self.__dict__.get("_watchers", 0) + 1
+        object.__setattr__(self, "_watchers", watchers)
+        log.info("card watch started (%d running)", watchers)
+        try:
+            while True:
+                await asyncio.sleep(period)
+                if showing():
+                    try:
+                        await self.poll_card()
+                    except SessionError as exc:  # a poll never stops the card
+                        log.info("card poll failed: %s", exc.slug)
+        finally:
+            watchers = self.__dict__["_watchers"] - 1
+            object.__setattr__(self, "_watchers", watchers)
+            log.info("card watch stopped (%d running)", watchers)
 
     async def load_more_history(self) -> None:
         if not self.history_cursor or self.history_loading:

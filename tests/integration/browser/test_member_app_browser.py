@@ -148,6 +148,28 @@ def test_redeem_a_reward_shows_the_voucher_and_spends_once(browser, app, module_
     assert sum(v["reward_id"] == "oat-milk" and v["status"] == "usable" for v in vouchers) == 1
 
 
+def test_the_card_poll_stops_when_the_card_is_left(browser, app):
+    """The card polls GET /v1/me while it shows; each visit starts one and leaving stops it
+    (a poll left running per visit would pile up and hold the session's sync lock)."""
+    page = signed_in_page(browser, app)
+    seen = len(app.log_text().splitlines())
+    for _ in range(3):
+        go(page, "Points")
+        page.get_by_text("History", exact=True).wait_for(timeout=10_000)
+        go(page, "Card")
+        page.get_by_role("img", name="Member QR code for the cashier to scan").wait_for(
+            timeout=10_000
+        )
+    lines = app.log_text().splitlines()[seen:]
+    running = [int(m[1]) for m in map(CARD_WATCH.search, lines) if m]
+    assert len(running) >= 6, lines[-20:]  # three visits: started, stopped, ...
+    # One page's count (earlier pages of the module have their own): never more than one.
+    assert max(running) == 1, running
+
+
+CARD_WATCH = re.compile(r"card watch (?:started|stopped) \((\d+) running\)")
+
+
 def _painted(page) -> None:
     """Waits until the browser has drawn two more frames (what the semantics say is on screen
     may not be painted yet when the screenshot is taken)."""
