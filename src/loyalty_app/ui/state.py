@@ -65,6 +65,11 @@ class AppState:
     demo_available: bool = False
     email: str = ""
     code_sent: bool = False
+    # The sign-in fields as typed: a re-render (a wrong code's error) draws them again as
+    # they were, instead of empty (a field drawn without its value was cleared).
+    code: str = ""
+    name: str = ""
+    referral_code: str = ""
     signin_error: str | None = None  # a problem slug: err.<slug> in the catalogues
     # What the store holds
     programme: Programme | None = None
@@ -265,8 +270,15 @@ class AppState:
         except SessionError as exc:
             self.signin_error = exc.slug
 
+    def typed(self, field_name: str, value: str) -> None:
+        """The member typed in a sign-in field (email, code, name or referral_code)."""
+        if field_name in ("email", "code", "name", "referral_code"):
+            setattr(self, field_name, value)
+
     async def verify(self, code: str, name: str = "", referral_code: str = "") -> None:
+        """A refused code stays in its field (with the reason under it) to be corrected."""
         self.signin_error = None
+        self.code, self.name, self.referral_code = code, name, referral_code
         try:
             await self.session.sign_in(
                 self.email,
@@ -291,10 +303,11 @@ class AppState:
 
     async def _signed_in(self) -> None:
         self.phase, self.code_sent = "signed_in", False
+        self.code = self.name = self.referral_code = ""
         await self.refresh("start")
 
     def change_email(self) -> None:
-        self.code_sent, self.signin_error = False, None
+        self.code_sent, self.signin_error, self.code = False, None, ""
 
     async def sign_out(self) -> None:
         await self.session.sign_out()

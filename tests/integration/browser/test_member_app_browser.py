@@ -361,6 +361,56 @@ def test_a_mistyped_e_mail_address_is_called_an_e_mail_address(browser, start_ap
     page.get_by_text("A code is on its way to not-an-email@harbor.demo.").wait_for(timeout=10_000)
 
 
+def test_a_wrong_code_stays_in_its_field_with_the_reason(browser, start_app, module_server):
+    """A refused code is kept (one wrong digit is corrected, not the six typed again), with
+    the reason under it; the name typed with it stays too."""
+    fresh = start_app("--backend", module_server.base_url)
+    page = open_app(browser, fresh)
+    field = page.get_by_role("textbox", name="E-mail address")
+    field.wait_for(timeout=20_000)
+    field.click()
+    page.keyboard.type("wrong.code@harbor.demo", delay=8)
+    page.get_by_role("button", name="Send code").click()
+    code = page.get_by_role("textbox", name="6-digit code")
+    code.wait_for(timeout=10_000)
+    code.click()
+    page.keyboard.type("000000", delay=8)
+    name = page.get_by_role("textbox", name="Your name (new members)")
+    name.click()
+    page.keyboard.type("Ana", delay=8)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_text("That code is wrong or has expired. Check it, or ask for a new one.").wait_for(
+        timeout=10_000
+    )
+    _painted(page)
+    assert code.input_value() == "000000"
+    assert name.input_value() == "Ana"
+
+
+def test_pages_under_account_go_back_to_account(browser, app):
+    """Tier, My vouchers and Settings opened from Account: Account is the destination shown
+    and Back goes there; My vouchers opened from Rewards goes back to Rewards."""
+    page = signed_in_page(browser, app)
+    for entry, title in (
+        ("Tier", "Tier"),
+        ("My vouchers", "My vouchers"),
+        ("Settings", "Settings"),
+    ):
+        go(page, "Account")
+        page.get_by_role("button", name=re.compile(rf"^{entry}(\s|$)")).first.click()
+        page.get_by_text(title, exact=True).first.wait_for(timeout=10_000)
+        assert page.get_by_role("tab", name="Account", selected=True).count() == 1, entry
+        page.get_by_role("button", name="Back", exact=True).click()
+        page.get_by_role("button", name=re.compile(r"^Settings(\s|$)")).wait_for(timeout=10_000)
+        assert page.get_by_role("tab", name="Account", selected=True).count() == 1, entry
+    go(page, "Rewards")
+    page.get_by_role("button", name="My vouchers").click()
+    page.get_by_text("My vouchers", exact=True).first.wait_for(timeout=10_000)
+    assert page.get_by_role("tab", name="Rewards", selected=True).count() == 1
+    page.get_by_role("button", name="Back", exact=True).click()
+    page.get_by_role("textbox", name="Search rewards").wait_for(timeout=10_000)
+
+
 @pytest.mark.parametrize(
     "language,tab,title", [("简体中文", "设置", "语言"), ("繁體中文", "設定", "語言")]
 )
