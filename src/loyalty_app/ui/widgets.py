@@ -32,6 +32,21 @@ def labelled_button(
     return cls(label, icon=icon, on_click=on_click, key=key, disabled=disabled)
 
 
+def back_button(lang: str, route: str) -> ft.Control:
+    """Back to the page this one was opened from (`route`)."""
+    return labelled_button(
+        t(lang, "rewards.back"),
+        lambda: ft.context.page.navigate(route),
+        icon=ft.Icons.ARROW_BACK,
+        key="back",
+    )
+
+
+def titled(lang: str, title: str, back_to: str) -> ft.Control:
+    """A page's heading with Back (to `back_to`) at its end."""
+    return ft.Row([heading(title), ft.Container(expand=True), back_button(lang, back_to)])
+
+
 def icon_button(
     icon: ft.IconData,
     label: str,
