@@ -400,6 +400,9 @@ def test_pages_under_account_go_back_to_account(browser, app):
         page.get_by_role("button", name=re.compile(rf"^{entry}(\s|$)")).first.click()
         page.get_by_text(title, exact=True).first.wait_for(timeout=10_000)
         assert page.get_by_role("tab", name="Account", selected=True).count() == 1, entry
+        if entry == "Settings":  # About's small print reaches screen readers (not selectable)
+            about = page.get_by_text(re.compile(r"^Loyalty server · http://127\.0\.0\.1:\d+$"))
+            about.wait_for(timeout=10_000)
         page.get_by_role("button", name="Back", exact=True).click()
         page.get_by_role("button", name=re.compile(r"^Settings(\s|$)")).wait_for(timeout=10_000)
         assert page.get_by_role("tab", name="Account", selected=True).count() == 1, entry
