@@ -410,6 +410,7 @@ class AppState:
             self._say("rewards.queued", {}, route=then_at)
         else:
             self._say("rewards.redeeming", {}, route=then_at, sticky=True)
+        said = self.notice_serial
         # The outbox write waits for the disk (each commit is synced): off the UI loop, so
         # the message above is drawn meanwhile.
         item = await asyncio.to_thread(self.session.queue_redeem, reward_id)
@@ -426,22 +427,28 @@ class AppState:
         self.connectivity = report.connectivity
         pending, rejected = self.session.outbox()
         self.pending, self.rejected = list(pending), list(rejected)
+        # The answer replaces "Redeeming…"/"Queued" only while that still shows: a member who
+        # has gone to another tab (or closed it) meanwhile is not followed by it.
+        showing = self.notice is not None and self.notice_serial == said
+
+        def say(key: str, values: dict) -> None:
+            if showing:
+                self._say(key, values, route=then_at)
+
         if item.status == "done":
             answer = self.session.redemption(item)
             if answer is None:
-                self._say("rewards.done", {}, route=then_at)
+                say("rewards.done", {})
             else:
                 if self.me is not None:
                     self.me = replace(self.me, balance=answer.balance)
                 others = [v for v in self.vouchers if v.id != answer.voucher.id]
                 self.vouchers = [answer.voucher, *others]
-                self._say("rewards.done_voucher", {"code": answer.voucher.code}, route=then_at)
+                say("rewards.done_voucher", {"code": answer.voucher.code})
         elif item.status == "pending":
-            self._say("rewards.queued", {}, route=then_at)
+            say("rewards.queued", {})
         else:
-            self._say(
-                "rewards.rejected", {"problem": item.problem or "server-error"}, route=then_at
-            )
+            say("rewards.rejected", {"problem": item.problem or "server-error"})
         return item.status
 
     def dismiss(self, intent_id: int) -> None:
@@ -498,6 +505,11 @@ class AppState:
         finding a newer notice leaves it)."""
         if self.notice_left(now) == 0.0:
             self.clear_notice()
+
+    @property
+    def location(self) -> str:
+        """Where the member is now (as the frame last reported it)."""
+        return self.__dict__.get("_location", "/")
 
     def navigated(self, location: str) -> None:
         """The member went to `location`: a notice said on another tab goes."""

@@ -166,6 +166,33 @@ def test_redeem_says_so_at_once_then_shows_the_servers_answer_without_a_whole_sy
     asyncio.run(scenario())
 
 
+def test_a_redeems_answer_does_not_follow_a_member_who_left_the_tab(tmp_path):
+    """The answer to a redeem replaces "Queued"/"Redeeming…" only while that still shows:
+    a member who went to another tab meanwhile does not get it there (the gallery saw the
+    answer land on the Rewards tab after the member had moved on). Offline: port 9 on
+    loopback, where nothing listens."""
+
+    async def scenario() -> None:
+        app = make_state("http://127.0.0.1:9", tmp_path / "phone")
+        app.session.store.set_meta("member_id", "m-1")  # signed in, as far as the store says
+        app.phase, app.connectivity = "signed_in", "offline"
+        app.navigated("/rewards/oat-milk")
+        deliver = app.session.deliver
+
+        async def leaving(intent_id: int):  # noqa: ANN202
+            assert app.notice == "rewards.queued"
+            app.navigated("/points")  # the member taps Points while the push is tried
+            return await deliver(intent_id)
+
+        app.session.deliver = leaving
+        assert await app.redeem("oat-milk") == "pending"
+        assert app.notice is None and app.location == "/points"
+        assert [i.payload["reward_id"] for i in app.pending] == ["oat-milk"]  # still queued
+        await app.session.aclose()
+
+    asyncio.run(scenario())
+
+
 def test_a_redeem_does_not_wait_for_a_slow_sync_and_the_next_sync_reads_after_it(
     module_server, till, tmp_path
 ):
