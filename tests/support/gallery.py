@@ -23,6 +23,7 @@ Any miss raises ``CaptureFailed`` (an AssertionError) naming the picture, which 
 from __future__ import annotations
 
 import io
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -145,10 +146,13 @@ class Gallery:
         viewports: Sequence[str] = tuple(VIEWPORTS),
         themes: Sequence[str] = THEMES,
         opened_at: str | None = None,
+        allowed_errors: re.Pattern[str] | None = None,
     ) -> None:
+        """``allowed_errors``: console errors that fail no picture (a known limit)."""
         self.browser, self.page, self.folder, self.lang = browser, page, Path(folder), lang
         self.variants = [(v, t) for v in viewports for t in themes]
         self.viewport: str | None = opened_at  # the page's size when it was opened
+        self.allowed_errors = allowed_errors
         self.theme: str | None = None
         self.errors_seen = len(browser.page_errors(page))
         self.written: list[Path] = []
@@ -277,6 +281,8 @@ class Gallery:
             raise CaptureFailed(str(exc), path) from exc
         errors = self.browser.page_errors(page)
         new, self.errors_seen = errors[self.errors_seen :], len(errors)
+        if self.allowed_errors is not None:
+            new = [e for e in new if not self.allowed_errors.search(e)]
         if new:
             listed = "\n".join(f"  - {e}" for e in new)
             raise CaptureFailed(
