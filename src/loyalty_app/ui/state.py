@@ -54,6 +54,14 @@ def tab_of(location: str) -> str:
 
 @ft.observable
 @dataclass
+class Notice:
+    key: str | None = None  # a message key (and values) for a snackbar-like line
+    values: dict = field(default_factory=dict)
+    serial: int = 0  # one more for every notice said: its timer's key
+
+
+@ft.observable
+@dataclass
 class AppState:
     session: MemberSession = field(repr=False, compare=False)
     prefs: Prefs = field(repr=False, compare=False)
@@ -98,9 +106,9 @@ class AppState:
     devices: list[Device] = field(default_factory=list)
     devices_status: str = "idle"  # idle | loading | loaded | offline | failed
     devices_error: str | None = None  # a problem slug when failed
-    notice: str | None = None  # a message key (and values) for a snackbar-like line
-    notice_values: dict = field(default_factory=dict)
-    notice_serial: int = 0  # one more for every notice said: its timer's key
+    #: The notice line, an observable of its own: saying something ("Redeeming…") redraws
+    #: the notice bar alone, not every screen that reads the app state.
+    notices: Notice = field(default_factory=lambda: Notice(), repr=False, compare=False)
 
     # --- start-up ---------------------------------------------------------------------------
 
@@ -271,9 +279,11 @@ class AppState:
             self.signin_error = exc.slug
 
     def typed(self, field_name: str, value: str) -> None:
-        """The member typed in a sign-in field (email, code, name or referral_code)."""
+        """The member typed in a sign-in field (email, code, name or referral_code): kept
+        without a redraw (a redraw per key could send a field an older value back while
+        keys are still arriving), so the next redraw draws the field as typed."""
         if field_name in ("email", "code", "name", "referral_code"):
-            setattr(self, field_name, value)
+            object.__setattr__(self, field_name, value)
 
     async def verify(self, code: str, name: str = "", referral_code: str = "") -> None:
         """A refused code stays in its field (with the reason under it) to be corrected."""
@@ -486,12 +496,26 @@ class AppState:
         object.__setattr__(self, "_notice_tab", tab_of(route))
         until = None if sticky else self._now() + NOTICE_SECONDS
         object.__setattr__(self, "_notice_until", until)
-        self.notice, self.notice_values = key, values
-        self.notice_serial += 1
+        self.notices.key, self.notices.values = key, values
+        self.notices.serial += 1
 
     def clear_notice(self) -> None:
-        self.notice, self.notice_values = None, {}
+        if self.notices.key is not None:
+            self.notices.key, self.notices.values = None, {}
         object.__setattr__(self, "_notice_until", None)
+
+    @property
+    def notice(self) -> str | None:
+        """The notice's message key (None: no notice)."""
+        return self.notices.key
+
+    @property
+    def notice_values(self) -> dict:
+        return self.notices.values
+
+    @property
+    def notice_serial(self) -> int:
+        return self.notices.serial
 
     def notice_left(self, now: float | None = None) -> float | None:
         """Seconds until the notice goes; None when there is none or it stays."""
