@@ -11,7 +11,7 @@ MutationObserver stamps the first DOM change after it that leaves Flutter's acce
 tree showing the expected text (that tree is updated with the frame that draws it). The
 Playwright round trips are not in the figures.
 
-* tab switch: the bottom tabs in turn (Card, Points, Tier, Rewards, Invite, Settings), each
+* tab switch: the bottom tabs in turn (Card, Points, Rewards, Invite, Account), each
   tap timed until a text only the new screen has is drawn; ROUNDS rounds after one warm-up.
 * redeem: on the "Oat milk upgrade" reward, "Redeem", then the tap on "Redeem now" is timed
   until the redeem's first feedback is drawn ("Redeeming…", or the answer itself if it came
@@ -27,7 +27,12 @@ the script re-runs itself inside ``dbus-run-session`` with an unlocked gnome-key
 ``--checkout DIR`` measures DIR/main.py instead (another checkout, e.g. ``git archive`` of
 the commit before a change), for a before/after comparison back to back.
 
+``--trace`` runs the app through bench/trace_app.py, which times the Python side of each
+"Redeem now" tap: from the tap's event arriving in Flet's session to the message carrying
+"Redeeming…" being sent (p50/p95), and profiles that work (the top functions printed).
+
     .venv/bin/python bench/bench_interactions.py [--rounds 5] [--redeems 20] [--checkout DIR]
+        [--trace]
 """
 
 from __future__ import annotations
@@ -56,10 +61,9 @@ REWARD = "Oat milk upgrade"
 TABS = [
     ("Card", "Member number"),
     ("Points", "History"),
-    ("Tier", "Your tier"),
     ("Rewards", "I can afford"),
     ("Invite", "Your code"),
-    ("Settings", "Language"),
+    ("Account", "Tier"),
 ]
 FEEDBACK = ["Redeeming…", "Redeemed. Your voucher", "Queued: will redeem"]
 ANSWER = ["Redeemed. Your voucher"]
@@ -194,8 +198,10 @@ def tab_switches(page, rounds: int) -> tuple[list[float], list[str]]:
 
 def open_reward(page) -> None:
     tab(page, "Rewards").click()
-    # The tile (its text starts with the name), not "Waiting to redeem <name>".
-    page.get_by_text(re.compile("^" + re.escape(REWARD))).first.click()
+    # The tile: a group labelled with the name (and cost) once its picture is there, a button
+    # with those texts before; not "Waiting to redeem <name>".
+    tile = re.compile("^" + re.escape(REWARD) + r"\s")
+    page.get_by_role("group", name=tile).or_(page.get_by_role("button", name=tile)).first.click()
     page.get_by_text("Terms", exact=True).wait_for(timeout=TIMEOUT_MS)
     page.get_by_role("button", name="Redeem", exact=True).click()
     page.get_by_role("button", name="Redeem now").wait_for(timeout=TIMEOUT_MS)
@@ -228,12 +234,29 @@ def redeems(
     return feedback, answers, failures
 
 
+TRACED = re.compile(r"TRACE click confirm-redeem: 'Redeeming' sent after ([\d.]+) ms")
+
+
+def report_trace(log: str, profile: Path) -> None:
+    """The Python side of the redeem taps (bench/trace_app.py): event in -> message out."""
+    import pstats
+
+    times = [float(m[1]) for m in TRACED.finditer(log)][1:]  # the first one warms up
+    print(f"redeem, Python side, event -> 'Redeeming…' sent: {summary(times)}")
+    if profile.exists():
+        print("where that time goes (cumulative, all traced taps):")
+        pstats.Stats(str(profile)).sort_stats("cumulative").print_stats(25)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--redeems", type=int, default=REDEEMS)
     parser.add_argument("--offline-redeems", type=int, default=OFFLINE_REDEEMS)
     parser.add_argument("--checkout", type=Path, default=ROOT, help="the checkout to measure")
+    parser.add_argument(
+        "--trace", action="store_true", help="time and profile the Python side of a redeem tap"
+    )
     args = parser.parse_args()
 
     from tests.support.browser import AppProcess, Browser, chromium_available
@@ -248,13 +271,17 @@ def main() -> int:
     server.start()
     checkout = args.checkout.resolve()
     print(f"measuring {checkout / 'main.py'}")
+    profile = tmp / "redeem.prof"
     app = AppProcess(
         tmp / "phone",
         "--backend",
         server.base_url,
-        script=checkout / "main.py",
+        script=ROOT / "bench" / "trace_app.py" if args.trace else checkout / "main.py",
         cwd=checkout,
         log_path=tmp / "phone.log",
+        env={"LOYALTY_TRACE_CHECKOUT": str(checkout), "LOYALTY_TRACE_PROFILE": str(profile)}
+        if args.trace
+        else None,
     )
     browser = Browser()
     feedback_ms: list[float] = []
@@ -302,6 +329,8 @@ def main() -> int:
         f"(target <= {TARGET_P95_MS:.0f} ms on a quiet machine) {verdict}"
     )
     print(f"load after: {os.getloadavg()[0]:.2f} (1 min average)")
+    if args.trace:
+        report_trace(app.log_text(), profile)
     if not (missed or problems):
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -100,7 +100,9 @@ def refresh(page, lang: str) -> None:  # noqa: ANN001
 
 
 def type_into(page, label: str, value: str, *, replace: bool = False) -> None:  # noqa: ANN001
-    """Click a text field by its label and type, once the browser's input has the focus."""
+    """Click a text field by its label and type, once the browser's input has the focus;
+    returns once the field holds what was typed (a loaded machine was seen to lose keys
+    typed into a field that was still taking the focus)."""
     page.evaluate("() => document.activeElement?.blur()")
     page.get_by_label(label).first.click()
     page.wait_for_function(
@@ -110,9 +112,13 @@ def type_into(page, label: str, value: str, *, replace: bool = False) -> None:  
     if replace:
         page.keyboard.press("Control+A")
     page.keyboard.type(value, delay=5)
+    page.wait_for_function(
+        "value => document.activeElement?.value?.endsWith(value)", arg=value, timeout=TIMEOUT_MS
+    )
 
 
 def request_code(page, lang: str, email: str) -> None:  # noqa: ANN001
+    """Type the e-mail address (checked in the field) and send; the code field appears."""
     type_into(page, t(lang, "signin.email"), email)
     page.get_by_role("button", name=t(lang, "signin.send_code")).click()
     page.get_by_label(t(lang, "signin.code")).first.wait_for(timeout=TIMEOUT_MS)

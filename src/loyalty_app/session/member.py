@@ -118,8 +118,9 @@ class MemberSession:
         self._index_checked = False
         #: The programme's logo and reward images, kept beside the store for offline use.
         self.pictures = Pictures(self.api, PictureCache(self.data_dir / "pictures"))
-        # One sync at a time: a second caller joins the running one (`sync`); delivering an
-        # intent or a poll waits for it (`_lock`).
+        # One sync at a time: a second caller joins the running one (`sync`); a poll waits
+        # for it (`_lock`); delivering an intent does not (`deliver`: the engine pushes one
+        # at a time).
         self._lock = asyncio.Lock()
         self._running: asyncio.Future[SyncReport] | None = None
         # Parsed copies of the stored resources, by ETag: a copy the server confirmed with a
@@ -444,10 +445,15 @@ class MemberSession:
             tuple(OutboxItem.of(i) for i in self.store.intents("rejected")),
         )
 
-    async def sync(self, trigger: str = "manual") -> SyncReport:
+    async def sync(self, trigger: str = "manual", *, fresh: bool = False) -> SyncReport:
         """Send the outbox, then refresh every resource (conditional GETs). One sync at a
-        time: called while one runs, this waits for it and returns its report."""
+        time: called while one runs, this waits for it and returns its report — or, when
+        `fresh` (after a redeem: the running one may have read the balance before it), waits
+        for it and then runs one that starts after this call."""
         running = self._running
+        if fresh and running is not None and not running.done():
+            await asyncio.wait([running])  # its outcome is its own callers'
+            running = self._running
         if running is None or running.done():
             running = self._running = asyncio.ensure_future(self._locked_sync(trigger))
         # Shielded: a caller that stops waiting (a screen unmounted) does not stop the sync
@@ -565,9 +571,24 @@ class MemberSession:
 
     async def deliver(self, intent_id: int) -> tuple[OutboxItem, SyncReport]:
         """Send the outbox (oldest first, so up to and including `intent_id`) and nothing
-        else: the answer is back after one request, not after a whole sync. Waits for a sync
-        that is running. Returns the intent as it stands now, and the push's report."""
-        report = await self._locked_sync("manual", only=())
+        else: the answer is back after one request, not after a whole sync, and not behind a
+        sync or a card poll that is running (only behind a push under way, which may send
+        this intent itself). Returns the intent as it stands now, and the push's report."""
+        if not self.settled():
+            # A damaged store is settled first (under the sync lock, as a sync does it).
+            report = await self._locked_sync("manual", only=())
+        else:
+            state = await (await self.engine()).send()
+            report = SyncReport(
+                connectivity=state.connectivity,
+                problem=state.last_problem,
+                signed_out=state.signed_out,
+                requests=state.requests,
+                not_modified=0,
+                pending=state.pending,
+                rejected=len(state.rejected),
+                detail=state.last_error,
+            )
         intent = self.store.get_intent(intent_id)
         if intent is None:
             raise NotSignedIn("the outbox was wiped (signed out)")

@@ -1,9 +1,13 @@
 """The sync engine: push the outbox in order, then pull every resource with conditional GETs.
 Network errors and 5xx leave intents pending for a later retry; a 4xx marks the intent
-rejected with the server's reason and the queue moves on."""
+rejected with the server's reason and the queue moves on.
+
+One push at a time (`_pushing`), so no intent is sent twice at once; the pull is not under
+that lock, so an intent the member just made (`send`) goes out while a long pull runs."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -105,6 +109,7 @@ class SyncEngine:
         self.backoff = Backoff()
         self.state = SyncState()
         self._listeners: list[Callable[[SyncState], None]] = []
+        self._pushing = asyncio.Lock()
         self._refresh_counts()
 
     def subscribe(self, listener: Callable[[SyncState], None]) -> None:
@@ -151,14 +156,42 @@ class SyncEngine:
         self._emit()
         return self.state
 
-    def _failed(self, connectivity: str, message: str, problem: str) -> None:
+    def _failed(
+        self, connectivity: str, message: str, problem: str, state: SyncState | None = None
+    ) -> None:
         self.backoff.failed(self.clock())
-        self.state.connectivity = connectivity
-        self.state.last_error, self.state.last_problem = message, problem
+        state = self.state if state is None else state
+        state.connectivity = connectivity
+        state.last_error, state.last_problem = message, problem
         log.info("sync stopped: %s", message)
 
-    async def push(self) -> None:
-        """Send pending intents oldest first; stop at the first that could not be delivered."""
+    async def send(self) -> SyncState:
+        """Push the outbox and nothing else, now: not behind a sync's pull (only behind a
+        push under way). Reports in a state of its own (the running sync keeps its own)."""
+        state = SyncState()
+        try:
+            await self.push(state)
+        except Unreachable as exc:
+            self._failed("offline", f"cannot reach the server: {exc}", "unreachable", state)
+        except ServerError as exc:
+            self._failed("online", f"the server had a problem: {exc}", "server-error", state)
+        except Rejected as exc:
+            self._failed("online", exc.detail or exc.title, exc.slug, state)
+            state.signed_out = exc.signed_out
+        else:
+            self.backoff.succeeded()
+            state.connectivity = "online"
+        state.pending = len(self.store.pending_intents())
+        state.rejected = self.store.intents("rejected")
+        return state
+
+    async def push(self, state: SyncState | None = None) -> None:
+        """Send pending intents oldest first; stop at the first that could not be delivered.
+        One push at a time: a second waits, then finds what the first sent done."""
+        async with self._pushing:
+            await self._push(self.state if state is None else state)
+
+    async def _push(self, state: SyncState) -> None:
         for intent in self.store.pending_intents():
             pusher = PUSHERS.get(intent.kind)
             if pusher is None:
@@ -169,7 +202,7 @@ class SyncEngine:
                 )
                 continue
             try:
-                self.state.requests += 1
+                state.requests += 1
                 answer = await pusher(self.api, intent)
             except Rejected as exc:
                 if exc.signed_out or exc.status == 429:

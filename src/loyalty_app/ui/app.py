@@ -43,6 +43,10 @@ def App(
         state = AppState(session=session, prefs=prefs)
         state.load_prefs(default_lang or _system_language())
         state.open_from_store()  # the first frame is the card, not "loading"
+        # The language's font and the theme go out with the first frame, not after it: a
+        # Chinese frame drawn before the client knew its font made the web client ask for
+        # Noto fallback fonts it does not have (404s while loading).
+        _page_settings(ft.context.page, state, brand_colour)
         return state
 
     app, _ = ft.use_state(first_state)
@@ -69,19 +73,7 @@ def App(
     ft.use_effect(run, dependencies=[], cleanup=lambda: None)
 
     def apply_page_settings() -> None:
-        colour = app.programme.primary_colour if app.programme else brand_colour
-        font = font_for(app.lang)
-        page.fonts = fonts_for(app.lang)
-        page.theme = ft.Theme(color_scheme_seed=colour, font_family=font)
-        page.dark_theme = ft.Theme(color_scheme_seed=colour, font_family=font)
-        page.theme_mode = {"light": ft.ThemeMode.LIGHT, "dark": ft.ThemeMode.DARK}.get(
-            app.theme, ft.ThemeMode.SYSTEM
-        )
-        page.locale_configuration = ft.LocaleConfiguration(
-            supported_locales=list(LOCALES.values()), current_locale=LOCALES[app.lang]
-        )
-        if app.programme:
-            page.title = app.programme.name.get(app.lang) or app.programme.name.get("en", "")
+        _page_settings(page, app, brand_colour)
 
     ft.use_effect(
         apply_page_settings, dependencies=[app.theme, app.lang, app.programme is not None]
@@ -98,6 +90,23 @@ def App(
         app,
         lambda: FrameCtx(frame, lambda: PicturesCtx(shelf, _routes)),
     )
+
+
+def _page_settings(page: ft.Page, app: AppState, brand_colour: str) -> None:
+    """What the page takes from the state: font, theme, theme mode, locale and title."""
+    colour = app.programme.primary_colour if app.programme else brand_colour
+    font = font_for(app.lang)
+    page.fonts = fonts_for(app.lang)
+    page.theme = ft.Theme(color_scheme_seed=colour, font_family=font)
+    page.dark_theme = ft.Theme(color_scheme_seed=colour, font_family=font)
+    page.theme_mode = {"light": ft.ThemeMode.LIGHT, "dark": ft.ThemeMode.DARK}.get(
+        app.theme, ft.ThemeMode.SYSTEM
+    )
+    page.locale_configuration = ft.LocaleConfiguration(
+        supported_locales=list(LOCALES.values()), current_locale=LOCALES[app.lang]
+    )
+    if app.programme:
+        page.title = app.programme.name.get(app.lang) or app.programme.name.get("en", "")
 
 
 def _routes() -> ft.Router:
@@ -119,6 +128,7 @@ def _routes() -> ft.Router:
                     # A member's invite link (/r/<code>): signed out, sign-up with the code
                     # filled in (screens/sign_in.py); signed in, the card.
                     ft.Route(path="r/:code", component=CardPage),
+                    ft.Route(path="account/vouchers", component=VouchersPage),
                 ],
             ),
         ]

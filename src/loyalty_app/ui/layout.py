@@ -24,7 +24,8 @@ NAV = [
     ("/referral", "nav.referral", ft.Icons.GROUP_ADD),
     ("/account", "nav.account", ft.Icons.ACCOUNT_CIRCLE),
 ]
-#: Pages reached from a destination's page, and the destination they belong to.
+#: Pages reached from a destination's page, and the destination they belong to. My vouchers
+#: opens from Rewards (/vouchers) and from Account (/account/vouchers): it belongs to each.
 UNDER = {"/vouchers": "/rewards", "/tier": "/account", "/settings": "/account"}
 WIDE = 720
 #: On a wide screen the content keeps to a readable column (labels near their values).

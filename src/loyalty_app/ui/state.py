@@ -55,6 +55,14 @@ def tab_of(location: str) -> str:
 
 @ft.observable
 @dataclass
+class Notice:
+    key: str | None = None  # a message key (and values) for a snackbar-like line
+    values: dict = field(default_factory=dict)
+    serial: int = 0  # one more for every notice said: its timer's key
+
+
+@ft.observable
+@dataclass
 class AppState:
     session: MemberSession = field(repr=False, compare=False)
     prefs: Prefs = field(repr=False, compare=False)
@@ -66,6 +74,11 @@ class AppState:
     demo_available: bool = False
     email: str = ""
     code_sent: bool = False
+    # The sign-in fields as typed: a re-render (a wrong code's error) draws them again as
+    # they were, instead of empty (a field drawn without its value was cleared).
+    code: str = ""
+    name: str = ""
+    referral_code: str = ""
     signin_error: str | None = None  # a problem slug: err.<slug> in the catalogues
     # What the store holds
     programme: Programme | None = None
@@ -94,9 +107,9 @@ class AppState:
     devices: list[Device] = field(default_factory=list)
     devices_status: str = "idle"  # idle | loading | loaded | offline | failed
     devices_error: str | None = None  # a problem slug when failed
-    notice: str | None = None  # a message key (and values) for a snackbar-like line
-    notice_values: dict = field(default_factory=dict)
-    notice_serial: int = 0  # one more for every notice said: its timer's key
+    #: The notice line, an observable of its own: saying something ("Redeeming…") redraws
+    #: the notice bar alone, not every screen that reads the app state.
+    notices: Notice = field(default_factory=lambda: Notice(), repr=False, compare=False)
 
     # --- start-up ---------------------------------------------------------------------------
 
@@ -180,12 +193,13 @@ class AppState:
 
     async def refresh(self, trigger: str = "manual") -> None:
         """Sync and show what changed. Called while a sync runs, this joins it (the session
-        runs one sync at a time)."""
+        runs one sync at a time) — except after a redeem (``trigger="redeem"``): a sync that
+        began before the redeem may have read the old balance, so a new one follows it."""
         if self.phase != "signed_in":
             return
         self.syncing = True
         try:
-            report = await self.session.sync(trigger)
+            report = await self.session.sync(trigger, fresh=trigger == "redeem")
             self.connectivity = report.connectivity
             if report.signed_out:
                 # The maximum session age gets its own words; any other end is "signed out".
@@ -221,14 +235,23 @@ class AppState:
         self, showing: Callable[[], bool] = lambda: True, period: float = CARD_POLL_SECONDS
     ) -> None:
         """Polls (`poll_card`) every `period` seconds while `showing()`; runs until cancelled
-        (the card screen runs it while mounted)."""
-        while True:
-            await asyncio.sleep(period)
-            if showing():
-                try:
-                    await self.poll_card()
-                except SessionError as exc:  # a poll never stops the card
-                    log.info("card poll failed: %s", exc.slug)
+        (the card screen runs it while mounted: Flet cancels it when the screen unmounts).
+        The log says how many run, so a test can tell they do not pile up per visit."""
+        watchers = self.__dict__.get("_watchers", 0) + 1
+        object.__setattr__(self, "_watchers", watchers)
+        log.info("card watch started (%d running)", watchers)
+        try:
+            while True:
+                await asyncio.sleep(period)
+                if showing():
+                    try:
+                        await self.poll_card()
+                    except SessionError as exc:  # a poll never stops the card
+                        log.info("card poll failed: %s", exc.slug)
+        finally:
+            watchers = self.__dict__["_watchers"] - 1
+            object.__setattr__(self, "_watchers", watchers)
+            log.info("card watch stopped (%d running)", watchers)
 
     async def load_more_history(self) -> None:
         if not self.history_cursor or self.history_loading:
@@ -256,8 +279,17 @@ class AppState:
         except SessionError as exc:
             self.signin_error = exc.slug
 
+    def typed(self, field_name: str, value: str) -> None:
+        """The member typed in a sign-in field (email, code, name or referral_code): kept
+        without a redraw (a redraw per key could send a field an older value back while
+        keys are still arriving), so the next redraw draws the field as typed."""
+        if field_name in ("email", "code", "name", "referral_code"):
+            object.__setattr__(self, field_name, value)
+
     async def verify(self, code: str, name: str = "", referral_code: str = "") -> None:
+        """A refused code stays in its field (with the reason under it) to be corrected."""
         self.signin_error = None
+        self.code, self.name, self.referral_code = code, name, referral_code
         try:
             await self.session.sign_in(
                 self.email,
@@ -282,10 +314,11 @@ class AppState:
 
     async def _signed_in(self) -> None:
         self.phase, self.code_sent = "signed_in", False
+        self.code = self.name = self.referral_code = ""
         await self.refresh("start")
 
     def change_email(self) -> None:
-        self.code_sent, self.signin_error = False, None
+        self.code_sent, self.signin_error, self.code = False, None, ""
 
     async def sign_out(self) -> None:
         await self.session.sign_out()
@@ -388,6 +421,7 @@ class AppState:
             self._say("rewards.queued", {}, route=then_at)
         else:
             self._say("rewards.redeeming", {}, route=then_at, sticky=True)
+        said = self.notice_serial
         # The outbox write waits for the disk (each commit is synced): off the UI loop, so
         # the message above is drawn meanwhile.
         item = await off_the_loop(self.session.queue_redeem, reward_id)
@@ -404,22 +438,28 @@ class AppState:
         self.connectivity = report.connectivity
         pending, rejected = self.session.outbox()
         self.pending, self.rejected = list(pending), list(rejected)
+        # The answer replaces "Redeeming…"/"Queued" only while that still shows: a member who
+        # has gone to another tab (or closed it) meanwhile is not followed by it.
+        showing = self.notice is not None and self.notice_serial == said
+
+        def say(key: str, values: dict) -> None:
+            if showing:
+                self._say(key, values, route=then_at)
+
         if item.status == "done":
             answer = self.session.redemption(item)
             if answer is None:
-                self._say("rewards.done", {}, route=then_at)
+                say("rewards.done", {})
             else:
                 if self.me is not None:
                     self.me = replace(self.me, balance=answer.balance)
                 others = [v for v in self.vouchers if v.id != answer.voucher.id]
                 self.vouchers = [answer.voucher, *others]
-                self._say("rewards.done_voucher", {"code": answer.voucher.code}, route=then_at)
+                say("rewards.done_voucher", {"code": answer.voucher.code})
         elif item.status == "pending":
-            self._say("rewards.queued", {}, route=then_at)
+            say("rewards.queued", {})
         else:
-            self._say(
-                "rewards.rejected", {"problem": item.problem or "server-error"}, route=then_at
-            )
+            say("rewards.rejected", {"problem": item.problem or "server-error"})
         return item.status
 
     def dismiss(self, intent_id: int) -> None:
@@ -457,12 +497,26 @@ class AppState:
         object.__setattr__(self, "_notice_tab", tab_of(route))
         until = None if sticky else self._now() + NOTICE_SECONDS
         object.__setattr__(self, "_notice_until", until)
-        self.notice, self.notice_values = key, values
-        self.notice_serial += 1
+        self.notices.key, self.notices.values = key, values
+        self.notices.serial += 1
 
     def clear_notice(self) -> None:
-        self.notice, self.notice_values = None, {}
+        if self.notices.key is not None:
+            self.notices.key, self.notices.values = None, {}
         object.__setattr__(self, "_notice_until", None)
+
+    @property
+    def notice(self) -> str | None:
+        """The notice's message key (None: no notice)."""
+        return self.notices.key
+
+    @property
+    def notice_values(self) -> dict:
+        return self.notices.values
+
+    @property
+    def notice_serial(self) -> int:
+        return self.notices.serial
 
     def notice_left(self, now: float | None = None) -> float | None:
         """Seconds until the notice goes; None when there is none or it stays."""
@@ -476,6 +530,11 @@ class AppState:
         finding a newer notice leaves it)."""
         if self.notice_left(now) == 0.0:
             self.clear_notice()
+
+    @property
+    def location(self) -> str:
+        """Where the member is now (as the frame last reported it)."""
+        return self.__dict__.get("_location", "/")
 
     def navigated(self, location: str) -> None:
         """The member went to `location`: a notice said on another tab goes."""

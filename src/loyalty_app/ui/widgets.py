@@ -10,7 +10,7 @@ import flet as ft
 
 from ..i18n import fmt_datetime, problem_text, t
 from .context import use_app
-from .state import AppState
+from .state import AppState, Notice
 
 
 def heading(text: str) -> ft.Text:
@@ -30,6 +30,21 @@ def labelled_button(
     would only repeat the label."""
     cls = ft.FilledButton if filled else ft.OutlinedButton
     return cls(label, icon=icon, on_click=on_click, key=key, disabled=disabled)
+
+
+def back_button(lang: str, route: str) -> ft.Control:
+    """Back to the page this one was opened from (`route`)."""
+    return labelled_button(
+        t(lang, "rewards.back"),
+        lambda: ft.context.page.navigate(route),
+        icon=ft.Icons.ARROW_BACK,
+        key="back",
+    )
+
+
+def titled(lang: str, title: str, back_to: str) -> ft.Control:
+    """A page's heading with Back (to `back_to`) at its end."""
+    return ft.Row([heading(title), ft.Container(expand=True), back_button(lang, back_to)])
 
 
 def icon_button(
@@ -158,6 +173,8 @@ def NoticeBar() -> ft.Control:
     member goes to another tab, and (state) on a language change or sign-out."""
     app = use_app()
     location = ft.use_route_location()
+    # Subscribed to the notice itself: a notice redraws this bar, not the screens.
+    notices, _ = ft.use_state(lambda: app.notices if app is not None else Notice())
 
     def moved() -> None:
         if app is not None:
@@ -171,7 +188,7 @@ def NoticeBar() -> ft.Control:
         app.expire_notice()
 
     ft.use_effect(moved, dependencies=[location])
-    ft.use_effect(timer, dependencies=[app.notice_serial if app else 0], cleanup=lambda: None)
+    ft.use_effect(timer, dependencies=[notices.serial], cleanup=lambda: None)
     if app is None:
         return ft.Container()
     lang = app.lang
@@ -179,7 +196,7 @@ def NoticeBar() -> ft.Control:
         ft.Row(
             [
                 ft.Text(
-                    notice_text(lang, app.notice, app.notice_values),
+                    notice_text(lang, notices.key, notices.values),
                     expand=True,
                     key="notice",
                 ),
@@ -194,7 +211,7 @@ def NoticeBar() -> ft.Control:
         bgcolor=ft.Colors.SECONDARY_CONTAINER,
         padding=ft.Padding.symmetric(horizontal=12),
         border_radius=8,
-        visible=bool(app.notice),
+        visible=bool(notices.key),
     )
 
 

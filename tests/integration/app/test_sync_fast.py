@@ -17,6 +17,7 @@ from loyalty_app.store.store import Store
 from loyalty_app.sync.engine import SyncEngine
 from loyalty_app.ui import state as state_module
 from loyalty_app.ui.state import AppState
+from tests.support.held_proxy import HeldProxy
 from tests.support.secret_service import needs_secret_service
 
 pytestmark = needs_secret_service
@@ -106,12 +107,14 @@ def test_one_sync_at_a_time_a_second_caller_joins(module_server, tmp_path, monke
         await asyncio.gather(app.refresh("manual"), app.refresh("interval"), app.refresh())
         assert syncs.count == 1  # the second and third joined the first
         assert app.syncing is False and app.connectivity == "online"
-        # A poll and a delivery while a sync runs wait for it: never two at once.
+        # A poll while a sync runs waits for it: never two at once. (A delivery does not:
+        # it only pushes, one push at a time; see the test below.)
         item = app.session.queue_redeem("extra-shot")
-        await asyncio.gather(
+        delivered = await asyncio.gather(
             app.session.sync("manual"), app.session.check_me(), app.session.deliver(item.id)
         )
-        assert syncs.count == 4 and syncs.most == 1
+        assert syncs.count == 3 and syncs.most == 1
+        assert delivered[2][0].status == "done"
         await app.session.aclose()
 
     asyncio.run(scenario())
@@ -135,9 +138,10 @@ def test_redeem_says_so_at_once_then_shows_the_servers_answer_without_a_whole_sy
 
         app.session.deliver = watched
         pulls = Spy(monkeypatch, SyncEngine, "pull")
+        pushes = Spy(monkeypatch, SyncEngine, "push")
         assert await app.redeem("oat-milk") == "done"
         assert said_before_network == ["rewards.redeeming"]
-        assert [call[0][1:] for call in pulls.calls] == [((),)]  # pushed; no resource pulled
+        assert pushes.count == 1 and pulls.count == 0  # pushed; no resource pulled
         assert app.notice == "rewards.done_voucher"
         code = app.notice_values["code"]
         assert app.me.balance == before - 200 and app.pending == []
@@ -160,6 +164,70 @@ def test_redeem_says_so_at_once_then_shows_the_servers_answer_without_a_whole_sy
         await app.session.aclose()
 
     asyncio.run(scenario())
+
+
+def test_a_redeems_answer_does_not_follow_a_member_who_left_the_tab(tmp_path):
+    """The answer to a redeem replaces "Queued"/"Redeeming…" only while that still shows:
+    a member who went to another tab meanwhile does not get it there (the gallery saw the
+    answer land on the Rewards tab after the member had moved on). Offline: port 9 on
+    loopback, where nothing listens."""
+
+    async def scenario() -> None:
+        app = make_state("http://127.0.0.1:9", tmp_path / "phone")
+        app.session.store.set_meta("member_id", "m-1")  # signed in, as far as the store says
+        app.phase, app.connectivity = "signed_in", "offline"
+        app.navigated("/rewards/oat-milk")
+        deliver = app.session.deliver
+
+        async def leaving(intent_id: int):  # noqa: ANN202
+            assert app.notice == "rewards.queued"
+            app.navigated("/points")  # the member taps Points while the push is tried
+            return await deliver(intent_id)
+
+        app.session.deliver = leaving
+        assert await app.redeem("oat-milk") == "pending"
+        assert app.notice is None and app.location == "/points"
+        assert [i.payload["reward_id"] for i in app.pending] == ["oat-milk"]  # still queued
+        await app.session.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_a_redeem_does_not_wait_for_a_slow_sync_and_the_next_sync_reads_after_it(
+    module_server, till, tmp_path
+):
+    """The redeem that hung: a sync (or a card poll) waiting on a slow answer held the
+    session's lock, and the redeem's push queued behind it ("Redeeming…" and nothing more).
+    Here GET /v1/rewards is held at a proxy while a sync runs: the redeem is answered all
+    the same, and the refresh after it does not show the balance that sync read before it."""
+
+    async def scenario(proxy: HeldProxy) -> None:
+        app = make_state(proxy.base_url, tmp_path / "phone")
+        await app.start()
+        await app.try_demo()
+        # A credit at the till, so the held sync reads a new balance (before the redeem).
+        credited = await asyncio.to_thread(till.credit, "12.00", member_number=app.me.number)
+        assert credited.status_code == 201, credited.text
+        proxy.hold("GET", "/v1/rewards")
+        slow_sync = asyncio.create_task(app.refresh("manual"))
+        try:
+            await asyncio.to_thread(proxy.wait_held, 1)
+            assert app.session.syncing
+            status = await asyncio.wait_for(app.redeem("oat-milk"), timeout=10)
+            assert status == "done" and app.notice == "rewards.done_voucher"
+            spent = app.me.balance
+            code = app.notice_values["code"]
+            after = asyncio.create_task(app.refresh("redeem"))  # what the screen does next
+        finally:
+            proxy.release()
+        await slow_sync
+        await after
+        assert app.me.balance == spent  # not the balance the slow sync read before
+        assert any(v.code == code for v in app.vouchers)
+        await app.session.aclose()
+
+    with HeldProxy(module_server.base_url) as proxy:
+        asyncio.run(scenario(proxy))
 
 
 def test_the_card_picks_up_a_credit_at_the_till_without_a_refresh(

@@ -148,6 +148,28 @@ def test_redeem_a_reward_shows_the_voucher_and_spends_once(browser, app, module_
     assert sum(v["reward_id"] == "oat-milk" and v["status"] == "usable" for v in vouchers) == 1
 
 
+def test_the_card_poll_stops_when_the_card_is_left(browser, app):
+    """The card polls GET /v1/me while it shows; each visit starts one and leaving stops it
+    (a poll left running per visit would pile up and hold the session's sync lock)."""
+    page = signed_in_page(browser, app)
+    seen = len(app.log_text().splitlines())
+    for _ in range(3):
+        go(page, "Points")
+        page.get_by_text("History", exact=True).wait_for(timeout=10_000)
+        go(page, "Card")
+        page.get_by_role("img", name="Member QR code for the cashier to scan").wait_for(
+            timeout=10_000
+        )
+    lines = app.log_text().splitlines()[seen:]
+    running = [int(m[1]) for m in map(CARD_WATCH.search, lines) if m]
+    assert len(running) >= 6, lines[-20:]  # three visits: started, stopped, ...
+    # One page's count (earlier pages of the module have their own): never more than one.
+    assert max(running) == 1, running
+
+
+CARD_WATCH = re.compile(r"card watch (?:started|stopped) \((\d+) running\)")
+
+
 def _painted(page) -> None:
     """Waits until the browser has drawn two more frames (what the semantics say is on screen
     may not be painted yet when the screenshot is taken)."""
@@ -337,6 +359,59 @@ def test_a_mistyped_e_mail_address_is_called_an_e_mail_address(browser, start_ap
     page.keyboard.type("@harbor.demo", delay=8)
     page.keyboard.press("Enter")
     page.get_by_text("A code is on its way to not-an-email@harbor.demo.").wait_for(timeout=10_000)
+
+
+def test_a_wrong_code_stays_in_its_field_with_the_reason(browser, start_app, module_server):
+    """A refused code is kept (one wrong digit is corrected, not the six typed again), with
+    the reason under it; the name typed with it stays too."""
+    fresh = start_app("--backend", module_server.base_url)
+    page = open_app(browser, fresh)
+    field = page.get_by_role("textbox", name="E-mail address")
+    field.wait_for(timeout=20_000)
+    field.click()
+    page.keyboard.type("wrong.code@harbor.demo", delay=8)
+    page.get_by_role("button", name="Send code").click()
+    code = page.get_by_role("textbox", name="6-digit code")
+    code.wait_for(timeout=10_000)
+    code.click()
+    page.keyboard.type("000000", delay=8)
+    name = page.get_by_role("textbox", name="Your name (new members)")
+    name.click()
+    page.keyboard.type("Ana", delay=8)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_text("That code is wrong or has expired. Check it, or ask for a new one.").wait_for(
+        timeout=10_000
+    )
+    _painted(page)
+    assert code.input_value() == "000000"
+    assert name.input_value() == "Ana"
+
+
+def test_pages_under_account_go_back_to_account(browser, app):
+    """Tier, My vouchers and Settings opened from Account: Account is the destination shown
+    and Back goes there; My vouchers opened from Rewards goes back to Rewards."""
+    page = signed_in_page(browser, app)
+    for entry, title in (
+        ("Tier", "Tier"),
+        ("My vouchers", "My vouchers"),
+        ("Settings", "Settings"),
+    ):
+        go(page, "Account")
+        page.get_by_role("button", name=re.compile(rf"^{entry}(\s|$)")).first.click()
+        page.get_by_text(title, exact=True).first.wait_for(timeout=10_000)
+        assert page.get_by_role("tab", name="Account", selected=True).count() == 1, entry
+        if entry == "Settings":  # About's small print reaches screen readers (not selectable)
+            about = page.get_by_text(re.compile(r"^Loyalty server · http://127\.0\.0\.1:\d+$"))
+            about.wait_for(timeout=10_000)
+        page.get_by_role("button", name="Back", exact=True).click()
+        page.get_by_role("button", name=re.compile(r"^Settings(\s|$)")).wait_for(timeout=10_000)
+        assert page.get_by_role("tab", name="Account", selected=True).count() == 1, entry
+    go(page, "Rewards")
+    page.get_by_role("button", name="My vouchers").click()
+    page.get_by_text("My vouchers", exact=True).first.wait_for(timeout=10_000)
+    assert page.get_by_role("tab", name="Rewards", selected=True).count() == 1
+    page.get_by_role("button", name="Back", exact=True).click()
+    page.get_by_role("textbox", name="Search rewards").wait_for(timeout=10_000)
 
 
 @pytest.mark.parametrize(

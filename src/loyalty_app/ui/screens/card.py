@@ -77,6 +77,8 @@ def CardPage() -> ft.Control:
         if app is not None:
             await app.watch_card(lambda: page.session.connection is not None)
 
+    # A callable cleanup, even one that does nothing, is what makes Flet cancel the task
+    # when the screen unmounts (without one, every visit left a poll running).
     ft.use_effect(watch, dependencies=[], cleanup=lambda: None)
     if app is None:
         return ft.Container()

@@ -273,8 +273,10 @@ def RewardDetailPage() -> ft.Control:
         # "Redeeming…" (or "Queued") is drawn here before any network; the vouchers screen
         # follows with the voucher from the server's answer, the rest of the sync after it.
         page.pop_dialog()
+        here = app.location
         status = await app.redeem(reward.id, "/vouchers")
-        page.navigate("/vouchers")
+        if app.location == here:  # not if the member went elsewhere meanwhile
+            page.navigate("/vouchers")
         if status == "done":
             await app.refresh("redeem")
 

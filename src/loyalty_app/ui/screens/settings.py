@@ -13,7 +13,7 @@ from ..context import use_app
 from ..fonts import LANGUAGE_NAMES_FONT
 from ..pictures import logo, shop_name, use_pictures
 from ..state import AppState
-from ..widgets import confirm_dialog, heading, icon_button, labelled_button
+from ..widgets import confirm_dialog, icon_button, labelled_button, titled
 
 
 @ft.component
@@ -45,7 +45,7 @@ def SettingsPage() -> ft.Control:
 
     return ft.Column(
         [
-            heading(t(lang, "settings.title")),
+            titled(lang, t(lang, "settings.title"), "/account"),
             ft.Text(t(lang, "settings.language"), size=13),
             ft.SegmentedButton(
                 selected=[lang],

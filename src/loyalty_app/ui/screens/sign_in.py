@@ -26,6 +26,9 @@ def SignInPage() -> ft.Control:
     if app is None:
         return ft.Container()
 
+    def typing(field_name: str):  # noqa: ANN202
+        return lambda e: app.typed(field_name, e.control.value or "")
+
     async def send() -> None:
         await app.request_code(email.current.value or "")
 
@@ -49,6 +52,7 @@ def SignInPage() -> ft.Control:
                 keyboard_type=ft.KeyboardType.EMAIL,
                 autofocus=True,
                 key="email",
+                on_change=typing("email"),
                 on_submit=send,
             ),
             labelled_button(t(lang, "signin.send_code"), send, filled=True, key="send-code"),
@@ -59,15 +63,28 @@ def SignInPage() -> ft.Control:
             ft.TextField(
                 label=t(lang, "signin.code"),
                 ref=code,
+                value=app.code,
                 autofocus=True,
                 key="code",
                 keyboard_type=ft.KeyboardType.NUMBER,
                 max_length=6,
+                on_change=typing("code"),
                 on_submit=verify,
             ),
-            ft.TextField(label=t(lang, "signin.name"), ref=name, key="name"),
             ft.TextField(
-                label=t(lang, "signin.referral"), ref=referral, value=invited, key="referral"
+                label=t(lang, "signin.name"),
+                ref=name,
+                value=app.name,
+                key="name",
+                on_change=typing("name"),
+            ),
+            ft.TextField(
+                label=t(lang, "signin.referral"),
+                ref=referral,
+                # What the member typed, else the code of the invite link that opened the app.
+                value=app.referral_code or invited,
+                key="referral",
+                on_change=typing("referral_code"),
             ),
             ft.Row(
                 [

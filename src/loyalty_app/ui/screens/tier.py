@@ -10,7 +10,7 @@ from ...domain.models import Tier, text
 from ...domain.tiers import extra_multiplier, progress_summary
 from ...i18n import fmt_date, fmt_number, t
 from ..context import use_app
-from ..widgets import empty_state, heading, sync_note
+from ..widgets import back_button, empty_state, sync_note, titled
 
 
 @ft.component
@@ -20,12 +20,18 @@ def TierPage() -> ft.Control:
         return ft.Container()
     lang = app.lang
     if app.ladder is None or app.progress is None:
-        return ft.Column([sync_note(app), empty_state(t(lang, "sync.offline_never"))])
+        return ft.Column(
+            [
+                sync_note(app),
+                back_button(lang, "/account"),
+                empty_state(t(lang, "sync.offline_never")),
+            ]
+        )
     summary = progress_summary(app.ladder, app.progress, datetime.now(UTC))
     current = text(summary.current.name, lang)
     lines: list[ft.Control] = [
         sync_note(app),
-        heading(t(lang, "tier.title")),
+        titled(lang, t(lang, "tier.title"), "/account"),
         ft.Text(t(lang, "tier.current", tier=current), size=18, key="tier-current"),
         ft.ProgressBar(
             value=summary.fraction,

@@ -8,12 +8,14 @@ from ...card.render import qr_png_kept
 from ...domain.models import text
 from ...i18n import fmt_date, t
 from ..context import use_app
-from ..widgets import empty_state, heading, labelled_button, sync_note
+from ..widgets import empty_state, sync_note, titled
 
 
 @ft.component
 def VouchersPage() -> ft.Control:
     app = use_app()
+    # Opened from Account (/account/vouchers) or from Rewards (/vouchers): back to it.
+    came_from = "/account" if ft.use_route_location().startswith("/account") else "/rewards"
     if app is None:
         return ft.Container()
     lang = app.lang
@@ -66,18 +68,7 @@ def VouchersPage() -> ft.Control:
     return ft.Column(
         [
             sync_note(app),
-            ft.Row(
-                [
-                    heading(t(lang, "vouchers.title")),
-                    ft.Container(expand=True),
-                    labelled_button(
-                        t(lang, "rewards.back"),
-                        lambda: ft.context.page.navigate("/rewards"),
-                        icon=ft.Icons.ARROW_BACK,
-                        key="back-rewards",
-                    ),
-                ]
-            ),
+            titled(lang, t(lang, "vouchers.title"), came_from),
             *[
                 ft.Row([ft.Icon(ft.Icons.SCHEDULE, size=16), ft.Text(t(lang, "rewards.queued"))])
                 for i in app.pending
