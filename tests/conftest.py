@@ -10,12 +10,19 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from hypothesis import settings
 
 from tests.support.databases import fresh_database_url, postgres_server_url
 from tests.support.mail import MailCatcher
 from tests.support.secret_service import secret_service_pid
 
 _SECRET_SERVICE_PIDS: list[int | None] = []
+
+# Property tests check what is computed, not how fast: Hypothesis' default 200 ms deadline per
+# example failed a pure test on a machine shared by several test runs (load 36 on 2 cores).
+# Speed has its own benchmarks (bench/).
+settings.register_profile("loyalty", deadline=None)
+settings.load_profile("loyalty")
 
 
 def pytest_sessionstart(session) -> None:
