@@ -1,0 +1,123 @@
+"""The report: its facts read in one read transaction, then the KPIs worked out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from ..db import Database
+from ..programme import Programme
+from . import queries
+from .kpis import (
+    Liability,
+    PointsFlow,
+    PurchaseKpis,
+    ReferralFunnel,
+    TierKpis,
+    TopReward,
+    WeekFigures,
+    liability,
+    purchase_kpis,
+    tier_kpis,
+)
+from .period import Period
+
+TOP_REWARDS = 10
+
+
+@dataclass(frozen=True)
+class Report:
+    programme: str
+    currency: str
+    period: Period
+    previous: Period
+    generated_at: datetime
+    #: Per store and over all stores (key None): this period, and the previous one.
+    stores: dict[str | None, PurchaseKpis]
+    stores_before: dict[str | None, PurchaseKpis]
+    points: PointsFlow
+    points_before: PointsFlow
+    liability: Liability
+    tiers: TierKpis
+    referral: ReferralFunnel
+    referral_before: ReferralFunnel
+    weeks: list[WeekFigures]
+    top_rewards: list[TopReward]
+
+
+def build_report(
+    db: Database,
+    programme: Programme,
+    period: Period,
+    now: datetime,
+    *,
+    store: str | None = None,
+    point_value: Decimal | None = None,
+) -> Report:
+    """Everything the report shows. `store`: per-store figures for that store only (the
+    programme-wide figures stay programme-wide: points are spent and expire across stores)."""
+    zone = programme.time_zone
+    previous = period.previous()
+    before_previous = previous.previous()
+    weeks = period.weeks()
+    end = period.end(zone)
+    with db.read() as s:
+        purchases = queries.member_purchases(
+            s, [p.start(zone) for p in (before_previous, previous, period)], end
+        )
+        sliced = queries.slices(s, [previous.start(zone)] + [w.start(zone) for w in weeks], end)
+        outstanding = queries.outstanding_points(s, now)
+        tiers = tier_kpis(
+            queries.members_per_tier(s),
+            queries.tier_moves(s, period.start(zone), end),
+            [t.code for t in programme.tiers],
+        )
+        referral = queries.referral_funnel(s, period.start(zone), end)
+        referral_before = queries.referral_funnel(s, previous.start(zone), previous.end(zone))
+        redeemed = queries.redeemed_rewards(s, period.start(zone), end)
+    stores, stores_before = purchase_kpis(purchases, 0), purchase_kpis(purchases, 1)
+    if store is not None:
+        stores = {store: stores.get(store, purchase_kpis([], 0)[None])}
+        stores_before = {store: stores_before.get(store, purchase_kpis([], 0)[None])}
+    week_figures = [
+        WeekFigures(
+            first=week.first.isoformat(),
+            active=figures["active"],
+            purchases=figures["purchases"],
+            sales=figures["sales"],
+            issued=figures["flow"].issued,
+            redeemed=figures["flow"].redeemed,
+            expired=figures["flow"].expired,
+        )
+        for week, figures in zip(weeks, sliced[1:], strict=True)
+    ]
+    return Report(
+        programme=programme.brand.name["en"],
+        currency=programme.currency,
+        period=period,
+        previous=previous,
+        generated_at=now,
+        stores=stores,
+        stores_before=stores_before,
+        points=PointsFlow(
+            sum(w.issued for w in week_figures),
+            sum(w.redeemed for w in week_figures),
+            sum(w.expired for w in week_figures),
+        ),
+        points_before=sliced[0]["flow"],
+        liability=liability(outstanding, [r.cost for r in programme.rewards], point_value),
+        tiers=tiers,
+        referral=referral,
+        referral_before=referral_before,
+        weeks=week_figures,
+        top_rewards=[
+            TopReward(rid, _reward_name(programme, rid), n, pts)
+            for rid, n, pts in redeemed[:TOP_REWARDS]
+        ],
+    )
+
+
+def _reward_name(programme: Programme, reward_id: str) -> str:
+    reward = programme.reward(reward_id)
+    return reward.name["en"] if reward is not None else f"{reward_id} (no longer offered)"
