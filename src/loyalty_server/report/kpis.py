@@ -71,15 +71,15 @@ class PurchaseKpis:
 def purchase_kpis(
     rows: Iterable[MemberPurchases], period: int = 0
 ) -> dict[str | None, PurchaseKpis]:
-    """Purchase KPIs of `period` per store, and over all stores under `ALL_STORES`: there a
-    member's purchases at every store count together."""
+    """Purchase KPIs of `period` over all stores (`ALL_STORES`, first: there a member's
+    purchases at every store count together), then per store by name."""
     counts: dict[tuple[str | None, int], dict[str, list]] = defaultdict(dict)
     for row in rows:
         for store in (row.store, ALL_STORES):
             tally = counts[store, row.period].setdefault(row.member_id, [0, Decimal(0)])
             tally[0] += row.purchases
             tally[1] += row.sales
-    stores = {store for store, _ in counts} | {ALL_STORES}
+    stores = [ALL_STORES, *sorted({store for store, _ in counts if store is not ALL_STORES})]
     result = {}
     for store in stores:
         now = counts.get((store, period), {})

@@ -158,3 +158,8 @@ def redeemed_rewards(s: Session, start: datetime, end: datetime) -> list[tuple[s
         .group_by(Voucher.reward_id)
     )
     return sorted(((r, int(n), int(p)) for r, n, p in rows), key=lambda x: (-x[1], x[0]))
+
+
+def known_stores(s: Session) -> list[str]:
+    """Every store a staff credential was ever issued for."""
+    return sorted(s.scalars(select(Staff.store).distinct()))
