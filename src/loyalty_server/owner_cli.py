@@ -12,9 +12,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .admin_cli import ADMIN_COMMANDS, add_admin_commands, run_admin
 from .settings import Settings
 
-OWNER_COMMANDS = ("report",)
+OWNER_COMMANDS = ("report", *ADMIN_COMMANDS)
 
 
 def _day(value: str) -> date:
@@ -58,6 +59,7 @@ def add_owner_commands(
     report.add_argument(
         "--html", type=Path, metavar="FILE", help="also write a self-contained HTML page"
     )
+    add_admin_commands(sub, common)
 
 
 def run_owner(args: argparse.Namespace, settings: Settings) -> int:
@@ -69,7 +71,12 @@ def run_owner(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(settings.database_url)
     try:
         upgrade(db)
-        return _report(db, programme, args)
+        if args.command == "report":
+            return _report(db, programme, args)
+        from .context import ServerContext
+        from .mailer import Mailer
+
+        return run_admin(ServerContext(settings, db, programme, Mailer(None, "")), args)
     finally:
         db.dispose()
 

@@ -13,7 +13,7 @@ from loyalty_server.db import Database
 from loyalty_server.migrate import upgrade
 from loyalty_server.report.kpis import DEFINITIONS
 from tests.support import report_ledger as ledger
-from tests.support.servers import run_cli
+from tests.support.server_cli import server_cli as run_cli
 
 PERIOD = ["--from", "2026-10-01", "--to", "2026-10-28"]
 
