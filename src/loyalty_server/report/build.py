@@ -10,6 +10,7 @@ from ..db import Database
 from ..programme import Programme
 from . import queries
 from .kpis import (
+    NO_PURCHASES,
     Liability,
     PointsFlow,
     PurchaseKpis,
@@ -18,7 +19,6 @@ from .kpis import (
     TopReward,
     WeekFigures,
     liability,
-    purchase_kpis,
     tier_kpis,
 )
 from .period import Period
@@ -63,7 +63,8 @@ def build_report(
     weeks = period.weeks()
     end = period.end(zone)
     with db.read() as s:
-        purchases = queries.member_purchases(
+        queries.roomy(s)
+        stores, stores_before = queries.purchase_totals(
             s, [p.start(zone) for p in (before_previous, previous, period)], end
         )
         sliced = queries.slices(s, [previous.start(zone)] + [w.start(zone) for w in weeks], end)
@@ -76,10 +77,9 @@ def build_report(
         referral = queries.referral_funnel(s, period.start(zone), end)
         referral_before = queries.referral_funnel(s, previous.start(zone), previous.end(zone))
         redeemed = queries.redeemed_rewards(s, period.start(zone), end)
-    stores, stores_before = purchase_kpis(purchases, 0), purchase_kpis(purchases, 1)
     if store is not None:
-        stores = {store: stores.get(store, purchase_kpis([], 0)[None])}
-        stores_before = {store: stores_before.get(store, purchase_kpis([], 0)[None])}
+        stores = {store: stores.get(store, NO_PURCHASES)}
+        stores_before = {store: stores_before.get(store, NO_PURCHASES)}
     week_figures = [
         WeekFigures(
             first=week.first.isoformat(),

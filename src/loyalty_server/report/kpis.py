@@ -2,14 +2,13 @@
 the report prints them under its table.
 
 A purchase is a purchase credit that was not voided; a member is *active* in a period when
-they made at least one. Periods are numbered: 0 the one reported, 1 the one before, 2 the
-one before that (needed for the previous period's retention).
+they made at least one. The counts come from the database (`queries`); the KPIs here are
+what is worked out from them.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -28,18 +27,9 @@ def _money(value: Decimal) -> Decimal:
 
 
 @dataclass(frozen=True)
-class MemberPurchases:
-    """One member's purchases at one store in one period (0, 1 or 2)."""
-
-    member_id: str
-    store: str
-    period: int
-    purchases: int
-    sales: Decimal
-
-
-@dataclass(frozen=True)
 class PurchaseKpis:
+    """Purchase counts of one period, at one store or all, and the KPIs they give."""
+
     active: int
     active_before: int
     retained: int
@@ -68,31 +58,7 @@ class PurchaseKpis:
         return _money(self.sales / self.purchases) if self.purchases else None
 
 
-def purchase_kpis(
-    rows: Iterable[MemberPurchases], period: int = 0
-) -> dict[str | None, PurchaseKpis]:
-    """Purchase KPIs of `period` over all stores (`ALL_STORES`, first: there a member's
-    purchases at every store count together), then per store by name."""
-    counts: dict[tuple[str | None, int], dict[str, list]] = defaultdict(dict)
-    for row in rows:
-        for store in (row.store, ALL_STORES):
-            tally = counts[store, row.period].setdefault(row.member_id, [0, Decimal(0)])
-            tally[0] += row.purchases
-            tally[1] += row.sales
-    stores = [ALL_STORES, *sorted({store for store, _ in counts if store is not ALL_STORES})]
-    result = {}
-    for store in stores:
-        now = counts.get((store, period), {})
-        before = counts.get((store, period + 1), {})
-        result[store] = PurchaseKpis(
-            active=len(now),
-            active_before=len(before),
-            retained=len(now.keys() & before.keys()),
-            repeaters=sum(1 for n, _ in now.values() if n >= 2),
-            purchases=sum(n for n, _ in now.values()),
-            sales=sum((s for _, s in now.values()), Decimal(0)),
-        )
-    return result
+NO_PURCHASES = PurchaseKpis(0, 0, 0, 0, 0, Decimal(0))
 
 
 @dataclass(frozen=True)

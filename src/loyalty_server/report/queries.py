@@ -8,11 +8,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, null, or_, select, text, union_all
 from sqlalchemy.orm import Session
 
 from ..models import LedgerEntry, Member, ReferralVisit, Staff, TierChange, Voucher
-from .kpis import NO_STORE, MemberPurchases, PointsFlow, ReferralFunnel
+from .kpis import ALL_STORES, NO_STORE, PointsFlow, PurchaseKpis, ReferralFunnel
+
+
+def roomy(s: Session) -> None:
+    """Lets this transaction's aggregates hash in memory on PostgreSQL: the default 4 MB
+    made the per-member grouping sort on disk, several times slower on a big programme."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SET LOCAL work_mem = '64MB'"))
 
 
 def bucket(column: ColumnElement, starts: Sequence[datetime]) -> ColumnElement:
@@ -22,41 +29,82 @@ def bucket(column: ColumnElement, starts: Sequence[datetime]) -> ColumnElement:
     return case(*whens, else_=len(starts) - 1) if whens else case((column.is_not(None), 0))
 
 
-def member_purchases(
+def _one_if(condition: ColumnElement) -> ColumnElement:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _totals(c) -> list[ColumnElement]:  # noqa: ANN001
+    """Per-member purchase counts (n0 this period, n1 the previous, n2 the one before) and
+    sales (s0, s1) summed into the KPIs' counts, this period then the previous one."""
+    return [
+        *(_one_if(c.n0 > 0), _one_if(c.n1 > 0), _one_if(and_(c.n0 > 0, c.n1 > 0))),
+        *(_one_if(c.n0 >= 2), func.sum(c.n0), func.sum(c.s0)),
+        *(_one_if(c.n1 > 0), _one_if(c.n2 > 0), _one_if(and_(c.n1 > 0, c.n2 > 0))),
+        *(_one_if(c.n1 >= 2), func.sum(c.n1), func.sum(c.s1)),
+    ]
+
+
+def _kpis(row: Sequence) -> tuple[PurchaseKpis, PurchaseKpis]:
+    def one(values: Sequence) -> PurchaseKpis:
+        ints = [int(v or 0) for v in values[:5]]
+        return PurchaseKpis(*ints, sales=Decimal(str(values[5] or 0)))
+
+    return one(row[:6]), one(row[6:12])
+
+
+def purchase_totals(
     s: Session, starts: Sequence[datetime], end: datetime
-) -> list[MemberPurchases]:
-    """Each member's purchases per store per period; `starts` are the periods' starts, oldest
-    first, and the result numbers periods newest first (0: the last one)."""
-    last = len(starts) - 1
-    inner = (
+) -> tuple[dict[str | None, PurchaseKpis], dict[str | None, PurchaseKpis]]:
+    """The purchase KPIs' counts of the last period and of the one before, over all stores
+    (key `ALL_STORES`, first) and per store. `starts`: the three periods' starts, oldest
+    first. Counted in the database: per member and store, then per store, and per member
+    then over all (a member who bought at two stores is one active member overall)."""
+    e = LedgerEntry
+    slices = (
         select(
-            LedgerEntry.member_id.label("member_id"),
-            func.coalesce(Staff.store, NO_STORE).label("store"),
-            bucket(LedgerEntry.created_at, starts).label("slice"),
-            LedgerEntry.purchase_amount.label("amount"),
+            e.member_id,
+            Staff.store,
+            bucket(e.created_at, starts).label("slice"),
+            e.purchase_amount,
         )
-        .outerjoin(Staff, Staff.id == LedgerEntry.staff_id)
+        .outerjoin(Staff, Staff.id == e.staff_id)
         .where(
-            LedgerEntry.kind == "purchase",
-            LedgerEntry.voided_at.is_(None),
-            LedgerEntry.created_at >= starts[0],
-            LedgerEntry.created_at < end,
+            e.kind == "purchase",
+            e.voided_at.is_(None),
+            e.created_at >= starts[0],
+            e.created_at < end,
         )
         .subquery()
     )
-    rows = s.execute(
+    c = slices.c
+    per_member_store = (
         select(
-            inner.c.member_id,
-            inner.c.store,
-            inner.c.slice,
-            func.count(),
-            func.coalesce(func.sum(inner.c.amount), 0),
-        ).group_by(inner.c.member_id, inner.c.store, inner.c.slice)
+            c.member_id,
+            c.store,
+            _one_if(c.slice == 2).label("n0"),
+            _one_if(c.slice == 1).label("n1"),
+            _one_if(c.slice == 0).label("n2"),
+            func.sum(case((c.slice == 2, c.purchase_amount), else_=0)).label("s0"),
+            func.sum(case((c.slice == 1, c.purchase_amount), else_=0)).label("s1"),
+        )
+        .group_by(c.member_id, c.store)
+        .cte("per_member_store")  # read twice, computed once (PostgreSQL materialises it)
     )
-    return [
-        MemberPurchases(member, store, last - index, count, Decimal(str(sales)))
-        for member, store, index, count, sales in rows
-    ]
+    m = per_member_store.c
+    per_member = (
+        select(*(func.sum(col).label(col.name) for col in (m.n0, m.n1, m.n2, m.s0, m.s1)))
+        .group_by(m.member_id)
+        .subquery()
+    )
+    overall = select(literal(0).label("scope"), null().label("store"), *_totals(per_member.c))
+    per_store = select(literal(1), m.store, *_totals(m)).group_by(m.store)
+    current: dict[str | None, PurchaseKpis] = {}
+    previous: dict[str | None, PurchaseKpis] = {}
+    rows = s.execute(union_all(overall, per_store)).all()
+    for row in sorted(rows, key=lambda r: (r[0], r[1] or NO_STORE)):
+        store = ALL_STORES if row[0] == 0 else row[1] or NO_STORE
+        current[store], previous[store] = _kpis(row[2:])
+    return current, previous
 
 
 def slices(s: Session, starts: Sequence[datetime], end: datetime) -> list[dict]:

@@ -1,5 +1,6 @@
 """The KPI arithmetic on the hand-made ledger of tests/support/report_ledger.py, tallied by
-hand here; every answer below is worked out in the comment beside it."""
+hand here; every answer below is worked out in the comment beside it. That the database
+counts the same is tests/integration/server/test_report_kpis.py."""
 
 from __future__ import annotations
 
@@ -9,77 +10,57 @@ from decimal import Decimal
 import pytest
 
 from loyalty_server.report.kpis import (
-    ALL_STORES,
-    MemberPurchases,
+    NO_PURCHASES,
     PointsFlow,
+    PurchaseKpis,
     ReferralFunnel,
     liability,
-    purchase_kpis,
     tier_kpis,
 )
 from loyalty_server.report.period import Period, period_for
-from tests.support.report_ledger import MARKET, PIER
+
+# The ledger's purchases in October, tallied by hand (C's was voided and D's of 10-30 is
+# after the period: neither counts). A: 5.00 at the Pier, 3.00 at Market St; B: 7.00 and
+# 9.00 at the Pier; E: 4.00 at Market St. September: A 4.00 and B 6.00 at the Pier, C 10.00
+# and D 2.00 at Market St.
+OVERALL = PurchaseKpis(
+    active=3,  # A, B, E
+    active_before=4,  # A, B, C, D
+    retained=2,  # A and B came back
+    repeaters=2,  # A (once at each store) and B (twice at the Pier)
+    purchases=5,
+    sales=Decimal("28.00"),  # 5 + 3 + 7 + 9 + 4
+)
+PIER = PurchaseKpis(2, 2, 2, 1, 3, Decimal("21.00"))  # A and B both months; B twice
+MARKET = PurchaseKpis(2, 2, 0, 0, 2, Decimal("7.00"))  # C, D in September; A, E in October
 
 
-def row(member: str, store: str, period: int, purchases: int, sales: str) -> MemberPurchases:
-    return MemberPurchases(member, store, period, purchases, Decimal(sales))
-
-
-# The ledger's purchases, tallied by hand: 0 is October, 1 September, 2 August. C's October
-# purchase was voided and D's of 10-30 is after the period: neither is here.
-ROWS = [
-    row("A", PIER, 2, 1, "5.00"),
-    row("A", PIER, 1, 1, "4.00"),
-    row("B", PIER, 1, 1, "6.00"),
-    row("C", MARKET, 1, 1, "10.00"),
-    row("D", MARKET, 1, 1, "2.00"),
-    row("A", PIER, 0, 1, "5.00"),
-    row("A", MARKET, 0, 1, "3.00"),
-    row("B", PIER, 0, 2, "16.00"),
-    row("E", MARKET, 0, 1, "4.00"),
-]
-
-
-def test_overall_purchase_kpis_count_a_member_once_across_stores():
-    k = purchase_kpis(ROWS)[ALL_STORES]
-    assert k.active == 3  # A, B, E
-    assert k.active_before == 4  # A, B, C, D in September
-    assert k.retained == 2  # A and B came back
+def test_overall_purchase_kpis():
+    k = OVERALL
     assert k.retention == pytest.approx(2 / 4)
-    assert k.churn == pytest.approx(2 / 4)  # C and D did not
-    assert k.repeaters == 2  # A (once at each store) and B (twice at the Pier)
+    assert k.churn == pytest.approx(2 / 4)  # C and D did not come back
     assert k.repeat_rate == pytest.approx(2 / 3)
-    assert k.purchases == 5
     assert k.frequency == pytest.approx(5 / 3)
-    assert k.sales == Decimal("28.00")  # 5 + 3 + 16 + 4
     assert k.average_basket == Decimal("5.60")  # 28 / 5
 
 
 def test_per_store_purchase_kpis():
-    kpis = purchase_kpis(ROWS)
-    pier, market = kpis[PIER], kpis[MARKET]
-    # Pier: A and B in September and October; B twice in October.
-    assert (pier.active, pier.active_before, pier.retained) == (2, 2, 2)
-    assert (pier.retention, pier.churn, pier.repeat_rate) == (1.0, 0.0, 0.5)
-    assert (pier.purchases, pier.sales, pier.average_basket) == (3, Decimal(21), Decimal("7.00"))
-    # Market: C and D in September, A and E in October: nobody came back.
-    assert (market.active, market.active_before, market.retained) == (2, 2, 0)
-    assert (market.retention, market.churn, market.repeat_rate) == (0.0, 1.0, 0.0)
-    assert market.average_basket == Decimal("3.50")  # (3 + 4) / 2
+    assert (PIER.retention, PIER.churn, PIER.repeat_rate) == (1.0, 0.0, 0.5)
+    assert (PIER.frequency, PIER.average_basket) == (1.5, Decimal("7.00"))
+    assert (MARKET.retention, MARKET.churn, MARKET.repeat_rate) == (0.0, 1.0, 0.0)
+    assert MARKET.average_basket == Decimal("3.50")  # (3 + 4) / 2
 
 
-def test_previous_period_kpis_compare_with_the_period_before_it():
-    k = purchase_kpis(ROWS, period=1)[ALL_STORES]
-    assert (k.active, k.active_before, k.retained) == (4, 1, 1)  # only A in August
-    assert k.retention == 1.0
-    assert k.repeat_rate == 0.0
-    assert k.average_basket == Decimal("5.50")  # 22 / 4
+def test_average_basket_rounds_half_up_to_cents():
+    assert PurchaseKpis(1, 0, 0, 0, 3, Decimal("10.00")).average_basket == Decimal("3.33")
+    assert PurchaseKpis(1, 0, 0, 0, 8, Decimal("0.20")).average_basket == Decimal("0.03")
 
 
 def test_no_purchases_gives_no_ratios_rather_than_zeros():
-    k = purchase_kpis([])[ALL_STORES]
-    assert (k.active, k.retention, k.churn, k.repeat_rate, k.average_basket) == (
+    k = NO_PURCHASES
+    assert (k.active, k.retention, k.churn, k.repeat_rate, k.frequency, k.average_basket) == (
         0,
+        None,
         None,
         None,
         None,
