@@ -64,10 +64,12 @@ def build_report(
     end = period.end(zone)
     with db.read() as s:
         queries.roomy(s)
-        stores, stores_before = queries.purchase_totals(
-            s, [p.start(zone) for p in (before_previous, previous, period)], end
+        seen = queries.activity(
+            s,
+            [before_previous.start(zone), previous.start(zone)],
+            [w.start(zone) for w in weeks],
+            end,
         )
-        sliced = queries.slices(s, [previous.start(zone)] + [w.start(zone) for w in weeks], end)
         outstanding = queries.outstanding_points(s, now)
         tiers = tier_kpis(
             queries.members_per_tier(s),
@@ -77,20 +79,21 @@ def build_report(
         referral = queries.referral_funnel(s, period.start(zone), end)
         referral_before = queries.referral_funnel(s, previous.start(zone), previous.end(zone))
         redeemed = queries.redeemed_rewards(s, period.start(zone), end)
+    stores, stores_before = seen.stores, seen.stores_before
     if store is not None:
         stores = {store: stores.get(store, NO_PURCHASES)}
         stores_before = {store: stores_before.get(store, NO_PURCHASES)}
     week_figures = [
         WeekFigures(
             first=week.first.isoformat(),
-            active=figures["active"],
-            purchases=figures["purchases"],
-            sales=figures["sales"],
-            issued=figures["flow"].issued,
-            redeemed=figures["flow"].redeemed,
-            expired=figures["flow"].expired,
+            active=active,
+            purchases=purchases,
+            sales=sales,
+            issued=flow.issued,
+            redeemed=flow.redeemed,
+            expired=flow.expired,
         )
-        for week, figures in zip(weeks, sliced[1:], strict=True)
+        for week, (active, purchases, sales, flow) in zip(weeks, seen.weeks, strict=True)
     ]
     return Report(
         programme=programme.brand.name["en"],
@@ -105,7 +108,7 @@ def build_report(
             sum(w.redeemed for w in week_figures),
             sum(w.expired for w in week_figures),
         ),
-        points_before=sliced[0]["flow"],
+        points_before=seen.flow_before,
         liability=liability(outstanding, [r.cost for r in programme.rewards], point_value),
         tiers=tiers,
         referral=referral,

@@ -5,10 +5,23 @@ date function of either database is needed. Every function reads only."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, null, or_, select, text, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from ..models import LedgerEntry, Member, ReferralVisit, Staff, TierChange, Voucher
@@ -19,7 +32,7 @@ def roomy(s: Session) -> None:
     """Lets this transaction's aggregates hash in memory on PostgreSQL: the default 4 MB
     made the per-member grouping sort on disk, several times slower on a big programme."""
     if s.get_bind().dialect.name == "postgresql":
-        s.execute(text("SET LOCAL work_mem = '64MB'"))
+        s.execute(text("SET LOCAL work_mem = '128MB'"))
 
 
 def bucket(column: ColumnElement, starts: Sequence[datetime]) -> ColumnElement:
@@ -29,45 +42,49 @@ def bucket(column: ColumnElement, starts: Sequence[datetime]) -> ColumnElement:
     return case(*whens, else_=len(starts) - 1) if whens else case((column.is_not(None), 0))
 
 
-def _one_if(condition: ColumnElement) -> ColumnElement:
-    return func.sum(case((condition, 1), else_=0))
+def _count_if(condition: ColumnElement) -> ColumnElement:
+    return func.count(case((condition, 1)))
 
 
-def _totals(c) -> list[ColumnElement]:  # noqa: ANN001
-    """Per-member purchase counts (n0 this period, n1 the previous, n2 the one before) and
-    sales (s0, s1) summed into the KPIs' counts, this period then the previous one."""
+def _member_counts(n0: ColumnElement, n1: ColumnElement, n2: ColumnElement) -> list:
+    """Members' purchase counts (n0 this period, n1 the previous, n2 the one before) made
+    into: active, active before, retained, repeaters — this period, then the previous."""
     return [
-        *(_one_if(c.n0 > 0), _one_if(c.n1 > 0), _one_if(and_(c.n0 > 0, c.n1 > 0))),
-        *(_one_if(c.n0 >= 2), func.sum(c.n0), func.sum(c.s0)),
-        *(_one_if(c.n1 > 0), _one_if(c.n2 > 0), _one_if(and_(c.n1 > 0, c.n2 > 0))),
-        *(_one_if(c.n1 >= 2), func.sum(c.n1), func.sum(c.s1)),
+        *(_count_if(n0 > 0), _count_if(n1 > 0), _count_if(and_(n0 > 0, n1 > 0))),
+        _count_if(n0 >= 2),
+        *(_count_if(n1 > 0), _count_if(n2 > 0), _count_if(and_(n1 > 0, n2 > 0))),
+        _count_if(n1 >= 2),
     ]
 
 
-def _kpis(row: Sequence) -> tuple[PurchaseKpis, PurchaseKpis]:
-    def one(values: Sequence) -> PurchaseKpis:
-        ints = [int(v or 0) for v in values[:5]]
-        return PurchaseKpis(*ints, sales=Decimal(str(values[5] or 0)))
+@dataclass(frozen=True)
+class Activity:
+    """What the ledger's purchases and points say about the period and the one before."""
 
-    return one(row[:6]), one(row[6:12])
+    stores: dict[str | None, PurchaseKpis]
+    stores_before: dict[str | None, PurchaseKpis]
+    #: Per week of the period: active members, purchases, sales and the points' flow.
+    weeks: list[tuple[int, int, Decimal, PointsFlow]]
+    flow_before: PointsFlow
 
 
-def purchase_totals(
-    s: Session, starts: Sequence[datetime], end: datetime
-) -> tuple[dict[str | None, PurchaseKpis], dict[str | None, PurchaseKpis]]:
-    """The purchase KPIs' counts of the last period and of the one before, over all stores
-    (key `ALL_STORES`, first) and per store. `starts`: the three periods' starts, oldest
-    first. Counted in the database: per member and store, then per store, and per member
-    then over all (a member who bought at two stores is one active member overall)."""
+def activity(
+    s: Session, starts: Sequence[datetime], week_starts: Sequence[datetime], end: datetime
+) -> Activity:
+    """Two passes over the ledger. `starts`: the starts of the period before the previous
+    one and of the previous one; the period itself is `week_starts` up to `end`.
+
+    Members: each member's purchases per store, counted per slice (the two periods before,
+    each week of this one), then per store and, per member over all stores, overall (a
+    member who bought at two stores is one active member overall). Only small counters are
+    kept per member: on a big programme the per-member groups are what costs.
+    Money and points: per slice and store, summed."""
     e = LedgerEntry
-    slices = (
-        select(
-            e.member_id,
-            Staff.store,
-            bucket(e.created_at, starts).label("slice"),
-            e.purchase_amount,
-        )
-        .outerjoin(Staff, Staff.id == e.staff_id)
+    names, store_key = _store_key(s)
+    weeks = len(week_starts)
+    bounds = [*starts, *week_starts, end]
+    purchases = (
+        select(e.member_id, store_key.label("store"), e.created_at)
         .where(
             e.kind == "purchase",
             e.voided_at.is_(None),
@@ -76,77 +93,98 @@ def purchase_totals(
         )
         .subquery()
     )
-    c = slices.c
+    c = purchases.c
+
+    def within(k: int) -> ColumnElement:
+        # Plain comparisons: a CASE bucket here was evaluated again for every counter. As
+        # integers: PostgreSQL sums a count (bigint) as a numeric, far bigger per group.
+        inside = and_(c.created_at >= bounds[k], c.created_at < bounds[k + 1])
+        return cast(_count_if(inside), Integer)
+
+    counters = [within(0).label("n2"), within(1).label("n1")]
+    counters += [within(k + 2).label(f"w{k}") for k in range(weeks)]
     per_member_store = (
-        select(
-            c.member_id,
-            c.store,
-            _one_if(c.slice == 2).label("n0"),
-            _one_if(c.slice == 1).label("n1"),
-            _one_if(c.slice == 0).label("n2"),
-            func.sum(case((c.slice == 2, c.purchase_amount), else_=0)).label("s0"),
-            func.sum(case((c.slice == 1, c.purchase_amount), else_=0)).label("s1"),
-        )
+        select(c.member_id, c.store, *counters)
         .group_by(c.member_id, c.store)
         .cte("per_member_store")  # read twice, computed once (PostgreSQL materialises it)
     )
     m = per_member_store.c
+    names_of = ["n2", "n1", *(f"w{k}" for k in range(weeks))]
     per_member = (
-        select(*(func.sum(col).label(col.name) for col in (m.n0, m.n1, m.n2, m.s0, m.s1)))
+        select(*(func.sum(m[name]).label(name) for name in names_of))
         .group_by(m.member_id)
         .subquery()
     )
-    overall = select(literal(0).label("scope"), null().label("store"), *_totals(per_member.c))
-    per_store = select(literal(1), m.store, *_totals(m)).group_by(m.store)
-    current: dict[str | None, PurchaseKpis] = {}
-    previous: dict[str | None, PurchaseKpis] = {}
-    rows = s.execute(union_all(overall, per_store)).all()
-    for row in sorted(rows, key=lambda r: (r[0], r[1] or NO_STORE)):
-        store = ALL_STORES if row[0] == 0 else row[1] or NO_STORE
-        current[store], previous[store] = _kpis(row[2:])
-    return current, previous
 
+    def counts(cols) -> list:  # noqa: ANN001
+        n0 = sum((cols[f"w{k}"] for k in range(1, weeks)), cols["w0"])
+        return _member_counts(n0, cols["n1"], cols["n2"]) + [
+            _count_if(cols[f"w{k}"] > 0) for k in range(weeks)
+        ]
 
-def slices(s: Session, starts: Sequence[datetime], end: datetime) -> list[dict]:
-    """Per slice: active members, purchases, sales, points issued, redeemed and expired."""
-    e = LedgerEntry
+    overall = select(literal(-2).label("store"), *counts(per_member.c))
+    per_store = select(m.store, *counts(m)).group_by(m.store)
+    members = {
+        row[0]: [int(n or 0) for n in row[1:]] for row in s.execute(union_all(overall, per_store))
+    }
+
     is_purchase = and_(e.kind == "purchase", e.voided_at.is_(None))
-    inner = (
+    moves = (
         select(
-            bucket(e.created_at, starts).label("slice"),
-            case((is_purchase, e.member_id)).label("buyer"),
+            bucket(e.created_at, [starts[1], *week_starts]).label("slice"),
+            store_key.label("store"),
             case((is_purchase, 1), else_=0).label("purchase"),
             case((is_purchase, e.purchase_amount), else_=0).label("sales"),
             case((and_(e.amount > 0, e.voided_at.is_(None)), e.amount), else_=0).label("issued"),
             case((e.kind == "redeem", -e.amount), else_=0).label("redeemed"),
             case((e.kind == "expire", -e.amount), else_=0).label("expired"),
         )
-        .where(e.created_at >= starts[0], e.created_at < end)
+        .where(e.created_at >= starts[1], e.created_at < end)
         .subquery()
     )
-    c = inner.c
-    rows = s.execute(
-        select(
-            c.slice,
-            func.count(func.distinct(c.buyer)),
-            func.sum(c.purchase),
-            func.sum(c.sales),
-            func.sum(c.issued),
-            func.sum(c.redeemed),
-            func.sum(c.expired),
-        ).group_by(c.slice)
-    )
-    found = {
-        row[0]: {
-            "active": int(row[1]),
-            "purchases": int(row[2] or 0),
-            "sales": Decimal(str(row[3] or 0)),
-            "flow": PointsFlow(int(row[4] or 0), int(row[5] or 0), int(row[6] or 0)),
-        }
-        for row in rows
-    }
-    empty = {"active": 0, "purchases": 0, "sales": Decimal(0), "flow": PointsFlow(0, 0, 0)}
-    return [found.get(index, empty) for index in range(len(starts))]
+    f = moves.c
+    sums = [func.sum(f.purchase), func.sum(f.sales), func.sum(f.issued)]
+    sums += [func.sum(f.redeemed), func.sum(f.expired)]
+    per_slice: dict[tuple[int, int], list] = {}
+    for index, store, *figures in s.execute(
+        select(f.slice, f.store, *sums).group_by(f.slice, f.store)
+    ):
+        for key in ((index, store), (index, -2)):
+            total = per_slice.setdefault(key, [0, Decimal(0), 0, 0, 0])
+            total[0] += int(figures[0] or 0)
+            total[1] += Decimal(str(figures[1] or 0))
+            for i in (2, 3, 4):
+                total[i] += int(figures[i] or 0)
+
+    def money(store: int, slices: range) -> tuple[int, Decimal]:
+        rows = [per_slice.get((i, store), [0, Decimal(0)]) for i in slices]
+        return sum(r[0] for r in rows), sum((r[1] for r in rows), Decimal(0))
+
+    stores: dict[str | None, PurchaseKpis] = {}
+    stores_before: dict[str | None, PurchaseKpis] = {}
+    for key in sorted(members, key=lambda k: (k != -2, names.get(k, NO_STORE))):
+        store = ALL_STORES if key == -2 else names.get(key, NO_STORE)
+        n = members[key]
+        stores[store] = PurchaseKpis(*n[:4], *money(key, range(1, weeks + 1)))
+        stores_before[store] = PurchaseKpis(*n[4:8], *money(key, range(0, 1)))
+    week_figures = []
+    for k in range(weeks):
+        figures = per_slice.get((k + 1, -2), [0, Decimal(0), 0, 0, 0])
+        active = members[-2][8 + k]  # the overall row is always there (an aggregate)
+        week_figures.append((active, figures[0], figures[1], PointsFlow(*figures[2:5])))
+    before = per_slice.get((0, -2), [0, Decimal(0), 0, 0, 0])
+    return Activity(stores, stores_before, week_figures, PointsFlow(*before[2:5]))
+
+
+def _store_key(s: Session) -> tuple[dict[int, str], ColumnElement]:
+    """A small number per store for a ledger entry (-1: no staff credential), from the
+    staff table: grouping by it is much cheaper than joining staff and grouping by name."""
+    ids: dict[str, list[str]] = {}
+    for staff_id, store in s.execute(select(Staff.id, Staff.store)):
+        ids.setdefault(store, []).append(staff_id)
+    names = dict(enumerate(sorted(ids)))
+    whens = [(LedgerEntry.staff_id.in_(ids[name]), number) for number, name in names.items()]
+    return names, case(*whens, else_=-1) if whens else literal(-1)
 
 
 def outstanding_points(s: Session, now: datetime) -> int:
