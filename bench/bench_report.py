@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -148,7 +149,8 @@ def generate(url: str, members: int, entries: int, seed: float = 0.14) -> None:
         for sql in [MEMBERS_SQL, LEDGER_SQL, *OTHERS_SQL]:
             began = time.perf_counter()
             conn.execute(sql, params)
-            print(f"  {sql.split()[2]:<16} {time.perf_counter() - began:6.1f} s", flush=True)
+            table = re.search(r"(?:INTO|UPDATE) (\w+)", sql).group(1)
+            print(f"  {table:<16} {time.perf_counter() - began:6.1f} s", flush=True)
         began = time.perf_counter()
         for name, columns in LEDGER_INDEXES:
             conn.execute(f"CREATE INDEX {name} ON ledger_entries ({columns})")
