@@ -133,7 +133,10 @@ def _rewards(ctx, args: argparse.Namespace) -> int:  # noqa: ANN001
     from .admin.rewards import set_stock, stock_list
 
     if args.reward_id is None:
-        for item in stock_list(ctx):
+        listing = stock_list(ctx)
+        if not listing:
+            print("no rewards in the database yet: they appear once the server has started")
+        for item in listing:
             stock = "unlimited" if item.stock is None else str(item.stock)
             state = "" if item.active else "  (inactive)"
             print(f"{item.reward_id:<24} {stock:>10}  {item.name}{state}")

@@ -159,6 +159,12 @@ def test_rewards_stock_see_and_set(shop):
     assert re.search(r"^pastry +12  ", _ok(run_cli("rewards", "stock", database_url=url)), re.M)
 
 
+def test_rewards_stock_before_the_server_ever_started_says_so(tmp_path):
+    url = fresh_database_url(tmp_path)
+    out = _ok(run_cli("rewards", "stock", database_url=url))
+    assert "no rewards in the database yet" in out
+
+
 def test_bad_stock_changes_nothing(shop):
     url, db = shop
     negative = run_cli("rewards", "stock", "pastry", "-3", "--by", "Ana", database_url=url)
