@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .owner_cli import OWNER_COMMANDS, add_owner_commands, run_owner
 from .settings import Settings, SmtpSettings, default_database_url
 
 BANNER = """
@@ -187,6 +188,7 @@ def parser() -> argparse.ArgumentParser:
     _common(revoke)
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
     _common(openapi)
+    add_owner_commands(sub, _common)
     return root
 
 
@@ -262,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if args.command in OWNER_COMMANDS:
+        return run_owner(args, settings)
     if args.command == "openapi":
         from .app import create_app, openapi_document
         from .context import ServerContext

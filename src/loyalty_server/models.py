@@ -236,3 +236,30 @@ class ReferralVisit(Base):
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # A digest of the visitor's network, the code and the window (None: before de-duplication).
     visitor: Mapped[str | None] = mapped_column(String(32))
+
+
+class TierChange(Base):
+    """A member's tier moving (up at a purchase, down at requalification, back at a void):
+    the owner's report counts these; the member's tier itself lives on `members`."""
+
+    __tablename__ = "tier_changes"
+    __table_args__ = (Index("ix_tier_changes_changed_at", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    from_code: Mapped[str] = mapped_column(String(32))
+    to_code: Mapped[str] = mapped_column(String(32))
+
+
+class AdminAction(Base):
+    """One line of the admin audit trail: who changed what from the command line."""
+
+    __tablename__ = "admin_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import rules
-from ..models import LedgerEntry, Member
+from ..models import LedgerEntry, Member, TierChange
 from ..problems import Problem
 from ..programme import Programme
 
@@ -150,10 +150,21 @@ def update_tier(s: Session, member: Member, programme: Programme, now: datetime)
         programme.qualifying_window_months,
     )
     if (decision.code, decision.requalify_at) != (member.tier_code, member.requalify_at):
+        record_tier_change(s, member, decision.code, now)
         member.tier_code = decision.code
         member.requalify_at = decision.requalify_at
         member.version += 1
     return decision.change
+
+
+def record_tier_change(s: Session, member: Member, to_code: str, now: datetime) -> None:
+    """Note a tier move for the owner's report (nothing when the tier stays)."""
+    if to_code != member.tier_code:
+        s.add(
+            TierChange(
+                member_id=member.id, changed_at=now, from_code=member.tier_code, to_code=to_code
+            )
+        )
 
 
 def _birthday_due(member: Member, programme: Programme, now: datetime) -> bool:

@@ -201,6 +201,7 @@ def _restore_tier(
     reached = rules.tier_for_points(tiers, qualifying).code
     target = max(before, reached, key=rank.__getitem__)
     if rank[target] < rank.get(member.tier_code, 0):
+        points.record_tier_change(s, member, target, now)
         member.tier_code = target
         if target == before:
             requalify = undo.get("requalify_before")
