@@ -1,7 +1,7 @@
 """tier changes (for the owner's report) and the admin audit trail
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0009
 Create Date: 2026-11-30 11:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
