@@ -497,13 +497,29 @@ def test_language_names_render_in_english_too(browser, app):
     page = signed_in_page(browser, app)
     go(page, "Settings")
     page.mouse.move(5, 300)
-    time.sleep(1.0)
-    shot = screenshot(page, Path(app.log_path).with_name("language-names.png"))
-    for name in ("简体中文", "繁體中文"):
-        box = page.get_by_role("button", name=name).first.bounding_box()
-        # Inside the segment's outline: the border lines are not text.
-        inner = (box["x"] + 8, box["y"] + 5, box["width"] - 16, box["height"] - 10)
-        report = glyph_report(shot, inner)
+    buttons = [page.get_by_role("button", name=name).first for name in ("简体中文", "繁體中文")]
+    for button in buttons:
+        button.wait_for(timeout=10_000)
+
+    def reports() -> list:
+        shot = page.screenshot()
+        found = []
+        for button in buttons:
+            box = button.bounding_box()
+            # Inside the segment's outline: the border lines are not text.
+            inner = (box["x"] + 8, box["y"] + 5, box["width"] - 16, box["height"] - 10)
+            found.append(glyph_report(shot, inner))
+        return found
+
+    # The names' tiny font arrives after the screen: look until both are drawn as glyphs (or
+    # 15 s pass), instead of a fixed pause that a loaded machine outlasts.
+    deadline = time.monotonic() + 15
+    found = reports()
+    while not all(r.verdict for r in found) and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        found = reports()
+    screenshot(page, Path(app.log_path).with_name("language-names.png"))
+    for name, report in zip(("简体中文", "繁體中文"), found, strict=True):
         assert report.verdict, f"{name}: {report.summary()}"
 
 
@@ -516,6 +532,15 @@ def _luminance(rgb: tuple[int, int, int]) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
+def _is_dark_page(page) -> bool:  # noqa: ANN001
+    from io import BytesIO
+
+    from PIL import Image
+
+    pixel = Image.open(BytesIO(page.screenshot())).convert("RGB").getpixel((0, 0))
+    return _luminance(pixel) < 0.05
+
+
 def test_dark_mode_keeps_text_contrast(browser, app):
     from io import BytesIO
 
@@ -524,7 +549,10 @@ def test_dark_mode_keeps_text_contrast(browser, app):
     page = signed_in_page(browser, app)
     go(page, "Settings")
     page.get_by_role("button", name="Dark").first.click()
-    time.sleep(1.0)
+    # Until the page is drawn dark (its top-left pixel), not a fixed pause.
+    deadline = time.monotonic() + 15
+    while not _is_dark_page(page) and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
     go(page, "Points")
     label = page.get_by_text("History", exact=True).first
     label.wait_for(timeout=10_000)
