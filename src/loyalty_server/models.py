@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -64,6 +65,10 @@ class Member(Base):
     requalify_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     punch_stamps: Mapped[int] = mapped_column(Integer, default=0)
     last_birthday_year: Mapped[int | None] = mapped_column(Integer)
+    # The year of the last birthday voucher (the programme's [birthday] reward_id).
+    last_birthday_voucher_year: Mapped[int | None] = mapped_column(Integer)
+    # Reminder e-mails (points or a voucher about to expire); the member turns them off.
+    email_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     referral_code: Mapped[str] = mapped_column(String(16), unique=True)
     referred_by_id: Mapped[str | None] = mapped_column(ForeignKey("members.id"))
     referral_rewarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -233,3 +238,27 @@ class ReferralVisit(Base):
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # A digest of the visitor's network, the code and the window (None: before de-duplication).
     visitor: Mapped[str | None] = mapped_column(String(32))
+
+
+class InboxState(Base):
+    """What the member did with one inbox message (rules.inbox ids): read, dismissed."""
+
+    __tablename__ = "inbox_states"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ReminderSend(Base):
+    """A reminder e-mail claimed before it is sent (`loyalty-server remind`): one row per
+    member and event, so no run sends it twice; `sent_at` stays empty when the run died
+    between the claim and the mail server's answer."""
+
+    __tablename__ = "reminder_sends"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -199,6 +199,10 @@ class Me(BaseModel):
     expiring: list[ExpiringPoints]
     punch_card: PunchCardState | None
     is_demo: bool
+    email_reminders: bool = Field(
+        default=True,
+        description="Whether reminder e-mails (points or a voucher about to expire) go out.",
+    )
 
 
 class ProfileUpdate(Strict):
@@ -210,6 +214,43 @@ class ProfileUpdate(Strict):
         "The birthday bonus pays only for a birthday set at least the programme's notice "
         "(30 days in the demo) before the birthday month begins.",
     )
+    email_reminders: bool | None = Field(
+        default=None, description="Turn reminder e-mails on or off."
+    )
+
+
+# --- inbox ------------------------------------------------------------------------------------
+
+
+class InboxMessage(BaseModel):
+    id: str = Field(
+        description="Names the event (e.g. `points-expiring:2026-12-05`): the same event keeps "
+        "its id, and read and dismissed state is kept per id."
+    )
+    kind: str = Field(
+        description="points_expiring | voucher_expiring | stamp_card | birthday_voucher | "
+        "tier_reached | tier_at_risk (more kinds may come: show what you know, skip the rest)."
+    )
+    at: datetime = Field(description="When the message arose; the inbox is newest first.")
+    read: bool
+    points: int | None = Field(
+        default=None,
+        description="points_expiring: the points that expire; tier_at_risk: the qualifying "
+        "points still needed to keep the tier.",
+    )
+    on: date | None = Field(
+        default=None,
+        description="The day points or a voucher expire, or the tier is requalified.",
+    )
+    voucher_code: str | None = None
+    reward_name: Texts | None = None
+    tier_name: Texts | None = None
+    stamps_left: int | None = None
+
+
+class Inbox(BaseModel):
+    items: list[InboxMessage]
+    unread: int
 
 
 # --- ledger -----------------------------------------------------------------------------------
