@@ -16,6 +16,7 @@ from ..domain.models import (
     CreditResult,
     DeviceList,
     Health,
+    Inbox,
     JoinResult,
     LedgerPage,
     Member,
@@ -133,6 +134,9 @@ class LoyaltyApi(ApiHttp):
     async def referral(self, etag: str | None = None) -> Fetched[Referral]:
         return await self._get(Referral, "/v1/referral", etag=etag)
 
+    async def inbox(self, etag: str | None = None) -> Fetched[Inbox]:
+        return await self._get(Inbox, "/v1/me/inbox", etag=etag)
+
     async def programme(self, etag: str | None = None) -> Fetched[Programme]:
         return await self._get(Programme, "/v1/programme", etag=etag)
 
@@ -167,6 +171,18 @@ class LoyaltyApi(ApiHttp):
         return await self._answer(
             Referral, "POST", "/v1/referral/claim", who="member", json_body={"code": code}
         )
+
+    async def mark_message(self, message_id: str, mark: str) -> Answer[Inbox]:
+        """Marks an inbox message ``read`` or ``dismiss``es it (again changes nothing)."""
+        if mark not in ("read", "dismiss"):
+            raise ValueError(f"no such mark: {mark}")
+        path = f"/v1/me/inbox/{segment(message_id)}/{mark}"
+        return await self._answer(Inbox, "POST", path, who="member")
+
+    async def update_me(self, **fields: object) -> Answer[Member]:
+        """Changes the member's own settings (``PATCH /v1/me``), e.g. ``email_reminders``."""
+        body = drop_none(dict(fields))
+        return await self._answer(Member, "PATCH", "/v1/me", who="member", json_body=body)
 
     # ---- staff (kiosk) ---------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ MEMBER_RESOURCES: dict[str, Fetcher] = {
     "rewards": LoyaltyApi.rewards,
     "vouchers": LoyaltyApi.vouchers,
     "referral": LoyaltyApi.referral,
+    "inbox": LoyaltyApi.inbox,
 }
 KIOSK_RESOURCES: dict[str, Fetcher] = {
     "programme": LoyaltyApi.programme,
@@ -66,7 +67,17 @@ async def _push_voucher(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
     return await api.redeem_voucher(intent.payload["code"], intent.idempotency_key)
 
 
+async def _push_mark(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
+    return await api.mark_message(intent.payload["message_id"], intent.payload["mark"])
+
+
+async def _push_settings(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
+    return await api.update_me(**intent.payload)
+
+
 PUSHERS: dict[str, Pusher] = {
+    "inbox_mark": _push_mark,
+    "settings": _push_settings,
     "redeem": _push_redeem,
     "claim_referral": _push_claim,
     "credit": _push_credit,

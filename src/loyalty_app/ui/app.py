@@ -18,6 +18,7 @@ from .locales import LOCALES
 from .pictures import PicturesCtx, PictureShelf
 from .screens.account import AccountPage
 from .screens.card import CardPage
+from .screens.inbox import InboxPage
 from .screens.points import PointsPage
 from .screens.referral import ReferralPage
 from .screens.rewards import RewardDetailPage, RewardsPage
@@ -116,6 +117,7 @@ def _routes() -> ft.Router:
                     ft.Route(path="referral", component=ReferralPage),
                     ft.Route(path="settings", component=SettingsPage),
                     ft.Route(path="account", component=AccountPage),
+                    ft.Route(path="inbox", component=InboxPage),
                 ],
             ),
         ]

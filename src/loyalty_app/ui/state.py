@@ -14,9 +14,11 @@ from typing import Any
 
 import flet as ft
 
+from ..domain.inbox import InboxShown, shown
 from ..domain.models import (
     Catalogue,
     Device,
+    Inbox,
     LedgerEntry,
     Member,
     Programme,
@@ -77,6 +79,7 @@ class AppState:
     catalogue: Catalogue | None = None
     vouchers: list[Voucher] = field(default_factory=list)
     referral: Referral | None = None
+    inbox: Inbox | None = None
     # Sync
     connectivity: str = "unknown"
     last_synced: datetime | None = None
@@ -168,6 +171,8 @@ class AppState:
             self.vouchers = list(view.vouchers)
         if fresh("referral", view.referral):
             self.referral = view.referral
+        if fresh("inbox", view.inbox):
+            self.inbox = view.inbox
         self.pending = list(view.pending)
         self.rejected = list(view.rejected)
         self.last_synced = view.last_synced
@@ -291,7 +296,7 @@ class AppState:
         self.clear_notice()
         self._forget_seen()
         self.phase = "signed_out"
-        self.me = self.progress = self.catalogue = self.referral = None
+        self.me = self.progress = self.catalogue = self.referral = self.inbox = None
         self.history, self.vouchers, self.pending, self.rejected = [], [], [], []
         self.devices, self.devices_status, self.devices_error = [], "idle", None
         await self.check_demo()
@@ -427,7 +432,64 @@ class AppState:
         pending, rejected = self.session.outbox()
         self.pending, self.rejected = list(pending), list(rejected)
 
+    # --- inbox ------------------------------------------------------------------------------
+
+    def inbox_shown(self) -> InboxShown:
+        """The inbox with the marks still in the outbox applied, and its unread count."""
+        marks = [
+            (i.payload["message_id"], i.payload["mark"])
+            for i in self.pending
+            if i.kind == "inbox_mark"
+        ]
+        return shown(self.inbox, marks)
+
+    async def read_message(self, message_id: str) -> None:
+        """The member opened a message: it counts as read at once, offline too."""
+        message = next((m for m in self.inbox_shown().items if m.id == message_id), None)
+        if message is None or message.read:
+            return
+        await self._mark(message_id, "read")
+
+    async def dismiss_message(self, message_id: str) -> None:
+        """The member dismissed a message: it goes at once and for good, offline too."""
+        await self._mark(message_id, "dismiss")
+
+    async def _mark(self, message_id: str, mark: str) -> None:
+        if self.phase != "signed_in":
+            return
+        try:
+            report = await self.session.mark_message(message_id, mark)
+        except NotSignedIn:
+            self.phase = "signed_out"
+            return
+        self._took(report)
+
+    def _took(self, report: Any) -> None:
+        """After an intent was queued and (maybe) sent: connectivity, outbox and store."""
+        self.connectivity = report.connectivity
+        if report.signed_out:
+            expired = report.problem == "session-expired"
+            self.sync_error = "session-expired" if expired else "signed_out"
+        self.reload_from_store()
+
     # --- settings ---------------------------------------------------------------------------
+
+    def email_reminders(self) -> bool:
+        """Whether reminder e-mails go out, with a change still in the outbox applied."""
+        for item in reversed(self.pending):
+            if item.kind == "settings" and "email_reminders" in item.payload:
+                return bool(item.payload["email_reminders"])
+        return self.me.email_reminders if self.me is not None else True
+
+    async def set_email_reminders(self, on: bool) -> None:
+        if self.phase != "signed_in":
+            return
+        try:
+            report = await self.session.change_settings(email_reminders=bool(on))
+        except NotSignedIn:
+            self.phase = "signed_out"
+            return
+        self._took(report)
 
     def set_language(self, lang: str) -> None:
         if lang in LANGUAGES:
