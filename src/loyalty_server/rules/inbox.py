@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from .months import add_months
 
@@ -97,7 +97,8 @@ def points_expiring(expiring: Iterable[tuple[date, int]], now: datetime) -> list
         Message(
             id=f"points-expiring:{day.isoformat()}",
             kind="points_expiring",
-            at=now,
+            # When the warning began, not `now`: the same inbox reads the same (its ETag).
+            at=datetime.combine(day, time(), UTC) - timedelta(days=POINTS_EXPIRY_DAYS),
             points=points,
             on=day,
         )

@@ -47,9 +47,9 @@ def tier(requalify_at: datetime, counting: int, *, threshold: int = 3000) -> Tie
 def test_points_expiring_one_message_per_day_with_amount_and_date():
     found = inbox(NOW, expiring=[(date(2026, 5, 20), 120), (date(2026, 6, 10), 45)])
     assert [(m.id, m.kind, m.points, m.on) for m in found] == [
-        ("points-expiring:2026-05-20", "points_expiring", 120, date(2026, 5, 20)),
         ("points-expiring:2026-06-10", "points_expiring", 45, date(2026, 6, 10)),
-    ]
+        ("points-expiring:2026-05-20", "points_expiring", 120, date(2026, 5, 20)),
+    ]  # newest first: the later day's warning began later
 
 
 def test_voucher_expiring_within_seven_days_only_while_usable():
@@ -113,8 +113,9 @@ def test_base_tier_has_no_tier_messages():
 def test_inbox_newest_first_and_stable():
     b = voucher("b", NOW + days(5), source="birthday")
     found = inbox(NOW, expiring=[(date(2026, 5, 30), 10)], vouchers=[b])
-    assert [m.kind for m in found] == ["points_expiring", "voucher_expiring", "birthday_voucher"]
-    assert found == inbox(NOW, expiring=[(date(2026, 5, 30), 10)], vouchers=[b])
+    assert [m.kind for m in found] == ["voucher_expiring", "points_expiring", "birthday_voucher"]
+    later = NOW + timedelta(hours=5)  # the same messages read the same later on (ETags)
+    assert found == inbox(later, expiring=[(date(2026, 5, 30), 10)], vouchers=[b])
 
 
 def test_birthday_voucher_due_on_the_day_once_a_year():
