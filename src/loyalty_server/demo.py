@@ -149,6 +149,8 @@ def seed(ctx: ServerContext) -> list[str]:
         issue(s, mei, cheap, spent_at, source="redeem", ledger_entry_id=entry.id).used_at = (
             spent_at + timedelta(minutes=3)
         )
+        # A coffee yesterday evening: the app asks how likely she is to recommend the shop.
+        _purchase(s, mei, programme, now - timedelta(hours=20), "4.75")
         _one_visit_and_a_voucher_to_go(s, mei, programme, now)
         points.settle(s, mei, programme, now)  # the birthday bonus and voucher arrive
 

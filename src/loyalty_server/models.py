@@ -251,6 +251,22 @@ class InboxState(Base):
     dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class Feedback(Base):
+    """A member's answer to "how likely are you to recommend us?" (0-10, and a comment), or a
+    dismissal (no score): asked once about one purchase, kept with its store and time."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("member_id", "purchase_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    purchase_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"))
+    store: Mapped[str] = mapped_column(String(100), default="")
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    score: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
 class ReminderSend(Base):
     """A reminder e-mail claimed before it is sent (`loyalty-server remind`): one row per
     member and event, so no run sends it twice; `sent_at` stays empty when the run died

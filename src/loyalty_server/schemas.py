@@ -248,9 +248,35 @@ class InboxMessage(BaseModel):
     stamps_left: int | None = None
 
 
+class FeedbackAsk(BaseModel):
+    purchase_id: int = Field(description="The purchase the question is about.")
+    store: str = Field(description="Where it was made (may be empty).")
+    purchase_at: datetime
+
+
 class Inbox(BaseModel):
     items: list[InboxMessage]
     unread: int
+    feedback: FeedbackAsk | None = Field(
+        default=None,
+        description="Ask the member how likely they are to recommend the shop (0-10): after "
+        "a purchase in the last 7 days, at most once in 30 days (an answer and a dismissal "
+        "both count). Answer with POST /v1/me/feedback.",
+    )
+
+
+class FeedbackIn(Strict):
+    purchase_id: int = Field(ge=1, le=2**31 - 1)
+    score: int | None = Field(
+        default=None, ge=0, le=10, description="0-10; none: the member dismissed the question."
+    )
+    comment: StoredText | None = Field(default=None, max_length=1000)
+
+
+class FeedbackResult(BaseModel):
+    recorded: bool = Field(
+        description="False when that question was no longer due (answered elsewhere meanwhile)."
+    )
 
 
 # --- ledger -----------------------------------------------------------------------------------

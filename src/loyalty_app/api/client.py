@@ -15,6 +15,7 @@ from ..domain.models import (
     CodeSent,
     CreditResult,
     DeviceList,
+    FeedbackResult,
     Health,
     Inbox,
     JoinResult,
@@ -178,6 +179,20 @@ class LoyaltyApi(ApiHttp):
             raise ValueError(f"no such mark: {mark}")
         path = f"/v1/me/inbox/{segment(message_id)}/{mark}"
         return await self._answer(Inbox, "POST", path, who="member")
+
+    async def send_feedback(
+        self, purchase_id: int, score: int | None, comment: str | None, idempotency_key: str
+    ) -> Answer[FeedbackResult]:
+        """How likely the member is to recommend the shop (0-10), or None: dismissed."""
+        body = {"purchase_id": purchase_id, "score": score, "comment": comment or None}
+        return await self._answer(
+            FeedbackResult,
+            "POST",
+            "/v1/me/feedback",
+            who="member",
+            json_body=drop_none(body),
+            idempotency_key=idempotency_key,
+        )
 
     async def update_me(self, **fields: object) -> Answer[Member]:
         """Changes the member's own settings (``PATCH /v1/me``), e.g. ``email_reminders``."""

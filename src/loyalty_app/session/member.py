@@ -599,6 +599,17 @@ class MemberSession:
         await asyncio.to_thread(self.store.add_intent, "inbox_mark", payload, datetime.now(UTC))
         return await self._locked_sync("manual", only=("inbox",))
 
+    async def answer_feedback(
+        self, purchase_id: int, score: int | None, comment: str = ""
+    ) -> SyncReport:
+        """The member's answer to the feedback question (a score of None: "Not now"), queued
+        with its idempotency key, then sent with the inbox fetched again."""
+        if not self.member_id:
+            raise NotSignedIn("sign in first")
+        payload = {"purchase_id": purchase_id, "score": score, "comment": comment.strip()}
+        await asyncio.to_thread(self.store.add_intent, "feedback", payload, datetime.now(UTC))
+        return await self._locked_sync("manual", only=("inbox",))
+
     async def change_settings(self, **fields: Any) -> SyncReport:
         """Change the member's own settings on the server (``email_reminders``): queued like
         every intent, then sent with the profile fetched again."""

@@ -75,7 +75,15 @@ async def _push_settings(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
     return await api.update_me(**intent.payload)
 
 
+async def _push_feedback(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
+    p = intent.payload
+    return await api.send_feedback(
+        p["purchase_id"], p.get("score"), p.get("comment"), intent.idempotency_key
+    )
+
+
 PUSHERS: dict[str, Pusher] = {
+    "feedback": _push_feedback,
     "inbox_mark": _push_mark,
     "settings": _push_settings,
     "redeem": _push_redeem,

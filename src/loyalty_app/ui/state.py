@@ -14,10 +14,12 @@ from typing import Any
 
 import flet as ft
 
+from ..domain.feedback import question
 from ..domain.inbox import InboxShown, shown
 from ..domain.models import (
     Catalogue,
     Device,
+    FeedbackAsk,
     Inbox,
     LedgerEntry,
     Member,
@@ -28,6 +30,7 @@ from ..domain.models import (
     TierProgress,
     Voucher,
 )
+from ..domain.recommend import Recommendation, recommend
 from ..domain.rewards import RewardIndex, can_afford
 from ..i18n import LANGUAGES
 from ..session import (
@@ -363,6 +366,19 @@ class AppState:
             ]
         return found
 
+    def recommended(self) -> list[Recommendation]:
+        """A few rewards for this member, each with its reason (domain.recommend)."""
+        if self.catalogue is None or self.me is None:
+            return []
+        return recommend(
+            self.catalogue.items,
+            self.vouchers,
+            balance=self.me.balance,
+            tier_code=self.me.tier_code,
+            ladder=self.ladder,
+            today=datetime.now(UTC).date(),
+        )
+
     def _index(self) -> RewardIndex:
         cached = self.__dict__.get("_index_cache")
         if cached is None or cached[0] is not self.catalogue:
@@ -442,6 +458,27 @@ class AppState:
             if i.kind == "inbox_mark"
         ]
         return shown(self.inbox, marks)
+
+    def feedback_question(self) -> FeedbackAsk | None:
+        """The feedback question to show now (none once answered or dismissed here)."""
+        answered = [i.payload["purchase_id"] for i in self.pending if i.kind == "feedback"]
+        answered += self.__dict__.get("_answered", [])
+        return question(self.inbox, answered)
+
+    async def answer_feedback(self, purchase_id: int, score: int | None, comment: str) -> None:
+        """Answer (0-10, a comment) or dismiss (no score): the question goes at once and
+        does not come back; the answer waits in the outbox when offline."""
+        if self.phase != "signed_in":
+            return
+        object.__setattr__(self, "_answered", [*self.__dict__.get("_answered", []), purchase_id])
+        try:
+            report = await self.session.answer_feedback(purchase_id, score, comment)
+        except NotSignedIn:
+            self.phase = "signed_out"
+            return
+        self._took(report)
+        if score is not None:
+            self.say("feedback.thanks")
 
     async def read_message(self, message_id: str) -> None:
         """The member opened a message: it counts as read at once, offline too."""

@@ -8,14 +8,15 @@ from fastapi import APIRouter, Path, Request, Response
 
 from .. import schemas
 from ..context import ServerContext
-from ..deps import CtxDep, MemberAuth, etag_response
+from ..deps import CtxDep, IdemKey, MemberAuth, etag_response, json_result
 from ..formats import INBOX_MESSAGE_ID
 from ..models import Member
-from ..services import inbox, points
+from ..services import feedback, inbox, points
 from .common import NOT_MODIFIED, PROBLEMS
 from .member import _settled_member
 
 router = APIRouter(prefix="/v1/me/inbox", tags=["member"], responses=PROBLEMS)
+feedback_router = APIRouter(prefix="/v1/me", tags=["member"], responses=PROBLEMS)
 
 MessageId = Annotated[
     str,
@@ -43,6 +44,15 @@ def _mark(ctx: ServerContext, member_id: str, message_id: str, *, dismiss: bool)
         member = points.lock_member(s, member_id)
         inbox.mark(s, member, message_id, now, dismiss=dismiss)
         return inbox.inbox_view(s, member, ctx.programme, now)
+
+
+@feedback_router.post("/feedback", response_model=schemas.FeedbackResult)
+def send_feedback(body: schemas.FeedbackIn, who: MemberAuth, ctx: CtxDep, key: IdemKey) -> Response:
+    """The member's answer to the inbox's `feedback` question (0-10 and a comment), or its
+    dismissal (no score); once per Idempotency-Key. Not kept (recorded false) when that
+    question is not due any more."""
+    status, answer = feedback.answer(ctx, who.member_id, body, key)
+    return json_result(status, answer)
 
 
 @router.post("/{message_id}/read", response_model=schemas.Inbox)

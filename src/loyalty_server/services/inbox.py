@@ -12,6 +12,7 @@ from .. import rules, schemas
 from ..models import InboxState, LedgerEntry, Member, Voucher
 from ..programme import Programme
 from ..rules import inbox as inbox_rules
+from . import feedback
 from .points import load_lots
 
 
@@ -137,7 +138,11 @@ def inbox_view(s: Session, member: Member, programme: Programme, now: datetime) 
                 stamps_left=m.stamps_left,
             )
         )
-    return schemas.Inbox(items=items, unread=sum(not i.read for i in items))
+    return schemas.Inbox(
+        items=items,
+        unread=sum(not i.read for i in items),
+        feedback=feedback.ask(s, member, now),
+    )
 
 
 def mark(s: Session, member: Member, message_id: str, now: datetime, *, dismiss: bool) -> None:

@@ -71,3 +71,31 @@ def test_reminder_emails_switched_off_and_on(demo_server, tmp_path):
         await app.session.aclose()
 
     asyncio.run(scenario())
+
+
+def test_the_feedback_question_answered_offline_goes_at_once_and_is_sent_once(
+    demo_server, tmp_path
+):
+    async def scenario() -> None:
+        app = make_state(demo_server.base_url, tmp_path)
+        await app.start()
+        await app.try_demo()
+        ask = app.feedback_question()
+        assert ask is not None and ask.store  # the demo member's last purchase, first run
+
+        demo_server.stop()
+        await app.refresh()
+        assert app.connectivity == "offline"
+        await app.answer_feedback(ask.purchase_id, 9, "  Friendly baristas ")
+        assert app.feedback_question() is None
+        assert [i.kind for i in app.pending] == ["feedback"]
+
+        demo_server.start()
+        await app.refresh()
+        assert app.pending == [] and app.rejected == []
+        assert app.inbox.feedback is None  # the server's copy: answered
+        done = [i for i in app.session.store.intents("done") if i.kind == "feedback"]
+        assert [i.result for i in done] == [{"recorded": True}]
+        await app.session.aclose()
+
+    asyncio.run(scenario())

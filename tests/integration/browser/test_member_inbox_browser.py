@@ -15,12 +15,14 @@ import pytest
 from loyalty_app.i18n import LANGUAGES, t
 from tests.support import member_browser as member
 from tests.support.browser import AppProcess, wait_cjk_glyphs
-from tests.support.gallery import Gallery, text
+from tests.support.gallery import Gallery, button, text
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[3]
 SHOTS = ROOT / "docs" / "screenshots" / "member"
+DRINKS = {"en": "Drinks", "zh-Hans": "饮品", "zh-Hant": "飲品"}
+SHOP = {"en": "Harbor Coffee", "zh-Hans": "港湾咖啡", "zh-Hant": "港灣咖啡"}
 FONT_FALLBACK = re.compile(r"status of 404 .*/assets/fonts/notosans(sc|tc|hk)/")
 
 
@@ -35,6 +37,17 @@ def _open(browser, app: AppProcess, lang: str, first: str):  # noqa: ANN001, ANN
     loading = browser.page_errors(page)
     assert all(FONT_FALLBACK.search(e) for e in loading), loading  # README, Known limits
     return page
+
+
+def _fonts_settled(browser, page, shots: Gallery) -> None:  # noqa: ANN001
+    """Once the page is idle: the only errors since the gallery began may be the known font
+    fallback requests (README, Known limits: seen once in zh-Hant after the first sign-in,
+    as the card's first Chinese texts were drawn); from here on every error fails."""
+    page.wait_for_load_state("networkidle")
+    errors = browser.page_errors(page)
+    late = errors[shots.errors_seen :]
+    assert all(FONT_FALLBACK.search(e) for e in late), late
+    shots.errors_seen = len(errors)
 
 
 def _unread(page, lang: str, expected: int | None = None) -> int:  # noqa: ANN001
@@ -69,6 +82,17 @@ def test_the_inbox_read_dismissed_and_shown_offline(browser, demo_server, tmp_pa
         count = _unread(page, lang)
         assert count >= 4
         member.go(page, lang, "inbox")
+        _fonts_settled(browser, page, shots)
+        # After yesterday's coffee: how likely is she to recommend the shop? Answered once.
+        question = t(lang, "feedback.question", shop=SHOP[lang])
+        shots.capture(
+            "inbox",
+            "feedback",
+            [text(question), button("0", exact=True), button("10", exact=True)],
+        )
+        page.get_by_role("button", name="9", exact=True).click()
+        page.get_by_role("button", name=t(lang, "feedback.send")).click()
+        page.get_by_text(question).wait_for(state="hidden", timeout=member.TIMEOUT_MS)
         birthday = t(lang, "inbox.birthday_voucher.title")
         stamps = t(lang, "inbox.stamp_card.title")
         expiring = t(lang, "inbox.points_expiring.title")
@@ -92,6 +116,17 @@ def test_the_inbox_read_dismissed_and_shown_offline(browser, demo_server, tmp_pa
         page.get_by_text(stamps).wait_for(state="hidden", timeout=member.TIMEOUT_MS)
         member.go(page, lang, "account")
         _unread(page, lang, count - 2)
+
+        # Recommended for you, below the catalogue: Mei often gets drinks.
+        member.go(page, lang, "rewards")
+        shots = Gallery(browser, page, SHOTS, lang, viewports=("phone",))
+        shots.use("phone", "light")
+        because = t(lang, "recommend.because_category", category=DRINKS[lang])
+        page.get_by_text(because).first.wait_for(timeout=member.TIMEOUT_MS)
+        page.mouse.move(200, 500)
+        for _ in range(8):  # to the end of the page: the row is below the catalogue
+            page.mouse.wheel(0, 1500)
+        shots.capture("rewards", "recommended", [text(t(lang, "recommend.title")), text(because)])
 
         # Offline: the server stops, the app restarts; the inbox draws from the store.
         demo_server.stop()

@@ -34,7 +34,7 @@ def _at(shop: ClockedServer, smtp, member: SignedIn, when: datetime) -> SignedIn
 def test_a_new_member_has_an_empty_inbox_with_an_etag(shop, smtp):
     member = sign_in(shop.client, smtp)
     first = member.get("/v1/me/inbox")
-    assert first.status_code == 200 and first.json() == {"items": [], "unread": 0}
+    assert first.status_code == 200 and first.json() == {"items": [], "unread": 0, "feedback": None}
     again = member.get("/v1/me/inbox", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
 

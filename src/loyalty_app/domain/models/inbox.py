@@ -30,6 +30,26 @@ class InboxMessage(Wire):
 
 
 @dataclass(frozen=True)
+class FeedbackAsk(Wire):
+    """Ask how likely the member is to recommend the shop, about this purchase."""
+
+    SCHEMA: ClassVar[str] = "FeedbackAsk"
+
+    purchase_id: int
+    store: str
+    purchase_at: datetime
+
+
+@dataclass(frozen=True)
+class FeedbackResult(Wire):
+    """Whether the server kept the answer (not when the question was no longer due)."""
+
+    SCHEMA: ClassVar[str] = "FeedbackResult"
+
+    recorded: bool
+
+
+@dataclass(frozen=True)
 class Inbox(Wire):
     """The messages due now, newest first, without the dismissed ones."""
 
@@ -37,3 +57,4 @@ class Inbox(Wire):
 
     items: tuple[InboxMessage, ...]
     unread: int
+    feedback: FeedbackAsk | None = None

@@ -9,6 +9,7 @@ import flet as ft
 from ...domain.models import InboxMessage, text
 from ...i18n import fmt_date, fmt_number, t
 from ..context import use_app
+from ..feedback import FeedbackBar
 from ..state import AppState
 from ..widgets import empty_state, heading, icon_button, labelled_button, sync_note
 
@@ -114,6 +115,7 @@ def InboxPage() -> ft.Control:
                     ),
                 ]
             ),
+            FeedbackBar(),
             *(cards or [empty_state(t(lang, "inbox.empty"), ft.Icons.INBOX)]),
         ],
         scroll=ft.ScrollMode.AUTO,
