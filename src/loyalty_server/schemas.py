@@ -6,7 +6,8 @@ import unicodedata
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from annotated_types import Ge, Le
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from . import formats
 from .formats import CalendarDate
@@ -265,10 +266,20 @@ class Inbox(BaseModel):
     )
 
 
+def _not_a_boolean(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number, not true or false")
+    return value
+
+
+# A JSON integer (9 or 9.0, as JSON Schema counts), never `true` or `false`.
+WholeNumber = Annotated[int, BeforeValidator(_not_a_boolean)]
+
+
 class FeedbackIn(Strict):
-    purchase_id: int = Field(ge=1, le=2**31 - 1)
-    score: int | None = Field(
-        default=None, ge=0, le=10, description="0-10; none: the member dismissed the question."
+    purchase_id: WholeNumber = Field(ge=1, le=2**31 - 1)
+    score: Annotated[int, Ge(0), Le(10), BeforeValidator(_not_a_boolean)] | None = Field(
+        default=None, description="0-10; none: the member dismissed the question."
     )
     comment: StoredText | None = Field(default=None, max_length=1000)
 
