@@ -34,6 +34,14 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _smtp(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--smtp-host", default=os.environ.get("LOYALTY_SMTP_HOST"))
+    p.add_argument("--smtp-port", type=int, default=int(os.environ.get("LOYALTY_SMTP_PORT", "25")))
+    p.add_argument("--smtp-from", default=os.environ.get("LOYALTY_SMTP_FROM", "loyalty@localhost"))
+    p.add_argument("--smtp-user", default=os.environ.get("LOYALTY_SMTP_USER"))
+    p.add_argument("--smtp-starttls", action="store_true")
+
+
 def _positive_int(value: str) -> int:
     number = int(value)
     if number <= 0:
@@ -111,15 +119,7 @@ def parser() -> argparse.ArgumentParser:
         help="a web origin (https://app.example.org) whose pages may call this API: the "
         "static member app's; repeatable; none: no cross-origin calls",
     )
-    serve.add_argument("--smtp-host", default=os.environ.get("LOYALTY_SMTP_HOST"))
-    serve.add_argument(
-        "--smtp-port", type=int, default=int(os.environ.get("LOYALTY_SMTP_PORT", "25"))
-    )
-    serve.add_argument(
-        "--smtp-from", default=os.environ.get("LOYALTY_SMTP_FROM", "loyalty@localhost")
-    )
-    serve.add_argument("--smtp-user", default=os.environ.get("LOYALTY_SMTP_USER"))
-    serve.add_argument("--smtp-starttls", action="store_true")
+    _smtp(serve)
     serve.add_argument(
         "--forwarded-allow-ips",
         default=os.environ.get("FORWARDED_ALLOW_IPS"),
@@ -173,6 +173,13 @@ def parser() -> argparse.ArgumentParser:
     )
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
     _common(migrate)
+    remind = sub.add_parser(
+        "remind",
+        help="e-mail the reminders that are due (points or vouchers about to expire), each "
+        "once per member and event; run it from cron or a systemd timer",
+    )
+    _common(remind)
+    _smtp(remind)
     seed = sub.add_parser("seed-demo", help="add the Harbor Coffee demo members")
     _common(seed)
     staff = sub.add_parser("staff", help="manage staff / kiosk credentials")
@@ -292,6 +299,8 @@ def _run(args: argparse.Namespace) -> int:
         finally:
             db.dispose()
         return 0
+    if args.command == "remind":
+        return _remind(settings)
     ctx = _context(settings)
     if args.command == "seed-demo":
         from .demo import seed
@@ -305,6 +314,33 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "serve":
         return _serve(ctx, args)
     return 0
+
+
+def _remind(settings: Settings) -> int:
+    """Like `staff`, it leaves the rewards' stock alone (only `serve` and `seed-demo` bring the
+    catalogue in line with a programme file)."""
+    from .context import ServerContext
+    from .mailer import Mailer
+    from .programme import demo_programme_path, load_programme
+    from .services.reminders import remind
+
+    if settings.smtp is None:
+        print("loyalty-server remind: needs an SMTP server (--smtp-host)", file=sys.stderr)
+        return 2
+    programme = load_programme(settings.programme_path or demo_programme_path())
+    db = _migrated_database(settings)
+    try:
+        ctx = ServerContext(
+            settings, db, programme, Mailer(settings.smtp, programme.brand.name["en"])
+        )
+        report = remind(ctx)
+    finally:
+        db.dispose()
+    print(
+        f"reminders sent: {report.sent}; refused by the mail server (tried again next run): "
+        f"{report.failed}; connection lost while sending (not tried again): {report.maybe_sent}"
+    )
+    return 1 if report.failed or report.maybe_sent else 0
 
 
 def _staff(ctx, args: argparse.Namespace) -> int:  # noqa: ANN001

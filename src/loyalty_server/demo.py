@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -67,6 +68,28 @@ def _history(
         _purchase(s, member, programme, at, rng.choice(_BASKETS))
 
 
+def _birthday_today(member: Member, programme: Programme, now: datetime) -> None:
+    """Mei's birthday is today in the shop's time zone: her inbox shows the birthday voucher."""
+    today = now.astimezone(ZoneInfo(programme.time_zone)).date()
+    try:
+        member.birthday = today.replace(year=today.year - 31)
+    except ValueError:  # 29 February
+        member.birthday = today.replace(year=today.year - 31, day=28)
+
+
+def _one_visit_and_a_voucher_to_go(s, member: Member, programme: Programme, now: datetime) -> None:  # noqa: ANN001
+    """Mei's inbox: her stamp card is one visit from its reward, and the drink of her last full
+    card expires in five days."""
+    card = programme.punch_card
+    if card is None:
+        return
+    member.punch_stamps = card.visits - 1
+    reward = programme.reward(card.reward_id)
+    assert reward is not None
+    issued = now - timedelta(days=reward.voucher_valid_days - 5)
+    issue(s, member, reward, issued, source="punch_card", ledger_entry_id=None)
+
+
 def seed(ctx: ServerContext) -> list[str]:
     """Create the demo members (once); returns their sign-in e-mails."""
     programme, now = ctx.programme, ctx.now()
@@ -86,8 +109,7 @@ def seed(ctx: ServerContext) -> list[str]:
             name="Mei Lin",
             is_demo=True,
         )
-        mei.birthday = (now - timedelta(days=365 * 31 + 40)).date()
-        mei.last_birthday_year = now.year if mei.birthday.month <= now.month else now.year - 1
+        _birthday_today(mei, programme, now)
         month_end = rules.add_months(
             now.replace(day=1, hour=0, minute=0, second=0, microsecond=0), 1
         ) - timedelta(hours=1)
@@ -127,7 +149,10 @@ def seed(ctx: ServerContext) -> list[str]:
         issue(s, mei, cheap, spent_at, source="redeem", ledger_entry_id=entry.id).used_at = (
             spent_at + timedelta(minutes=3)
         )
-        points.settle(s, mei, programme, now)
+        # A coffee yesterday evening: the app asks how likely she is to recommend the shop.
+        _purchase(s, mei, programme, now - timedelta(hours=20), "4.75")
+        _one_visit_and_a_voucher_to_go(s, mei, programme, now)
+        points.settle(s, mei, programme, now)  # the birthday bonus and voucher arrive
 
         # Daniel: a long-standing regular at a higher tier who invited Sofia.
         daniel = create_member(

@@ -69,6 +69,8 @@ AMOUNT = r"^[0-9]{1,15}(?:\.[0-9]{1,15})?$"
 # client that sends `cursor=` for "none" sends) is the first page.
 CURSOR = r"^[A-Za-z0-9_-]{0,64}$"
 REWARD_ID = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+#: An inbox message's id: its kind, then what names the event (a date, a voucher id...).
+INBOX_MESSAGE_ID = r"^[a-z][a-z-]{0,30}:[A-Za-z0-9:._-]{1,68}$"
 # Free text stored and shown to people: no control (Cc) or text-direction characters.
 PLAIN_TEXT = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -64,6 +65,10 @@ class Member(Base):
     requalify_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     punch_stamps: Mapped[int] = mapped_column(Integer, default=0)
     last_birthday_year: Mapped[int | None] = mapped_column(Integer)
+    # The year of the last birthday voucher (the programme's [birthday] reward_id).
+    last_birthday_voucher_year: Mapped[int | None] = mapped_column(Integer)
+    # Reminder e-mails (points or a voucher about to expire); the member turns them off.
+    email_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     referral_code: Mapped[str] = mapped_column(String(16), unique=True)
     referred_by_id: Mapped[str | None] = mapped_column(ForeignKey("members.id"))
     referral_rewarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -263,3 +268,43 @@ class AdminAction(Base):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text)
+
+
+class InboxState(Base):
+    """What the member did with one inbox message (rules.inbox ids): read, dismissed."""
+
+    __tablename__ = "inbox_states"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Feedback(Base):
+    """A member's answer to "how likely are you to recommend us?" (0-10, and a comment), or a
+    dismissal (no score): asked once about one purchase, kept with its store and time."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("member_id", "purchase_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    purchase_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"))
+    store: Mapped[str] = mapped_column(String(100), default="")
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    score: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class ReminderSend(Base):
+    """A reminder e-mail claimed before it is sent (`loyalty-server remind`): one row per
+    member and event, so no run sends it twice; `sent_at` stays empty when the run died
+    between the claim and the mail server's answer."""
+
+    __tablename__ = "reminder_sends"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -6,7 +6,8 @@ import unicodedata
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from annotated_types import Ge, Le
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from . import formats
 from .formats import CalendarDate
@@ -199,6 +200,10 @@ class Me(BaseModel):
     expiring: list[ExpiringPoints]
     punch_card: PunchCardState | None
     is_demo: bool
+    email_reminders: bool = Field(
+        default=True,
+        description="Whether reminder e-mails (points or a voucher about to expire) go out.",
+    )
 
 
 class ProfileUpdate(Strict):
@@ -209,6 +214,79 @@ class ProfileUpdate(Strict):
         description="Set once; from 1900-01-01 up to today (else 422 invalid-birthday). "
         "The birthday bonus pays only for a birthday set at least the programme's notice "
         "(30 days in the demo) before the birthday month begins.",
+    )
+    email_reminders: bool | None = Field(
+        default=None, description="Turn reminder e-mails on or off."
+    )
+
+
+# --- inbox ------------------------------------------------------------------------------------
+
+
+class InboxMessage(BaseModel):
+    id: str = Field(
+        description="Names the event (e.g. `points-expiring:2026-12-05`): the same event keeps "
+        "its id, and read and dismissed state is kept per id."
+    )
+    kind: str = Field(
+        description="points_expiring | voucher_expiring | stamp_card | birthday_voucher | "
+        "tier_reached | tier_at_risk (more kinds may come: show what you know, skip the rest)."
+    )
+    at: datetime = Field(description="When the message arose; the inbox is newest first.")
+    read: bool
+    points: int | None = Field(
+        default=None,
+        description="points_expiring: the points that expire; tier_at_risk: the qualifying "
+        "points still needed to keep the tier.",
+    )
+    on: date | None = Field(
+        default=None,
+        description="The day points or a voucher expire, or the tier is requalified.",
+    )
+    voucher_code: str | None = None
+    reward_name: Texts | None = None
+    tier_name: Texts | None = None
+    stamps_left: int | None = None
+
+
+class FeedbackAsk(BaseModel):
+    purchase_id: int = Field(description="The purchase the question is about.")
+    store: str = Field(description="Where it was made (may be empty).")
+    purchase_at: datetime
+
+
+class Inbox(BaseModel):
+    items: list[InboxMessage]
+    unread: int
+    feedback: FeedbackAsk | None = Field(
+        default=None,
+        description="Ask the member how likely they are to recommend the shop (0-10): after "
+        "a purchase in the last 7 days, at most once in 30 days (an answer and a dismissal "
+        "both count). Answer with POST /v1/me/feedback.",
+    )
+
+
+def _not_a_boolean(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number, not true or false")
+    return value
+
+
+# A JSON integer (9 or 9.0, as JSON Schema counts), never `true` or `false`.
+WholeNumber = Annotated[int, BeforeValidator(_not_a_boolean)]
+
+
+class FeedbackIn(Strict):
+    purchase_id: WholeNumber = Field(ge=1, le=2**31 - 1)
+    score: Annotated[int, Ge(0), Le(10), BeforeValidator(_not_a_boolean)] | None = Field(
+        default=None, description="0-10; none: the member dismissed the question."
+    )
+    comment: StoredText | None = Field(default=None, max_length=1000)
+
+
+class FeedbackResult(BaseModel):
+    recorded: bool = Field(
+        description="False when that question was no longer due (answered elsewhere meanwhile)."
     )
 
 

@@ -30,6 +30,7 @@ UNDER_ACCOUNT = {
     "tier": "nav.tier",
     "vouchers": "rewards.my_vouchers",
     "settings": "nav.settings",
+    "inbox": "inbox.title",
 }
 TIMEOUT_MS = 20_000
 

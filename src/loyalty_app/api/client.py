@@ -15,7 +15,9 @@ from ..domain.models import (
     CodeSent,
     CreditResult,
     DeviceList,
+    FeedbackResult,
     Health,
+    Inbox,
     JoinResult,
     LedgerPage,
     Member,
@@ -133,6 +135,9 @@ class LoyaltyApi(ApiHttp):
     async def referral(self, etag: str | None = None) -> Fetched[Referral]:
         return await self._get(Referral, "/v1/referral", etag=etag)
 
+    async def inbox(self, etag: str | None = None) -> Fetched[Inbox]:
+        return await self._get(Inbox, "/v1/me/inbox", etag=etag)
+
     async def programme(self, etag: str | None = None) -> Fetched[Programme]:
         return await self._get(Programme, "/v1/programme", etag=etag)
 
@@ -167,6 +172,32 @@ class LoyaltyApi(ApiHttp):
         return await self._answer(
             Referral, "POST", "/v1/referral/claim", who="member", json_body={"code": code}
         )
+
+    async def mark_message(self, message_id: str, mark: str) -> Answer[Inbox]:
+        """Marks an inbox message ``read`` or ``dismiss``es it (again changes nothing)."""
+        if mark not in ("read", "dismiss"):
+            raise ValueError(f"no such mark: {mark}")
+        path = f"/v1/me/inbox/{segment(message_id)}/{mark}"
+        return await self._answer(Inbox, "POST", path, who="member")
+
+    async def send_feedback(
+        self, purchase_id: int, score: int | None, comment: str | None, idempotency_key: str
+    ) -> Answer[FeedbackResult]:
+        """How likely the member is to recommend the shop (0-10), or None: dismissed."""
+        body = {"purchase_id": purchase_id, "score": score, "comment": comment or None}
+        return await self._answer(
+            FeedbackResult,
+            "POST",
+            "/v1/me/feedback",
+            who="member",
+            json_body=drop_none(body),
+            idempotency_key=idempotency_key,
+        )
+
+    async def update_me(self, **fields: object) -> Answer[Member]:
+        """Changes the member's own settings (``PATCH /v1/me``), e.g. ``email_reminders``."""
+        body = drop_none(dict(fields))
+        return await self._answer(Member, "PATCH", "/v1/me", who="member", json_body=body)
 
     # ---- staff (kiosk) ---------------------------------------------------------------------
 

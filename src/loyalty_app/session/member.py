@@ -27,6 +27,7 @@ from ..domain.models import (
     Catalogue,
     CodeSent,
     Device,
+    Inbox,
     LedgerPage,
     Member,
     PayloadError,
@@ -87,6 +88,7 @@ class MemberView:
     catalogue: Catalogue | None
     vouchers: tuple[Voucher, ...]
     referral: Referral | None
+    inbox: Inbox | None
     pending: tuple[OutboxItem, ...]
     rejected: tuple[OutboxItem, ...]
     last_synced: datetime | None
@@ -433,6 +435,7 @@ class MemberSession:
             catalogue=read("rewards", Catalogue),
             vouchers=vouchers.items if vouchers else (),
             referral=read("referral", Referral),
+            inbox=read("inbox", Inbox),
             pending=tuple(OutboxItem.of(i) for i in self.store.pending_intents()),
             rejected=tuple(OutboxItem.of(i) for i in self.store.intents("rejected")),
             last_synced=self.store.snapshots_synced().get("me"),
@@ -604,6 +607,37 @@ class MemberSession:
         except PayloadError as exc:
             log.warning("cannot read the answer to redeem %s: %s", item.id, exc)
             return None
+
+    async def mark_message(self, message_id: str, mark: str) -> SyncReport:
+        """Mark an inbox message read or dismiss it: queued in the outbox (kept offline and
+        sent later), then sent with the inbox fetched again. The screens show the mark at once
+        from the outbox (`loyalty_app.domain.inbox.shown`)."""
+        if mark not in ("read", "dismiss"):
+            raise ValueError(f"no such mark: {mark}")
+        if not self.member_id:
+            raise NotSignedIn("sign in first")
+        payload = {"message_id": message_id, "mark": mark}
+        await asyncio.to_thread(self.store.add_intent, "inbox_mark", payload, datetime.now(UTC))
+        return await self._locked_sync("manual", only=("inbox",))
+
+    async def answer_feedback(
+        self, purchase_id: int, score: int | None, comment: str = ""
+    ) -> SyncReport:
+        """The member's answer to the feedback question (a score of None: "Not now"), queued
+        with its idempotency key, then sent with the inbox fetched again."""
+        if not self.member_id:
+            raise NotSignedIn("sign in first")
+        payload = {"purchase_id": purchase_id, "score": score, "comment": comment.strip()}
+        await asyncio.to_thread(self.store.add_intent, "feedback", payload, datetime.now(UTC))
+        return await self._locked_sync("manual", only=("inbox",))
+
+    async def change_settings(self, **fields: Any) -> SyncReport:
+        """Change the member's own settings on the server (``email_reminders``): queued like
+        every intent, then sent with the profile fetched again."""
+        if not self.member_id:
+            raise NotSignedIn("sign in first")
+        await asyncio.to_thread(self.store.add_intent, "settings", fields, datetime.now(UTC))
+        return await self._locked_sync("manual", only=("me",))
 
     def dismiss(self, intent_id: int) -> None:
         """The member has seen a refused intent: stop showing it."""

@@ -36,6 +36,7 @@ MEMBER_RESOURCES: dict[str, Fetcher] = {
     "rewards": LoyaltyApi.rewards,
     "vouchers": LoyaltyApi.vouchers,
     "referral": LoyaltyApi.referral,
+    "inbox": LoyaltyApi.inbox,
 }
 KIOSK_RESOURCES: dict[str, Fetcher] = {
     "programme": LoyaltyApi.programme,
@@ -70,7 +71,25 @@ async def _push_voucher(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
     return await api.redeem_voucher(intent.payload["code"], intent.idempotency_key)
 
 
+async def _push_mark(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
+    return await api.mark_message(intent.payload["message_id"], intent.payload["mark"])
+
+
+async def _push_settings(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
+    return await api.update_me(**intent.payload)
+
+
+async def _push_feedback(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
+    p = intent.payload
+    return await api.send_feedback(
+        p["purchase_id"], p.get("score"), p.get("comment"), intent.idempotency_key
+    )
+
+
 PUSHERS: dict[str, Pusher] = {
+    "feedback": _push_feedback,
+    "inbox_mark": _push_mark,
+    "settings": _push_settings,
     "redeem": _push_redeem,
     "claim_referral": _push_claim,
     "credit": _push_credit,

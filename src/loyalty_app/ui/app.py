@@ -18,6 +18,7 @@ from .locales import LOCALES
 from .pictures import PicturesCtx, PictureShelf
 from .screens.account import AccountPage
 from .screens.card import CardPage
+from .screens.inbox import InboxPage
 from .screens.points import PointsPage
 from .screens.referral import ReferralPage
 from .screens.rewards import RewardDetailPage, RewardsPage
@@ -129,6 +130,7 @@ def _routes() -> ft.Router:
                     # filled in (screens/sign_in.py); signed in, the card.
                     ft.Route(path="r/:code", component=CardPage),
                     ft.Route(path="account/vouchers", component=VouchersPage),
+                    ft.Route(path="inbox", component=InboxPage),
                 ],
             ),
         ]

@@ -26,7 +26,12 @@ NAV = [
 ]
 #: Pages reached from a destination's page, and the destination they belong to. My vouchers
 #: opens from Rewards (/vouchers) and from Account (/account/vouchers): it belongs to each.
-UNDER = {"/vouchers": "/rewards", "/tier": "/account", "/settings": "/account"}
+UNDER = {
+    "/vouchers": "/rewards",
+    "/tier": "/account",
+    "/settings": "/account",
+    "/inbox": "/account",
+}
 WIDE = 720
 #: On a wide screen the content keeps to a readable column (labels near their values).
 MAX_CONTENT = 840
@@ -52,6 +57,17 @@ def Layout() -> ft.Control:
     if app is None:
         return ft.View(route="/", controls=[])
     idx = destination(location)
+
+    unread = app.inbox_shown().unread if app.phase == "signed_in" else 0
+
+    def nav_icon(key: str, icon: ft.IconData) -> ft.Control:
+        """The Account destination shows a dot while the inbox has unread messages."""
+        if key != "nav.account" or not unread:
+            return ft.Icon(icon)
+        # A dot, no number: a badge's text joins the destination's name ("6 Account"), and a
+        # badge label wrapped to keep it out of the accessibility tree broke the rail. The
+        # Account page's Inbox entry says "N unread" in words.
+        return ft.Icon(icon, badge=ft.Badge(small_size=10))
 
     def go(e: ft.Event) -> None:
         page.navigate(NAV[int(e.control.selected_index)][0])
@@ -86,7 +102,9 @@ def Layout() -> ft.Control:
             on_change=go,
             destinations=[
                 # No tooltip: it would only repeat the label under the icon.
-                ft.NavigationBarDestination(icon=icon, label=t(lang, key), tooltip="")
+                ft.NavigationBarDestination(
+                    icon=nav_icon(key, icon), label=t(lang, key), tooltip=""
+                )
                 for _, key, icon in NAV
             ],
         ),
@@ -106,7 +124,9 @@ def Layout() -> ft.Control:
                                 padding=ft.Padding.only(top=8, bottom=16),
                             ),
                             destinations=[
-                                ft.NavigationRailDestination(icon=icon, label=t(lang, key))
+                                ft.NavigationRailDestination(
+                                    icon=nav_icon(key, icon), label=t(lang, key)
+                                )
                                 for _, key, icon in NAV
                             ],
                         ),

@@ -14,9 +14,13 @@ from typing import Any
 
 import flet as ft
 
+from ..domain.feedback import question
+from ..domain.inbox import InboxShown, shown
 from ..domain.models import (
     Catalogue,
     Device,
+    FeedbackAsk,
+    Inbox,
     LedgerEntry,
     Member,
     Programme,
@@ -26,6 +30,7 @@ from ..domain.models import (
     TierProgress,
     Voucher,
 )
+from ..domain.recommend import Recommendation, recommend
 from ..domain.rewards import RewardIndex, can_afford
 from ..i18n import LANGUAGES
 from ..platform import off_the_loop
@@ -91,6 +96,7 @@ class AppState:
     catalogue: Catalogue | None = None
     vouchers: list[Voucher] = field(default_factory=list)
     referral: Referral | None = None
+    inbox: Inbox | None = None
     # Sync
     connectivity: str = "unknown"
     last_synced: datetime | None = None
@@ -182,6 +188,8 @@ class AppState:
             self.vouchers = list(view.vouchers)
         if fresh("referral", view.referral):
             self.referral = view.referral
+        if fresh("inbox", view.inbox):
+            self.inbox = view.inbox
         self.pending = list(view.pending)
         self.rejected = list(view.rejected)
         self.last_synced = view.last_synced
@@ -325,7 +333,7 @@ class AppState:
         self.clear_notice()
         self._forget_seen()
         self.phase = "signed_out"
-        self.me = self.progress = self.catalogue = self.referral = None
+        self.me = self.progress = self.catalogue = self.referral = self.inbox = None
         self.history, self.vouchers, self.pending, self.rejected = [], [], [], []
         self.devices, self.devices_status, self.devices_error = [], "idle", None
         await self.check_demo()
@@ -391,6 +399,19 @@ class AppState:
                 if can_afford(r, self.me.balance, self.me.tier_code, self.ladder, today).ok
             ]
         return found
+
+    def recommended(self) -> list[Recommendation]:
+        """A few rewards for this member, each with its reason (domain.recommend)."""
+        if self.catalogue is None or self.me is None:
+            return []
+        return recommend(
+            self.catalogue.items,
+            self.vouchers,
+            balance=self.me.balance,
+            tier_code=self.me.tier_code,
+            ladder=self.ladder,
+            today=datetime.now(UTC).date(),
+        )
 
     def _index(self) -> RewardIndex:
         cached = self.__dict__.get("_index_cache")
@@ -468,7 +489,85 @@ class AppState:
         pending, rejected = self.session.outbox()
         self.pending, self.rejected = list(pending), list(rejected)
 
+    # --- inbox ------------------------------------------------------------------------------
+
+    def inbox_shown(self) -> InboxShown:
+        """The inbox with the marks still in the outbox applied, and its unread count."""
+        marks = [
+            (i.payload["message_id"], i.payload["mark"])
+            for i in self.pending
+            if i.kind == "inbox_mark"
+        ]
+        return shown(self.inbox, marks)
+
+    def feedback_question(self) -> FeedbackAsk | None:
+        """The feedback question to show now (none once answered or dismissed here)."""
+        answered = [i.payload["purchase_id"] for i in self.pending if i.kind == "feedback"]
+        answered += self.__dict__.get("_answered", [])
+        return question(self.inbox, answered)
+
+    async def answer_feedback(self, purchase_id: int, score: int | None, comment: str) -> None:
+        """Answer (0-10, a comment) or dismiss (no score): the question goes at once and
+        does not come back; the answer waits in the outbox when offline."""
+        if self.phase != "signed_in":
+            return
+        object.__setattr__(self, "_answered", [*self.__dict__.get("_answered", []), purchase_id])
+        try:
+            report = await self.session.answer_feedback(purchase_id, score, comment)
+        except NotSignedIn:
+            self.phase = "signed_out"
+            return
+        self._took(report)
+        if score is not None:
+            self.say("feedback.thanks")
+
+    async def read_message(self, message_id: str) -> None:
+        """The member opened a message: it counts as read at once, offline too."""
+        message = next((m for m in self.inbox_shown().items if m.id == message_id), None)
+        if message is None or message.read:
+            return
+        await self._mark(message_id, "read")
+
+    async def dismiss_message(self, message_id: str) -> None:
+        """The member dismissed a message: it goes at once and for good, offline too."""
+        await self._mark(message_id, "dismiss")
+
+    async def _mark(self, message_id: str, mark: str) -> None:
+        if self.phase != "signed_in":
+            return
+        try:
+            report = await self.session.mark_message(message_id, mark)
+        except NotSignedIn:
+            self.phase = "signed_out"
+            return
+        self._took(report)
+
+    def _took(self, report: Any) -> None:
+        """After an intent was queued and (maybe) sent: connectivity, outbox and store."""
+        self.connectivity = report.connectivity
+        if report.signed_out:
+            expired = report.problem == "session-expired"
+            self.sync_error = "session-expired" if expired else "signed_out"
+        self.reload_from_store()
+
     # --- settings ---------------------------------------------------------------------------
+
+    def email_reminders(self) -> bool:
+        """Whether reminder e-mails go out, with a change still in the outbox applied."""
+        for item in reversed(self.pending):
+            if item.kind == "settings" and "email_reminders" in item.payload:
+                return bool(item.payload["email_reminders"])
+        return self.me.email_reminders if self.me is not None else True
+
+    async def set_email_reminders(self, on: bool) -> None:
+        if self.phase != "signed_in":
+            return
+        try:
+            report = await self.session.change_settings(email_reminders=bool(on))
+        except NotSignedIn:
+            self.phase = "signed_out"
+            return
+        self._took(report)
 
     def set_language(self, lang: str) -> None:
         if lang in LANGUAGES:

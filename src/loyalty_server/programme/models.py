@@ -131,6 +131,8 @@ class Birthday:
     #: A birthday pays only if the member gave it at least this many days before the
     #: birthday month began (0: at once, even in the birthday month itself).
     notice_days: Annotated[int, _DAYS] = 30
+    #: Optional: a voucher for this reward arrives on the birthday itself, once a year.
+    reward_id: Reference | None = None
 
 
 @with_config(extra="forbid")
@@ -229,6 +231,9 @@ def _sections_agree(programme: Programme) -> Programme:
             "must be the id of one of the [[rewards]]",
             card.reward_id,
         )
+    gift = programme.birthday.reward_id if programme.birthday else None
+    if gift is not None and programme.reward(gift) is None:
+        fail_at(("birthday", "reward_id"), "must be the id of one of the [[rewards]]", gift)
     return programme
 
 

@@ -54,6 +54,8 @@ def update_me(body: schemas.ProfileUpdate, who: MemberAuth, ctx: CtxDep) -> sche
             member.name = body.name.strip()
         if body.language is not None:
             member.language = body.language
+        if body.email_reminders is not None:
+            member.email_reminders = body.email_reminders
         if body.birthday is not None:
             if not rules.plausible_birthday(body.birthday, now):
                 raise Problem(

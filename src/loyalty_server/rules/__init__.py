@@ -5,6 +5,7 @@ passed in as ``now``, a timezone-aware UTC ``datetime``.
 """
 
 from .earning import PurchaseEarn, purchase_points, round_points
+from .inbox import birthday_voucher_due
 from .lots import (
     InsufficientPoints,
     Lot,
@@ -28,6 +29,7 @@ __all__ = [
     "add_months",
     "allocate_spend",
     "birthday_bonus_due",
+    "birthday_voucher_due",
     "earn_expiry",
     "evaluate_tier",
     "expire_lots",

@@ -112,4 +112,5 @@ def me_view(s: Session, member: Member, programme: Programme, now: datetime) -> 
         expiring=[schemas.ExpiringPoints(points=p, on=d) for d, p in expiring],
         punch_card=punch_state(member, programme),
         is_demo=member.is_demo,
+        email_reminders=member.email_reminders,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from .. import rules
 from ..models import LedgerEntry, Member, TierChange
 from ..problems import Problem
 from ..programme import Programme
+from . import vouchers
 
 
 def lock_member(s: Session, member_id: str) -> Member:
@@ -178,11 +180,26 @@ def _birthday_due(member: Member, programme: Programme, now: datetime) -> bool:
     )
 
 
+def _birthday_voucher_due(member: Member, programme: Programme, now: datetime) -> bool:
+    if programme.birthday is None or programme.birthday.reward_id is None:
+        return False
+    return rules.birthday_voucher_due(
+        member.birthday,
+        member.last_birthday_voucher_year,
+        now.astimezone(ZoneInfo(programme.time_zone)).date(),
+        set_at=member.birthday_set_at,
+        notice_days=programme.birthday.notice_days,
+    )
+
+
 def needs_settling(s: Session, member: Member, programme: Programme, now: datetime) -> bool:
-    """A cheap read: is anything due (expired lots, birthday bonus, requalification)?"""
+    """A cheap read: is anything due (expired lots, birthday bonus or voucher,
+    requalification)?"""
     if member.requalify_at is not None and member.requalify_at <= now:
         return True
     if programme.birthday and _birthday_due(member, programme, now):
+        return True
+    if _birthday_voucher_due(member, programme, now):
         return True
     expired = s.scalar(
         select(LedgerEntry.id)
@@ -242,6 +259,13 @@ def settle(s: Session, member: Member, programme: Programme, now: datetime) -> l
             details={"year": now.year},
             programme=programme,
         )
+    if _birthday_voucher_due(member, programme, now):
+        assert programme.birthday is not None and programme.birthday.reward_id is not None
+        reward = programme.reward(programme.birthday.reward_id)
+        assert reward is not None  # the programme file's rules say so
+        member.last_birthday_voucher_year = now.astimezone(ZoneInfo(programme.time_zone)).year
+        member.version += 1
+        vouchers.issue(s, member, reward, now, source="birthday", ledger_entry_id=None)
     if member.requalify_at is not None and member.requalify_at <= now:
         update_tier(s, member, programme, now)
     return load_lots(s, member.id) if changed else lots

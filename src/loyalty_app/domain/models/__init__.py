@@ -29,6 +29,7 @@ from .checkout import (
     VoucherRedeemResult,
 )
 from .devices import Device, DeviceList
+from .inbox import FeedbackAsk, FeedbackResult, Inbox, InboxMessage
 from .ledger import LedgerEntry, LedgerPage
 from .member import ExpiringPoints, Member, PunchCard
 from .programme import Programme
@@ -52,6 +53,10 @@ __all__ = [
     "Device",
     "DeviceList",
     "Health",
+    "FeedbackAsk",
+    "FeedbackResult",
+    "Inbox",
+    "InboxMessage",
     "TierRef",
     "LANGUAGES",
     "CardCredential",

@@ -55,3 +55,4 @@ class Member(Wire):
     expiring: tuple[ExpiringPoints, ...] = wire("expiring")
     punch_card: PunchCard | None = wire("punch_card")
     is_demo: bool = wire("is_demo", default=False)
+    email_reminders: bool = wire("email_reminders", default=True)

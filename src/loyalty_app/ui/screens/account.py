@@ -1,5 +1,5 @@
 """Account: who is signed in, and the pages a member opens less often than the card (tier,
-vouchers, settings), so the navigation keeps to five destinations."""
+vouchers, settings) and the inbox, so the navigation keeps to five destinations."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ def AccountPage() -> ft.Control:
         return ft.Container()
     lang, me = app.lang, app.me
     tier = t(lang, "account.tier", tier=text(me.tier_name, lang)) if me else None
+    unread = app.inbox_shown().unread
+    unread_text = t(lang, "account.inbox_unread", count=unread) if unread else None
     return ft.Column(
         [
             heading(t(lang, "nav.account")),
@@ -49,6 +51,7 @@ def AccountPage() -> ft.Control:
                 spacing=12,
             ),
             ft.Divider(),
+            _entry(ft.Icons.INBOX, t(lang, "inbox.title"), "/inbox", unread_text),
             _entry(ft.Icons.MILITARY_TECH, t(lang, "nav.tier"), "/tier", tier),
             _entry(
                 ft.Icons.CONFIRMATION_NUMBER, t(lang, "rewards.my_vouchers"), "/account/vouchers"

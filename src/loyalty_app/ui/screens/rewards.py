@@ -190,11 +190,61 @@ def RewardsPage() -> ft.Control:
                 key="affordable",
             ),
             *grid,
+            *_recommended(app),
         ],
         expand=True,
         spacing=8,
         scroll=ft.ScrollMode.AUTO,
     )
+
+
+def _recommended(app: AppState) -> list[ft.Control]:
+    """Recommended for you: a short row of rewards, each with why in one line (below the
+    catalogue, so the tiles keep their places)."""
+    lang = app.lang
+    picks = app.recommended()
+    if not picks:
+        return []
+    cats = {c.id: c.name for c in app.catalogue.categories} if app.catalogue else {}
+    cards = []
+    for pick in picks:
+        reason = t(
+            lang,
+            pick.reason,
+            category=text(cats[pick.category], lang) if pick.category in cats else "",
+        )
+        cards.append(
+            ft.Card(
+                ft.Container(
+                    ft.Column(
+                        [
+                            ft.Text(text(pick.reward.name, lang), weight=ft.FontWeight.BOLD),
+                            ft.Text(
+                                t(lang, "rewards.cost", points=fmt_number(lang, pick.reward.cost)),
+                                size=13,
+                            ),
+                            ft.Text(reason, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+                        ],
+                        spacing=2,
+                    ),
+                    padding=10,
+                    width=200,
+                    on_click=_opener(pick.reward.id),
+                ),
+                key=f"recommended-{pick.reward.id}",
+            )
+        )
+    return [
+        ft.Text(t(lang, "recommend.title"), size=18, weight=ft.FontWeight.BOLD),
+        ft.Row(cards, scroll=ft.ScrollMode.AUTO, key="recommended"),
+    ]
+
+
+def _opener(reward_id: str):  # noqa: ANN202
+    def open_reward() -> None:
+        ft.context.page.navigate(f"/rewards/{reward_id}")
+
+    return open_reward
 
 
 def _pending_banner(app: AppState) -> ft.Control:

@@ -32,6 +32,9 @@ def SettingsPage() -> ft.Control:
         await app.sign_out()
         page.navigate("/")
 
+    async def reminders(e: ft.Event) -> None:
+        await app.set_email_reminders(bool(e.control.value))
+
     def ask_sign_out() -> None:
         confirm_dialog(
             page,
@@ -69,6 +72,12 @@ def SettingsPage() -> ft.Control:
                 on_change=lambda e: app.set_theme(
                     e.control.selected[0] if e.control.selected else "system"
                 ),
+            ),
+            ft.Switch(
+                label=t(lang, "settings.reminders"),
+                value=app.email_reminders(),
+                on_change=reminders,
+                key="email-reminders",
             ),
             ft.Row(
                 [
