@@ -26,13 +26,16 @@ from .models import (
     Reward,
     Tier,
 )
+from .offers import WEEKDAYS, Offer
 
 __all__ = [
     "LANGUAGES",
     "ROUNDING_MODES",
+    "WEEKDAYS",
     "Birthday",
     "Brand",
     "Programme",
+    "Offer",
     "ProgrammeError",
     "PunchCard",
     "Referral",

@@ -15,6 +15,15 @@ from .lots import (
     spendable,
 )
 from .months import add_months, earn_expiry
+from .offers import (
+    MemberFacts,
+    MemberOffer,
+    OfferBonus,
+    PurchaseFacts,
+    member_offers,
+    offer_bonuses,
+    open_offers,
+)
 from .tiers import TierDecision, TierProgress, evaluate_tier, tier_for_points, tier_progress
 from .visits import EARLIEST_BIRTH_YEAR, birthday_bonus_due, plausible_birthday, punch
 
@@ -22,6 +31,10 @@ __all__ = [
     "EARLIEST_BIRTH_YEAR",
     "InsufficientPoints",
     "Lot",
+    "MemberFacts",
+    "MemberOffer",
+    "OfferBonus",
+    "PurchaseFacts",
     "PurchaseEarn",
     "TierDecision",
     "TierProgress",
@@ -32,6 +45,9 @@ __all__ = [
     "evaluate_tier",
     "expire_lots",
     "expiring_soon",
+    "member_offers",
+    "offer_bonuses",
+    "open_offers",
     "pending_points",
     "plausible_birthday",
     "punch",
