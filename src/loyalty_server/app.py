@@ -15,7 +15,7 @@ from .mailer import Mailer
 from .media import MediaLibrary
 from .problems import install_problem_handlers
 from .programme import Programme, demo_programme_path, load_programme
-from .routes import auth, checkout, devices, member, rewards, system
+from .routes import auth, checkout, devices, member, offers, rewards, system
 from .services.catalogue import sync_rewards
 from .settings import Settings
 
@@ -44,7 +44,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
     )
     app.state.ctx = ctx
     install_problem_handlers(app)
-    for module in (system, auth, member, devices, rewards, checkout):
+    for module in (system, auth, member, offers, devices, rewards, checkout):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=ctx.settings.max_body_bytes)
     return app

@@ -233,3 +233,15 @@ class ReferralVisit(Base):
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # A digest of the visitor's network, the code and the window (None: before de-duplication).
     visitor: Mapped[str | None] = mapped_column(String(32))
+
+
+class MemberOfferState(Base):
+    """A member's state of one programme offer: added to the card, and bonuses it has paid
+    (a void gives a use back). No row: neither."""
+
+    __tablename__ = "member_offers"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    offer_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    uses: Mapped[int] = mapped_column(Integer, default=0)

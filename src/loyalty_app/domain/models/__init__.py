@@ -31,6 +31,7 @@ from .checkout import (
 from .devices import Device, DeviceList
 from .ledger import LedgerEntry, LedgerPage
 from .member import ExpiringPoints, Member, PunchCard
+from .offers import AppliedOffer, Offer, OfferList
 from .programme import Programme
 from .referral import Referral, ReferralStats
 from .rewards import Catalogue, Category, Redemption, Reward, Voucher, VoucherList
@@ -40,6 +41,9 @@ from .tiers import Tier, TierLadder, TierProgress, TierRef
 from .wire import Wire, card_credential_from_json
 
 __all__ = [
+    "AppliedOffer",
+    "Offer",
+    "OfferList",
     "CheckoutMember",
     "CreditResult",
     "JoinResult",

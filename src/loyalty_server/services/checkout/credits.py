@@ -15,7 +15,7 @@ from ... import rules, schemas
 from ...context import ServerContext
 from ...models import CardStepUse, Member
 from ...problems import Problem
-from .. import idempotency, points, vouchers
+from .. import idempotency, offers, points, vouchers
 from ..members import display_name, punch_state, tier_ref
 from ..referral import pay_referral_bonus
 from .card import CODE_REPLAYED, member_by_number, parse_code, scan_time, verified_card
@@ -75,7 +75,7 @@ def credit(
         body=body.model_dump(mode="json"),
         status=201,
         lock=lambda s: _lock_payer(ctx, s, staff, parsed, body.scanned_at),
-        work=lambda s, payer, now: _credit(ctx, s, staff, payer, amount, now),
+        work=lambda s, payer, now: _credit(ctx, s, staff, payer, amount, body.categories, now),
     )
 
 
@@ -135,6 +135,7 @@ def _credit(
     staff: StaffPrincipal,
     payer: tuple[Member, tuple[str, int] | None],
     amount: Decimal,
+    categories: list[str],
     now: datetime,
 ) -> schemas.CreditResult:
     programme = ctx.programme
@@ -149,6 +150,10 @@ def _credit(
     lots = points.settle(s, member, programme, now)
     tier = programme.tier(member.tier_code)
     earn = rules.purchase_points(amount, programme, tier)
+    # Before the purchase is booked: a win-back offer looks at the visit before this one.
+    bonuses = offers.purchase_bonuses(
+        s, member, programme, offers.amount_facts(amount, earn.base, categories), now
+    )
     entry = points.post(
         s,
         member,
@@ -170,6 +175,10 @@ def _credit(
         staff_id=staff.staff_id,
     )
     lots.append(points.lot_of(entry))
+    bonus_entries = offers.post_bonuses(s, member, programme, bonuses, entry, now)
+    lots.extend(points.lot_of(e) for e in bonus_entries)
+    if bonus_entries:
+        undo["offer_entries"] = [e.id for e in bonus_entries]
     if step_use is not None:
         step_use.credit_entry_id = entry.id
     change = points.update_tier(s, member, programme, now)
@@ -208,4 +217,5 @@ def _credit(
         punch_card=punch_state(member, programme),
         voucher_issued=issued,
         referral_bonus=referral_bonus,
+        offers=offers.applied(bonuses),
     )
