@@ -19,6 +19,8 @@ from ..domain.models import (
     JoinResult,
     LedgerPage,
     Member,
+    Offer,
+    OfferList,
     Programme,
     Redemption,
     Referral,
@@ -133,6 +135,9 @@ class LoyaltyApi(ApiHttp):
     async def referral(self, etag: str | None = None) -> Fetched[Referral]:
         return await self._get(Referral, "/v1/referral", etag=etag)
 
+    async def offers(self, etag: str | None = None) -> Fetched[OfferList]:
+        return await self._get(OfferList, "/v1/me/offers", etag=etag)
+
     async def programme(self, etag: str | None = None) -> Fetched[Programme]:
         return await self._get(Programme, "/v1/programme", etag=etag)
 
@@ -161,6 +166,12 @@ class LoyaltyApi(ApiHttp):
             f"/v1/rewards/{segment(reward_id)}/redeem",
             who="member",
             idempotency_key=idempotency_key,
+        )
+
+    async def activate_offer(self, offer_id: str) -> Answer[Offer]:
+        """Adds an offer to the card ("add to card"); adding it again changes nothing."""
+        return await self._answer(
+            Offer, "PUT", f"/v1/me/offers/{segment(offer_id)}/activation", who="member"
         )
 
     async def claim_referral(self, code: str) -> Answer[Referral]:

@@ -29,6 +29,8 @@ from ..domain.models import (
     Device,
     LedgerPage,
     Member,
+    Offer,
+    OfferList,
     PayloadError,
     Programme,
     Redemption,
@@ -90,6 +92,8 @@ class MemberView:
     pending: tuple[OutboxItem, ...]
     rejected: tuple[OutboxItem, ...]
     last_synced: datetime | None
+    #: The member's offers: running ones first, then upcoming.
+    offers: tuple[Offer, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -435,6 +439,7 @@ class MemberSession:
             pending=tuple(OutboxItem.of(i) for i in self.store.pending_intents()),
             rejected=tuple(OutboxItem.of(i) for i in self.store.intents("rejected")),
             last_synced=self.store.snapshots_synced().get("me"),
+            offers=offers.items if (offers := read("offers", OfferList)) else (),
         )
 
     def outbox(self) -> tuple[tuple[OutboxItem, ...], tuple[OutboxItem, ...]]:
@@ -561,6 +566,14 @@ class MemberSession:
         if not self.member_id:
             raise NotSignedIn("sign in first")
         intent = self.store.add_intent("redeem", {"reward_id": reward_id}, datetime.now(UTC))
+        return OutboxItem.of(intent)
+
+    def queue_activate_offer(self, offer_id: str) -> OutboxItem:
+        """Queue "add to card" for an offer in the outbox; no network (adding twice is one add
+        on the server, so a retry needs no key of its own)."""
+        if not self.member_id:
+            raise NotSignedIn("sign in first")
+        intent = self.store.add_intent("activate_offer", {"offer_id": offer_id}, datetime.now(UTC))
         return OutboxItem.of(intent)
 
     async def deliver(self, intent_id: int) -> tuple[OutboxItem, SyncReport]:

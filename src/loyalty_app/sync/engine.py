@@ -32,6 +32,7 @@ MEMBER_RESOURCES: dict[str, Fetcher] = {
     "rewards": LoyaltyApi.rewards,
     "vouchers": LoyaltyApi.vouchers,
     "referral": LoyaltyApi.referral,
+    "offers": LoyaltyApi.offers,
 }
 KIOSK_RESOURCES: dict[str, Fetcher] = {
     "programme": LoyaltyApi.programme,
@@ -44,6 +45,10 @@ Pusher = Callable[[LoyaltyApi, Intent], Awaitable[Answer[Any]]]
 
 async def _push_redeem(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
     return await api.redeem(intent.payload["reward_id"], intent.idempotency_key)
+
+
+async def _push_activate_offer(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
+    return await api.activate_offer(intent.payload["offer_id"])
 
 
 async def _push_claim(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
@@ -69,6 +74,7 @@ async def _push_voucher(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
 PUSHERS: dict[str, Pusher] = {
     "redeem": _push_redeem,
     "claim_referral": _push_claim,
+    "activate_offer": _push_activate_offer,
     "credit": _push_credit,
     "redeem_voucher": _push_voucher,
 }

@@ -25,7 +25,12 @@ NAV = [
     ("/account", "nav.account", ft.Icons.ACCOUNT_CIRCLE),
 ]
 #: Pages reached from a destination's page, and the destination they belong to.
-UNDER = {"/vouchers": "/rewards", "/tier": "/account", "/settings": "/account"}
+UNDER = {
+    "/vouchers": "/rewards",
+    "/offers": "/rewards",
+    "/tier": "/account",
+    "/settings": "/account",
+}
 WIDE = 720
 #: On a wide screen the content keeps to a readable column (labels near their values).
 MAX_CONTENT = 840
