@@ -11,7 +11,7 @@ bonus, which is paid as before): "double points" means the base points once more
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -91,6 +91,17 @@ def aimed_at(offer: Offer, member: MemberFacts, now: datetime) -> bool:
         if last is None or now - last < timedelta(days=offer.lapsed_days):
             return False
     return offer.uses is None or member.used.get(offer.id, 0) < offer.uses
+
+
+def may_be_aimed_at(
+    offer: Offer, tier_code: str, joined_at: datetime, has_bought: bool, now: datetime
+) -> bool:
+    """:func:`aimed_at` as far as the member's own row tells (tier, joining, ever bought):
+    False means it is certainly not aimed at them, with nothing else to read."""
+    facts = MemberFacts(tier_code=tier_code, joined_at=joined_at, last_purchase_at=None)
+    if offer.lapsed_days is not None:
+        return has_bought and aimed_at(replace(offer, lapsed_days=None, uses=None), facts, now)
+    return aimed_at(replace(offer, uses=None), facts, now)
 
 
 def open_offers(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import rules, schemas
@@ -19,23 +19,34 @@ from . import points
 OFFER_BONUS = "offer_bonus"
 
 
-def member_facts(s: Session, member: Member, *, last_purchase: bool = True) -> rules.MemberFacts:
-    """What the offer rules need to know about a member (the last purchase only on demand:
-    only win-back offers look at it)."""
-    states = s.scalars(select(MemberOfferState).where(MemberOfferState.member_id == member.id))
+def member_facts(
+    s: Session, member: Member, *, states: bool = True, last_purchase: bool = True
+) -> rules.MemberFacts:
+    """What the offer rules need to know about a member; the credit path asks only for what
+    its open offers look at (activations and uses; the last purchase for win-back offers)."""
     activated, used = set(), {}
-    for state in states:
-        if state.activated_at is not None:
-            activated.add(state.offer_id)
-        used[state.offer_id] = state.uses
+    if states:
+        rows = s.execute(
+            select(
+                MemberOfferState.offer_id, MemberOfferState.activated_at, MemberOfferState.uses
+            ).where(MemberOfferState.member_id == member.id)
+        )
+        for offer_id, activated_at, uses in rows:
+            if activated_at is not None:
+                activated.add(offer_id)
+            used[offer_id] = uses
     last = None
-    if last_purchase:
+    if last_purchase and member.first_purchase_at is not None:
+        # The newest first along the (member, date) index: stops at the first purchase found.
         last = s.scalar(
-            select(func.max(LedgerEntry.created_at)).where(
+            select(LedgerEntry.created_at)
+            .where(
                 LedgerEntry.member_id == member.id,
                 LedgerEntry.kind == "purchase",
                 LedgerEntry.voided_at.is_(None),
             )
+            .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
+            .limit(1)
         )
     return rules.MemberFacts(
         tier_code=member.tier_code,
@@ -55,11 +66,21 @@ def purchase_bonuses(
 ) -> list[rules.OfferBonus]:
     """The offers' bonuses for a purchase about to be booked; reads nothing about the member
     when no offer runs now for such a purchase (the usual case)."""
-    candidates = rules.open_offers(programme.offers, purchase, now, programme.time_zone)
+    candidates = [
+        o
+        for o in rules.open_offers(programme.offers, purchase, now, programme.time_zone)
+        if rules.may_be_aimed_at(
+            o, member.tier_code, member.joined_at, member.first_purchase_at is not None, now
+        )
+    ]
     if not candidates:
         return []
-    wins_back = any(o.lapsed_days is not None for o in candidates)
-    facts = member_facts(s, member, last_purchase=wins_back)
+    facts = member_facts(
+        s,
+        member,
+        states=any(o.activate or o.uses is not None for o in candidates),
+        last_purchase=any(o.lapsed_days is not None for o in candidates),
+    )
     return rules.offer_bonuses(candidates, facts, purchase, now, programme.rounding)
 
 

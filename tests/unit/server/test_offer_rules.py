@@ -10,6 +10,7 @@ from loyalty_server.programme import Offer
 from loyalty_server.rules import (
     MemberFacts,
     PurchaseFacts,
+    may_be_aimed_at,
     member_offers,
     offer_bonuses,
     open_offers,
@@ -196,3 +197,16 @@ def test_an_offer_ending_today_in_the_shops_zone_is_still_shown():
     today = offer("today", starts=date(2026, 12, 1), ends=date(2026, 12, 1))
     late_evening = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)  # 23:00 on Dec 1 in Los Angeles
     assert [m.offer.id for m in member_offers([today], MEMBER, late_evening, ZONE)] == ["today"]
+
+
+def test_the_members_row_alone_rules_out_offers_aimed_at_others():
+    joined = TUESDAY_MORNING - timedelta(days=400)
+    gold = offer("gold", tiers=("gold",))
+    welcome = offer("welcome", points=200, new_members_days=30)
+    win_back = offer("miss-you", points=300, lapsed_days=45, uses=1)
+    assert not may_be_aimed_at(gold, "green", joined, True, TUESDAY_MORNING)
+    assert not may_be_aimed_at(welcome, "green", joined, True, TUESDAY_MORNING)
+    assert not may_be_aimed_at(win_back, "green", joined, False, TUESDAY_MORNING)
+    # What only the database tells (the last visit, uses left) is left to offer_bonuses.
+    assert may_be_aimed_at(win_back, "green", joined, True, TUESDAY_MORNING)
+    assert may_be_aimed_at(offer("once", uses=1), "green", joined, True, TUESDAY_MORNING)
