@@ -124,3 +124,30 @@ def test_offers_are_listed_added_to_the_card_and_paid_in_each_language(
         screenshot(page, SHOTS / f"offers-points-{lang}.png")
     finally:
         app.stop()
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_the_card_screen_shows_the_stamp_card_in_each_language(
+    browser, module_server, tmp_path, lang
+):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
+    app = AppProcess(data, "--backend", module_server.base_url, log_path=tmp_path / "app.log")
+    app.start()
+    try:
+        page = member.open_app(browser, app.url)
+        member.sign_in_demo(page, lang)
+        with client_for(module_server) as client:
+            session = client.post("/v1/auth/demo", json={"device_name": "check"}).json()
+            headers = {"Authorization": f"Bearer {session['access_token']}"}
+            punch = client.get("/v1/me", headers=headers).json()["punch_card"]
+        count = t(lang, "stamps.count", stamps=punch["stamps"], of=punch["of"])
+        wait_node(page, count, first=False)
+        # The stamp card is below the member number: scroll the card screen to it.
+        page.mouse.move(195, 500)
+        page.mouse.wheel(0, 3000)
+        settled_screenshot(page)
+        screenshot(page, SHOTS / f"stamps-{lang}.png")
+    finally:
+        app.stop()
