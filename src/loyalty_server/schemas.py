@@ -412,6 +412,10 @@ class ProgrammeOut(BaseModel):
     expiry_months: int | None
     max_purchase_amount: str
     demo: bool
+    birthday_points: int | None = Field(
+        default=None,
+        description="Points given once a year in the member's birthday month; null: none.",
+    )
 
 
 # --- checkout (staff) -------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from .locales import LOCALES
 from .pictures import PicturesCtx, PictureShelf
 from .screens.account import AccountPage
 from .screens.card import CardPage
+from .screens.how_to_earn import HowToEarnPage
 from .screens.offers import OffersPage
 from .screens.points import PointsPage
 from .screens.referral import ReferralPage
@@ -115,6 +116,7 @@ def _routes() -> ft.Router:
                     ft.Route(path="rewards/:reward_id", component=RewardDetailPage),
                     ft.Route(path="vouchers", component=VouchersPage),
                     ft.Route(path="offers", component=OffersPage),
+                    ft.Route(path="how-to-earn", component=HowToEarnPage),
                     ft.Route(path="referral", component=ReferralPage),
                     ft.Route(path="settings", component=SettingsPage),
                     ft.Route(path="account", component=AccountPage),

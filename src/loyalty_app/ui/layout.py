@@ -28,6 +28,7 @@ NAV = [
 UNDER = {
     "/vouchers": "/rewards",
     "/offers": "/rewards",
+    "/how-to-earn": "/account",
     "/tier": "/account",
     "/settings": "/account",
 }

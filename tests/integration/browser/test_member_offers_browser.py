@@ -151,3 +151,34 @@ def test_the_card_screen_shows_the_stamp_card_in_each_language(
         screenshot(page, SHOTS / f"stamps-{lang}.png")
     finally:
         app.stop()
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_how_to_earn_explains_the_programme_in_each_language(
+    browser, module_server, tmp_path, lang
+):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
+    app = AppProcess(data, "--backend", module_server.base_url, log_path=tmp_path / "app.log")
+    app.start()
+    try:
+        page = member.open_app(browser, app.url)
+        member.sign_in_demo(page, lang)
+        member.go(page, lang, "account")
+        entry = re.compile(rf"^{re.escape(t(lang, 'earn.entry'))}(\s|$)")
+        page.get_by_role("button", name=entry).first.click()
+        page.wait_for_function("() => location.pathname === '/how-to-earn'", timeout=TIMEOUT_MS)
+        rate = t(lang, "earn.rate", points="10", unit="$1.00" if lang == "en" else "US$1.00")
+        wait_node(page, rate, first=False)
+        offer = t(
+            lang,
+            "earn.offer",
+            offer=offer_name(lang, "double-tuesdays"),
+            gift=t(lang, "offers.multiplier", multiplier="2"),
+        )
+        wait_node(page, offer, first=False)
+        settled_screenshot(page)
+        screenshot(page, SHOTS / f"how-to-earn-{lang}.png")
+    finally:
+        app.stop()

@@ -51,6 +51,7 @@ def AccountPage() -> ft.Control:
             ft.Divider(),
             _entry(ft.Icons.MILITARY_TECH, t(lang, "nav.tier"), "/tier", tier),
             _entry(ft.Icons.CONFIRMATION_NUMBER, t(lang, "rewards.my_vouchers"), "/vouchers"),
+            _entry(ft.Icons.SAVINGS, t(lang, "earn.entry"), "/how-to-earn"),
             _entry(ft.Icons.SETTINGS, t(lang, "nav.settings"), "/settings"),
         ],
         scroll=ft.ScrollMode.AUTO,
