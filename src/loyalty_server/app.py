@@ -46,6 +46,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
     install_problem_handlers(app)
     for module in (system, auth, member, offers, devices, rewards, checkout):
         app.include_router(module.router)
+    app.include_router(offers.badges_router)
     app.add_middleware(BodyLimit, max_bytes=ctx.settings.max_body_bytes)
     return app
 

@@ -245,3 +245,23 @@ class MemberOfferState(Base):
     offer_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     uses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MemberBadge(Base):
+    """A challenge a member reached: its badge, earned once (and its points, if any)."""
+
+    __tablename__ = "member_badges"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    challenge_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    earned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MemberCategory(Base):
+    """A category a member has bought from (as the till named it), for "try N categories"."""
+
+    __tablename__ = "member_categories"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -392,6 +392,27 @@ class AppliedOffer(BaseModel):
     points: int
 
 
+# --- challenges and badges ----------------------------------------------------------------
+
+
+class BadgeOut(BaseModel):
+    """A challenge of the programme and the member's badge for it."""
+
+    id: str
+    name: Texts
+    description: Texts
+    goal: str = Field(description="visits | categories | referrals: what it counts.")
+    count: int = Field(description="How many to reach.")
+    within_days: int | None = Field(description="Visits within this many days; null: ever.")
+    points: int = Field(description="Points awarded once with the badge (0: none).")
+    reached: int = Field(description="How many the member has (at most `count`).")
+    earned_at: datetime | None = Field(description="When the badge was earned; null: not yet.")
+
+
+class BadgeList(BaseModel):
+    items: list[BadgeOut] = Field(description="Every challenge, in the programme's order.")
+
+
 # --- programme --------------------------------------------------------------------------------
 
 

@@ -1,10 +1,11 @@
 """The programme files the integration tests serve.
 
 The demo programme's offers pay by the date and the day of the week (double points on
-Tuesdays, a welcome bonus for members who joined lately), so a test that counts points would
-pass on a Monday and fail on a Tuesday. Servers started for tests therefore serve the demo
-programme without its [[offers]] unless a test names a programme; the tests of offers write
-their own, dated around the clock they set."""
+Tuesdays, a welcome bonus for members who joined lately), and its challenges pay points on a
+third visit in a week, so a test that counts points would pass on a Monday and fail on a
+Tuesday. Servers started for tests therefore serve the demo programme without its [[offers]]
+and [[challenges]] (the last sections of the file) unless a test names a programme; the
+tests of offers and challenges write their own."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ _FIRST_OFFER = "\n[[offers]]"
 
 
 def without_offers(text: str) -> str:
-    """A programme file's text cut before its first [[offers]] table (they come last)."""
+    """A programme file's text cut before its first [[offers]] table (offers, then
+    challenges, come last)."""
     return text.split(_FIRST_OFFER)[0]
 
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, Strict, with_config
 from pydantic_core import PydanticCustomError
 
+from .challenges import ChallengeTable
 from .constraints import (
     EXPECTED,
     Colour,
@@ -185,6 +186,8 @@ class Programme:
     void_window_hours: Annotated[int, Whole(1, 744)] | None = None
     #: Bonus-point offers (``programme.offers``), in file order.
     offers: Annotated[tuple[OfferTable, ...], _distinct("id", "offer")] = ()
+    #: Challenges that award a badge (``programme.challenges``), in file order.
+    challenges: Annotated[tuple[ChallengeTable, ...], _distinct("id", "challenge")] = ()
 
     def tier(self, code: str) -> Tier:
         """The tier with this code; ``KeyError`` if there is none."""

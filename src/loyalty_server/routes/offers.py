@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request, Response
 from .. import schemas
 from ..deps import CtxDep, MemberAuth, etag_response
 from ..models import Member
-from ..services import offers, points
+from ..services import challenges, offers, points
 from .common import NOT_MODIFIED, PROBLEMS
 
 router = APIRouter(prefix="/v1/me/offers", tags=["member"], responses=PROBLEMS)
@@ -33,3 +33,14 @@ def activate_offer(
     with ctx.db.write() as s:
         member = points.lock_member(s, who.member_id)
         return offers.activate(s, member, ctx.programme, offer_id, ctx.now())
+
+
+badges_router = APIRouter(prefix="/v1/me/badges", tags=["member"], responses=PROBLEMS)
+
+
+@badges_router.get("", response_model=schemas.BadgeList, responses=NOT_MODIFIED)
+def my_badges(who: MemberAuth, ctx: CtxDep, request: Request) -> Response:
+    """The programme's challenges: the badges the member earned, and how far the others are."""
+    with ctx.db.read() as s:
+        member = s.get(Member, who.member_id)
+        return etag_response(request, challenges.badge_list(s, member, ctx.programme, ctx.now()))

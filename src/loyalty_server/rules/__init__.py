@@ -4,6 +4,7 @@ Nothing here reads the clock, the database or the network: the current time is a
 passed in as ``now``, a timezone-aware UTC ``datetime``.
 """
 
+from .challenges import ChallengeFacts, ChallengeProgress, challenge_progress, newly_reached
 from .earning import PurchaseEarn, purchase_points, round_points
 from .lots import (
     InsufficientPoints,
@@ -29,6 +30,10 @@ from .tiers import TierDecision, TierProgress, evaluate_tier, tier_for_points, t
 from .visits import EARLIEST_BIRTH_YEAR, birthday_bonus_due, plausible_birthday, punch
 
 __all__ = [
+    "ChallengeFacts",
+    "ChallengeProgress",
+    "challenge_progress",
+    "newly_reached",
     "EARLIEST_BIRTH_YEAR",
     "InsufficientPoints",
     "Lot",

@@ -159,3 +159,84 @@ def test_adding_an_offer_the_member_does_not_have_is_refused(shop):
         404,
         "offer-not-found",
     )
+
+
+CHALLENGES = """
+[[challenges]]
+id = "week"
+name = { en = "Three in a week", zh-Hans = "一周三访", zh-Hant = "一週三訪" }
+description = { en = "3 visits in 7 days", zh-Hans = "七天三次", zh-Hant = "七天三次" }
+goal = "visits"
+count = 3
+within_days = 7
+points = 100
+
+[[challenges]]
+id = "explorer"
+name = { en = "Explorer", zh-Hans = "探索家", zh-Hant = "探索家" }
+description = { en = "Two categories", zh-Hans = "两个类别", zh-Hant = "兩個類別" }
+goal = "categories"
+count = 2
+"""
+
+
+@pytest.fixture
+def challenge_shop(database_url, tmp_path) -> ClockedServer:
+    text = without_offers(DEMO_PROGRAMME.read_text(encoding="utf-8")) + CHALLENGES
+    path = write_programme(tmp_path, "harbor_challenges.toml", text)
+    with clocked_server(database_url, programme_path=path) as server:
+        # Past the demo member's seeded visits: her week starts empty.
+        server.clock.advance(30 * 24 * 3600)
+        yield server
+
+
+def _credit_in(shop: ClockedServer, till: dict, number: str, key: str, categories: list) -> dict:
+    reply = shop.client.post(
+        "/v1/checkout/credit",
+        json={"member_number": number, "amount": "4.50", "categories": categories},
+        headers=till | {"Idempotency-Key": key},
+    )
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+def _badges(shop: ClockedServer, member: dict) -> dict[str, dict]:
+    reply = shop.client.get("/v1/me/badges", headers=member)
+    assert reply.status_code == 200, reply.text
+    return {b["id"]: b for b in reply.json()["items"]}
+
+
+def test_challenges_award_their_badge_and_points_once_when_reached(challenge_shop):
+    shop = challenge_shop
+    member, number = _member(shop)
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    assert {k: (b["reached"], b["earned_at"]) for k, b in _badges(shop, member).items()} == {
+        "week": (0, None),
+        "explorer": (0, None),
+    }
+
+    _credit_in(shop, till, number, "till-challenge-1", ["drinks"])
+    shop.clock.advance(24 * 3600)
+    _credit_in(shop, till, number, "till-challenge-2", ["food", "drinks"])
+    member, _ = _member(shop)  # the access token of a day ago has expired
+    badges = _badges(shop, member)
+    assert badges["explorer"]["earned_at"] and badges["explorer"]["reached"] == 2
+    assert (badges["week"]["reached"], badges["week"]["earned_at"]) == (2, None)
+
+    shop.clock.advance(24 * 3600)
+    third = _credit_in(shop, till, number, "till-challenge-3", [])
+    member, _ = _member(shop)
+    assert _badges(shop, member)["week"]["earned_at"]
+    lines = [(e["reason"], e["amount"]) for e in _ledger(shop, member) if e["kind"] == "bonus"]
+    assert lines == [("challenge_completed", 100)]
+    assert third["balance"] == shop.client.get("/v1/me", headers=member).json()["balance"]
+
+    shop.clock.advance(24 * 3600)
+    _credit_in(shop, till, number, "till-challenge-4", ["merchandise"])
+    member, _ = _member(shop)
+    again = [e for e in _ledger(shop, member) if e["reason"] == "challenge_completed"]
+    assert len(again) == 1  # reached once, paid once
+
+    etag = shop.client.get("/v1/me/badges", headers=member).headers["ETag"]
+    cached = shop.client.get("/v1/me/badges", headers=member | {"If-None-Match": etag})
+    assert cached.status_code == 304

@@ -249,6 +249,7 @@ def test_programme_fields_are_exactly_the_documented_ones():
         "time_zone",
         "void_window_hours",
         "offers",
+        "challenges",
     ]
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from loyalty_server.programme import load_programme
+from loyalty_server.programme import demo_programme_path, load_programme
 
 from .test_programme import VALID, changed, expect_error, write
 
@@ -82,3 +82,52 @@ OFFER_ERRORS = [
 )
 def test_a_wrong_offer_is_named_by_its_key(tmp_path, old, new, message):
     expect_error(tmp_path, changed(old, new, VALID + OFFER), message)
+
+
+CHALLENGE = """
+[[challenges]]
+id = "week"
+name = { en = "Week", zh-Hans = "一周", zh-Hant = "一週" }
+description = { en = "3 visits", zh-Hans = "三次", zh-Hant = "三次" }
+goal = "visits"
+count = 3
+within_days = 7
+"""
+
+
+def test_a_challenge_is_read_with_its_defaults(tmp_path):
+    (challenge,) = load_programme(write(tmp_path, VALID + CHALLENGE)).challenges
+    assert (challenge.goal, challenge.count, challenge.within_days, challenge.points) == (
+        "visits",
+        3,
+        7,
+        0,
+    )
+
+
+# fmt: off
+CHALLENGE_ERRORS = [
+    ("unknown-goal", 'goal = "visits"', 'goal = "steps"',
+     'shop.toml: challenges[0].goal must be one of "visits", "categories", "referrals"'),
+    ("zero-count", "count = 3", "count = 0",
+     "shop.toml: challenges[0].count must be a whole number between 1 and 1000"),
+    ("window-not-visits", 'goal = "visits"', 'goal = "referrals"',
+     'shop.toml: challenges[0].within_days is only for goal = "visits"'),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [case[1:] for case in CHALLENGE_ERRORS],
+    ids=[case[0] for case in CHALLENGE_ERRORS],
+)
+def test_a_wrong_challenge_is_named_by_its_key(tmp_path, old, new, message):
+    expect_error(tmp_path, changed(old, new, VALID + CHALLENGE), message)
+
+
+def test_the_demo_programme_has_offers_and_challenges():
+    programme = load_programme(demo_programme_path())
+    assert len(programme.offers) >= 4 and len(programme.challenges) >= 3
+    assert {o.id for o in programme.offers} >= {"double-tuesdays", "welcome", "we-miss-you"}
+    assert any(o.activate for o in programme.offers)

@@ -20,6 +20,7 @@ member app and the kiosk both draw from them.
 from loyalty_core.card.token import CardCredential
 
 from ._json import PayloadError, parse_datetime
+from .badges import Badge, BadgeList
 from .checkout import (
     CheckoutMember,
     CreditResult,
@@ -41,6 +42,8 @@ from .tiers import Tier, TierLadder, TierProgress, TierRef
 from .wire import Wire, card_credential_from_json
 
 __all__ = [
+    "Badge",
+    "BadgeList",
     "AppliedOffer",
     "Offer",
     "OfferList",

@@ -15,7 +15,7 @@ from ... import rules, schemas
 from ...context import ServerContext
 from ...models import CardStepUse, Member
 from ...problems import Problem
-from .. import idempotency, offers, points, vouchers
+from .. import challenges, idempotency, offers, points, vouchers
 from ..members import display_name, punch_state, tier_ref
 from ..referral import pay_referral_bonus
 from .card import CODE_REPLAYED, member_by_number, parse_code, scan_time, verified_card
@@ -190,6 +190,13 @@ def _credit(
         if referral_bonus:
             undo["referral"] = True
             lots = points.load_lots(s, member.id)
+    challenges.record_categories(s, member, categories, now)
+    if challenges.award(s, member, programme, now):
+        lots = points.load_lots(s, member.id)
+    if referral_bonus and member.referred_by_id:
+        referrer = s.get(Member, member.referred_by_id)  # locked by the referral bonus
+        if referrer is not None:
+            challenges.award(s, referrer, programme, now)
     issued = None
     if programme.punch_card is not None:
         member.punch_stamps, due = rules.punch(member.punch_stamps, programme.punch_card)
