@@ -46,16 +46,18 @@ def _facts(
     for challenge in challenges:
         if challenge.goal != "visits":
             continue
-        query = select(func.count()).where(
+        found = select(LedgerEntry.id).where(
             LedgerEntry.member_id == member.id,
             LedgerEntry.kind == "purchase",
             LedgerEntry.voided_at.is_(None),
         )
         if challenge.within_days is not None:
-            query = query.where(
+            found = found.where(
                 LedgerEntry.created_at > now - timedelta(days=challenge.within_days)
             )
-        visits[challenge.id] = s.scalar(query) or 0
+        # Counted up to the goal only: a regular's long history costs nothing more.
+        limited = found.limit(challenge.count).subquery()
+        visits[challenge.id] = s.scalar(select(func.count()).select_from(limited)) or 0
     categories = referrals = 0
     if any(c.goal == "categories" for c in challenges):
         categories = s.scalar(
@@ -73,13 +75,16 @@ def _facts(
     return rules.ChallengeFacts(visits=visits, categories=categories or 0, referrals=referrals or 0)
 
 
-def award(s: Session, member: Member, programme: Programme, now: datetime) -> list[Challenge]:
-    """Award every challenge the member reaches now and had not: its badge, and its points as
-    a ledger line of their own. Returns them (nothing is read without challenges)."""
-    if not programme.challenges:
+def award(
+    s: Session, member: Member, programme: Programme, now: datetime, goals: set[str]
+) -> list[Challenge]:
+    """Award every challenge of these ``goals`` (what the event at hand can move) that the
+    member reaches now and had not: its badge, and its points as a ledger line of their own.
+    Returns them (nothing is read when the programme has no such challenge)."""
+    if not any(c.goal in goals for c in programme.challenges):
         return []
     earned = _earned(s, member.id)
-    pending = [c for c in programme.challenges if c.id not in earned]
+    pending = [c for c in programme.challenges if c.goal in goals and c.id not in earned]
     if not pending:
         return []
     facts = _facts(s, member, pending, programme, now)

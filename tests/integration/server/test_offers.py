@@ -8,7 +8,9 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
+from loyalty_server.models import LedgerEntry, Member, MemberBadge
 from tests.support.clocked_server import ClockedServer, clocked_server
 from tests.support.loyalty_http import assert_problem
 from tests.support.programmes import DEMO_PROGRAMME, without_offers, write_programme
@@ -177,6 +179,14 @@ name = { en = "Explorer", zh-Hans = "探索家", zh-Hant = "探索家" }
 description = { en = "Two categories", zh-Hans = "两个类别", zh-Hant = "兩個類別" }
 goal = "categories"
 count = 2
+
+[[challenges]]
+id = "friend"
+name = { en = "Good company", zh-Hans = "好友同行", zh-Hant = "好友同行" }
+description = { en = "A friend's first purchase", zh-Hans = "好友首购", zh-Hant = "好友首購" }
+goal = "referrals"
+count = 1
+points = 200
 """
 
 
@@ -213,6 +223,7 @@ def test_challenges_award_their_badge_and_points_once_when_reached(challenge_sho
     assert {k: (b["reached"], b["earned_at"]) for k, b in _badges(shop, member).items()} == {
         "week": (0, None),
         "explorer": (0, None),
+        "friend": (0, None),
     }
 
     _credit_in(shop, till, number, "till-challenge-1", ["drinks"])
@@ -240,3 +251,25 @@ def test_challenges_award_their_badge_and_points_once_when_reached(challenge_sho
     etag = shop.client.get("/v1/me/badges", headers=member).headers["ETag"]
     cached = shop.client.get("/v1/me/badges", headers=member | {"If-None-Match": etag})
     assert cached.status_code == 304
+
+
+def test_a_friends_first_purchase_earns_the_inviter_the_referral_badge(challenge_shop):
+    shop = challenge_shop
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    with shop.ctx.db.read() as s:
+        sofia = s.scalar(select(Member).where(Member.email == "sofia.chen@harbor.demo"))
+        daniel_id, sofia_number = sofia.referred_by_id, sofia.number
+
+    _credit_in(shop, till, sofia_number, "till-referral-1", [])
+    _credit_in(shop, till, sofia_number, "till-referral-2", [])
+
+    with shop.ctx.db.read() as s:
+        badges = s.scalars(
+            select(MemberBadge.challenge_id).where(MemberBadge.member_id == daniel_id)
+        )
+        paid = s.scalars(
+            select(LedgerEntry.amount).where(
+                LedgerEntry.member_id == daniel_id, LedgerEntry.reason == "challenge_completed"
+            )
+        )
+        assert (list(badges), list(paid)) == (["friend"], [200])

@@ -191,12 +191,13 @@ def _credit(
             undo["referral"] = True
             lots = points.load_lots(s, member.id)
     challenges.record_categories(s, member, categories, now)
-    if challenges.award(s, member, programme, now):
+    goals = {"visits", "categories"} if categories else {"visits"}
+    if challenges.award(s, member, programme, now, goals):
         lots = points.load_lots(s, member.id)
     if referral_bonus and member.referred_by_id:
         referrer = s.get(Member, member.referred_by_id)  # locked by the referral bonus
         if referrer is not None:
-            challenges.award(s, referrer, programme, now)
+            challenges.award(s, referrer, programme, now, {"referrals"})
     issued = None
     if programme.punch_card is not None:
         member.punch_stamps, due = rules.punch(member.punch_stamps, programme.punch_card)
