@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain.models import (
+    BadgeList,
     Catalogue,
     CheckoutMember,
     CodeSent,
@@ -134,6 +135,9 @@ class LoyaltyApi(ApiHttp):
 
     async def referral(self, etag: str | None = None) -> Fetched[Referral]:
         return await self._get(Referral, "/v1/referral", etag=etag)
+
+    async def badges(self, etag: str | None = None) -> Fetched[BadgeList]:
+        return await self._get(BadgeList, "/v1/me/badges", etag=etag)
 
     async def offers(self, etag: str | None = None) -> Fetched[OfferList]:
         return await self._get(OfferList, "/v1/me/offers", etag=etag)

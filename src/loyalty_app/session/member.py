@@ -24,6 +24,8 @@ from ..api.client import LoyaltyApi
 from ..api.errors import ApiError, Rejected
 from ..auth.secrets import SecretStore, SecretStoreError, wipe_member
 from ..domain.models import (
+    Badge,
+    BadgeList,
     Catalogue,
     CodeSent,
     Device,
@@ -94,6 +96,8 @@ class MemberView:
     last_synced: datetime | None
     #: The member's offers: running ones first, then upcoming.
     offers: tuple[Offer, ...] = ()
+    #: The programme's challenges: the member's badges and how far the others are.
+    badges: tuple[Badge, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -440,6 +444,7 @@ class MemberSession:
             rejected=tuple(OutboxItem.of(i) for i in self.store.intents("rejected")),
             last_synced=self.store.snapshots_synced().get("me"),
             offers=offers.items if (offers := read("offers", OfferList)) else (),
+            badges=badges.items if (badges := read("badges", BadgeList)) else (),
         )
 
     def outbox(self) -> tuple[tuple[OutboxItem, ...], tuple[OutboxItem, ...]]:

@@ -33,6 +33,7 @@ MEMBER_RESOURCES: dict[str, Fetcher] = {
     "vouchers": LoyaltyApi.vouchers,
     "referral": LoyaltyApi.referral,
     "offers": LoyaltyApi.offers,
+    "badges": LoyaltyApi.badges,
 }
 KIOSK_RESOURCES: dict[str, Fetcher] = {
     "programme": LoyaltyApi.programme,

@@ -17,6 +17,7 @@ from .layout import Layout
 from .locales import LOCALES
 from .pictures import PicturesCtx, PictureShelf
 from .screens.account import AccountPage
+from .screens.badges import BadgesPage
 from .screens.card import CardPage
 from .screens.how_to_earn import HowToEarnPage
 from .screens.offers import OffersPage
@@ -117,6 +118,7 @@ def _routes() -> ft.Router:
                     ft.Route(path="vouchers", component=VouchersPage),
                     ft.Route(path="offers", component=OffersPage),
                     ft.Route(path="how-to-earn", component=HowToEarnPage),
+                    ft.Route(path="achievements", component=BadgesPage),
                     ft.Route(path="referral", component=ReferralPage),
                     ft.Route(path="settings", component=SettingsPage),
                     ft.Route(path="account", component=AccountPage),

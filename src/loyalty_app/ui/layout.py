@@ -29,6 +29,7 @@ UNDER = {
     "/vouchers": "/rewards",
     "/offers": "/rewards",
     "/how-to-earn": "/account",
+    "/achievements": "/account",
     "/tier": "/account",
     "/settings": "/account",
 }

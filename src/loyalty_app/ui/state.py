@@ -15,6 +15,7 @@ from typing import Any
 import flet as ft
 
 from ..domain.models import (
+    Badge,
     Catalogue,
     Device,
     LedgerEntry,
@@ -80,6 +81,7 @@ class AppState:
     vouchers: list[Voucher] = field(default_factory=list)
     referral: Referral | None = None
     offers: list[Offer] = field(default_factory=list)
+    badges: list[Badge] = field(default_factory=list)
     # Sync
     connectivity: str = "unknown"
     last_synced: datetime | None = None
@@ -173,6 +175,8 @@ class AppState:
             self.referral = view.referral
         if fresh("offers", view.offers):
             self.offers = list(view.offers)
+        if fresh("badges", view.badges):
+            self.badges = list(view.badges)
         self.pending = list(view.pending)
         self.rejected = list(view.rejected)
         self.last_synced = view.last_synced

@@ -1,10 +1,12 @@
-"""Offers in the member app, in real Chromium against the real server: the Rewards screen
-leads to "Offers for you", each offer says what it gives and when, "Add to card" adds one,
-and the offer's bonus line shows in the points history; on a phone in en / zh-Hans /
-zh-Hant, with screenshots checked for Flutter's error box (docs/screenshots/offers-*.png).
+"""Offers, the stamp card, achievements and How to earn in the member app, in real Chromium
+against the real server: the Rewards screen leads to "Offers for you", each offer says what it
+gives and when, "Add to card" adds one, and the offer's bonus line shows in the points
+history; the card screen draws the stamp card; Account leads to the badges and to How to
+earn. On a phone in en / zh-Hans / zh-Hant, with screenshots checked for Flutter's error box
+(docs/screenshots/offers-*.png, stamps-*, achievements-*, how-to-earn-*).
 
-The demo programme's own offers (their texts are in the bundled font subsets), dated around
-today so they run whatever day the test runs."""
+The demo programme's own offers and challenges (their texts are in the bundled font
+subsets), the offers dated around today so they run whatever day the test runs."""
 
 from __future__ import annotations
 
@@ -36,7 +38,8 @@ def offers_of_today() -> str:
     text = DEMO_PROGRAMME.read_text(encoding="utf-8")
     today = datetime.now(UTC).date()
     kept = []
-    for block in text.split("\n[[offers]]\n")[1:]:
+    offers, challenges = text.split("\n[[challenges]]\n", 1)
+    for block in offers.split("\n[[offers]]\n")[1:]:
         offer_id = re.search(r'^id = "([^"]+)"', block, re.M).group(1)
         if offer_id not in SHOWN:
             continue
@@ -44,7 +47,7 @@ def offers_of_today() -> str:
         ends = today + timedelta(days=40)
         dated = DROPPED_KEYS.sub("", block) + f"starts = {starts}\nends = {ends}\n"
         kept.append("\n[[offers]]\n" + dated)
-    return without_offers(text) + "".join(kept)
+    return without_offers(text) + "".join(kept) + "\n[[challenges]]\n" + challenges
 
 
 @pytest.fixture(scope="module")
@@ -180,5 +183,31 @@ def test_how_to_earn_explains_the_programme_in_each_language(
         wait_node(page, offer, first=False)
         settled_screenshot(page)
         screenshot(page, SHOTS / f"how-to-earn-{lang}.png")
+    finally:
+        app.stop()
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_achievements_show_earned_and_open_badges_in_each_language(
+    browser, module_server, tmp_path, lang
+):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
+    app = AppProcess(data, "--backend", module_server.base_url, log_path=tmp_path / "app.log")
+    app.start()
+    try:
+        page = member.open_app(browser, app.url)
+        member.sign_in_demo(page, lang)
+        member.go(page, lang, "account")
+        entry = re.compile(rf"^{re.escape(t(lang, 'badges.entry'))}(\s|$)")
+        page.get_by_role("button", name=entry).first.click()
+        page.wait_for_function("() => location.pathname === '/achievements'", timeout=TIMEOUT_MS)
+        block = DEMO_PROGRAMME.read_text(encoding="utf-8").split('id = "explorer"')[1]
+        explorer = re.search(rf'^name\.{lang} = "([^"]+)"', block, re.M).group(1)
+        wait_node(page, explorer, first=False)
+        wait_node(page, t(lang, "badges.progress", reached=0, count=3), first=False)
+        settled_screenshot(page)
+        screenshot(page, SHOTS / f"achievements-{lang}.png")
     finally:
         app.stop()
