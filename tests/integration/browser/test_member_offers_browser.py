@@ -10,11 +10,13 @@ subsets), the offers dated around today so they run whatever day the test runs."
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from loyalty_app.i18n import LANGUAGES, t
 from tests.support import member_browser as member
@@ -66,6 +68,15 @@ _NODE_READS = """([words, first]) => Array.from(document.querySelectorAll('flt-s
     .some(said => first ? said.startsWith(words) : said.includes(words))"""
 
 
+def shot(page, name: str) -> None:  # noqa: ANN001
+    """The settled page into docs/screenshots/``name``: no Flutter error box, and not blank
+    (a renderer that gave up draws a white page while its accessibility tree stays)."""
+    settled_screenshot(page)
+    png = screenshot(page, SHOTS / name)
+    colours = Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=1 << 16)
+    assert colours is None or len(colours) > 16, f"{name}: the page is blank"
+
+
 def wait_node(page, words: str, *, first: bool = True) -> None:  # noqa: ANN001
     """Until a node of the accessibility tree reads ``words`` first (or anywhere): an offer's
     card is one node, labelled by its texts (its name, what it gives, …) or holding them."""
@@ -88,6 +99,7 @@ def test_offers_are_listed_added_to_the_card_and_paid_in_each_language(
     (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
     app = AppProcess(data, "--backend", module_server.base_url, log_path=tmp_path / "app.log")
     app.start()
+    page = None
     try:
         page = member.open_app(browser, app.url)
         member.sign_in_demo(page, lang)
@@ -101,15 +113,13 @@ def test_offers_are_listed_added_to_the_card_and_paid_in_each_language(
             + "\n"
             + t(lang, "offers.multiplier", multiplier="2"),
         )
-        settled_screenshot(page)
-        screenshot(page, SHOTS / f"offers-{lang}.png")
+        shot(page, f"offers-{lang}.png")
 
         add = page.get_by_role("button", name=t(lang, "offers.add"))
         if add.count():  # the first language's run adds it for the demo member
             add.first.click()
         wait_node(page, "\n" + t(lang, "offers.on_card"), first=False)
-        settled_screenshot(page)
-        screenshot(page, SHOTS / f"offers-added-{lang}.png")
+        shot(page, f"offers-added-{lang}.png")
 
         with client_for(module_server) as client:
             till = Till(client, add_staff(module_server.database_url, f"Till {lang}", "Pier 7"))
@@ -123,9 +133,10 @@ def test_offers_are_listed_added_to_the_card_and_paid_in_each_language(
         member.refresh(page, lang)
         line = t(lang, "reason.offer_bonus", offer=offer_name(lang, "double-tuesdays"))
         wait_node(page, line, first=False)
-        settled_screenshot(page)
-        screenshot(page, SHOTS / f"offers-points-{lang}.png")
+        shot(page, f"offers-points-{lang}.png")
     finally:
+        if page is not None:  # one live Flutter page at a time in this browser
+            browser.close_page(page)
         app.stop()
 
 
@@ -138,6 +149,7 @@ def test_the_card_screen_shows_the_stamp_card_in_each_language(
     (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
     app = AppProcess(data, "--backend", module_server.base_url, log_path=tmp_path / "app.log")
     app.start()
+    page = None
     try:
         page = member.open_app(browser, app.url)
         member.sign_in_demo(page, lang)
@@ -150,9 +162,10 @@ def test_the_card_screen_shows_the_stamp_card_in_each_language(
         # The stamp card is below the member number: scroll the card screen to it.
         page.mouse.move(195, 500)
         page.mouse.wheel(0, 3000)
-        settled_screenshot(page)
-        screenshot(page, SHOTS / f"stamps-{lang}.png")
+        shot(page, f"stamps-{lang}.png")
     finally:
+        if page is not None:  # one live Flutter page at a time in this browser
+            browser.close_page(page)
         app.stop()
 
 
@@ -165,6 +178,7 @@ def test_how_to_earn_explains_the_programme_in_each_language(
     (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
     app = AppProcess(data, "--backend", module_server.base_url, log_path=tmp_path / "app.log")
     app.start()
+    page = None
     try:
         page = member.open_app(browser, app.url)
         member.sign_in_demo(page, lang)
@@ -181,9 +195,10 @@ def test_how_to_earn_explains_the_programme_in_each_language(
             gift=t(lang, "offers.multiplier", multiplier="2"),
         )
         wait_node(page, offer, first=False)
-        settled_screenshot(page)
-        screenshot(page, SHOTS / f"how-to-earn-{lang}.png")
+        shot(page, f"how-to-earn-{lang}.png")
     finally:
+        if page is not None:  # one live Flutter page at a time in this browser
+            browser.close_page(page)
         app.stop()
 
 
@@ -196,6 +211,7 @@ def test_achievements_show_earned_and_open_badges_in_each_language(
     (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
     app = AppProcess(data, "--backend", module_server.base_url, log_path=tmp_path / "app.log")
     app.start()
+    page = None
     try:
         page = member.open_app(browser, app.url)
         member.sign_in_demo(page, lang)
@@ -207,7 +223,8 @@ def test_achievements_show_earned_and_open_badges_in_each_language(
         explorer = re.search(rf'^name\.{lang} = "([^"]+)"', block, re.M).group(1)
         wait_node(page, explorer, first=False)
         wait_node(page, t(lang, "badges.progress", reached=0, count=3), first=False)
-        settled_screenshot(page)
-        screenshot(page, SHOTS / f"achievements-{lang}.png")
+        shot(page, f"achievements-{lang}.png")
     finally:
+        if page is not None:  # one live Flutter page at a time in this browser
+            browser.close_page(page)
         app.stop()
