@@ -49,6 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Run as scripts by path: the repository root makes the test helpers importable as tests.support.
 sys.path.insert(0, str(ROOT))
 
+from tests.support.programmes import DEMO_PROGRAMME  # noqa: E402
 from tests.support.servers import ServerProcess, add_staff  # noqa: E402
 
 CONCURRENCY = 16
@@ -227,8 +228,12 @@ def run_loyalty(
 ) -> Result:
     staff = add_staff(database_url, "Bench till")  # migrates the fresh database first
     extra = ["--workers", str(workers)] if workers > 1 else []
+    # The shipped demo programme, offers and all: the credit path as a shop runs it.
     with ServerProcess(
-        database_url, log_path=workdir / _log_name(label), extra_args=extra
+        database_url,
+        programme=DEMO_PROGRAMME,
+        log_path=workdir / _log_name(label),
+        extra_args=extra,
     ) as server:
         numbers = join_members(server.base_url, staff, MEMBERS)
         bodies = [{"member_number": n, "amount": AMOUNT} for n in numbers]

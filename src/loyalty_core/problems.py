@@ -72,6 +72,7 @@ _ALL = (
     ProblemType("tier-too-low", 403, "The reward needs a higher tier."),
     ProblemType("out-of-stock", 409, "The reward is sold out."),
     ProblemType("insufficient-points", 409, "Not enough points."),
+    ProblemType("offer-not-found", 404, "The member has no such offer now."),
     # Referral.
     ProblemType("unknown-referral-code", 422, "No member has that referral code."),
     ProblemType("own-referral-code", 422, "A member cannot use their own referral code."),

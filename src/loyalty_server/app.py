@@ -16,7 +16,7 @@ from .mailer import Mailer
 from .media import MediaLibrary
 from .problems import install_problem_handlers
 from .programme import Programme, demo_programme_path, load_programme
-from .routes import auth, checkout, devices, inbox, member, rewards, system
+from .routes import auth, checkout, devices, inbox, member, offers, rewards, system
 from .services.catalogue import sync_rewards
 from .settings import Settings
 
@@ -48,9 +48,10 @@ def create_app(ctx: ServerContext) -> FastAPI:
     )
     app.state.ctx = ctx
     install_problem_handlers(app)
-    for module in (system, auth, member, devices, inbox, rewards, checkout):
+    for module in (system, auth, member, offers, devices, inbox, rewards, checkout):
         app.include_router(module.router)
     app.include_router(inbox.feedback_router)
+    app.include_router(offers.badges_router)
     app.add_middleware(BodyLimit, max_bytes=ctx.settings.max_body_bytes)
     if ctx.settings.cors_origins:
         # Outermost, so refusals (a body too large, a problem) carry the headers too and the

@@ -308,3 +308,35 @@ class ReminderSend(Base):
     message_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MemberOfferState(Base):
+    """A member's state of one programme offer: added to the card, and bonuses it has paid
+    (a void gives a use back). No row: neither."""
+
+    __tablename__ = "member_offers"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    offer_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MemberBadge(Base):
+    """A challenge a member reached: its badge, earned once (and its points, if any)."""
+
+    __tablename__ = "member_badges"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    challenge_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    earned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MemberCategory(Base):
+    """A category a member has bought from (as the till named it), for "try N categories"."""
+
+    __tablename__ = "member_categories"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -426,6 +426,71 @@ class ClaimRequest(Strict):
     code: ReferralCode
 
 
+# --- offers -----------------------------------------------------------------------------------
+
+
+class OfferOut(BaseModel):
+    """A programme offer as one member has it."""
+
+    id: str
+    name: Texts
+    description: Texts
+    multiplier: str | None = Field(
+        description='The purchase\'s base points times this, less the base ("2": double '
+        "points); null for a fixed bonus. Of several multiplier offers on one purchase only "
+        "the highest pays; fixed bonuses all add up."
+    )
+    points: int | None = Field(description="A fixed bonus per purchase; null for a multiplier.")
+    starts: date = Field(description="First day, in the programme's `time_zone`.")
+    ends: date = Field(description="Last day (inclusive), in the programme's `time_zone`.")
+    days: list[str] = Field(description="Days of the week it runs (mon … sun); empty: every day.")
+    from_hour: int | None = Field(description="Runs from this hour (0-23), shop time.")
+    until_hour: int | None = Field(description="… until before this hour (1-24).")
+    category: str | None = Field(description="Only purchases in this reward category.")
+    min_spend: str | None = Field(description="Only purchases of at least this amount.")
+    tiers: list[str] = Field(description="Only members of these tiers; empty: every tier.")
+    welcome: bool = Field(description="For new members, in their first days.")
+    win_back: bool = Field(description="For members who have not visited for a while.")
+    needs_activation: bool = Field(description="Pays only once added to the card.")
+    activated: bool
+    upcoming: bool = Field(description="Not running yet: `starts` is after today.")
+    uses_left: int | None = Field(description="Bonuses it will still pay; null: no limit.")
+
+
+class OfferList(BaseModel):
+    items: list[OfferOut] = Field(
+        description="The member's offers: running ones first, then upcoming by first day."
+    )
+    time_zone: str = Field(description="The shop's time zone: days and hours are its own.")
+
+
+class AppliedOffer(BaseModel):
+    offer_id: str
+    name: Texts
+    points: int
+
+
+# --- challenges and badges ----------------------------------------------------------------
+
+
+class BadgeOut(BaseModel):
+    """A challenge of the programme and the member's badge for it."""
+
+    id: str
+    name: Texts
+    description: Texts
+    goal: str = Field(description="visits | categories | referrals: what it counts.")
+    count: int = Field(description="How many to reach.")
+    within_days: int | None = Field(description="Visits within this many days; null: ever.")
+    points: int = Field(description="Points awarded once with the badge (0: none).")
+    reached: int = Field(description="How many the member has (at most `count`).")
+    earned_at: datetime | None = Field(description="When the badge was earned; null: not yet.")
+
+
+class BadgeList(BaseModel):
+    items: list[BadgeOut] = Field(description="Every challenge, in the programme's order.")
+
+
 # --- programme --------------------------------------------------------------------------------
 
 
@@ -446,6 +511,10 @@ class ProgrammeOut(BaseModel):
     expiry_months: int | None
     max_purchase_amount: str
     demo: bool
+    birthday_points: int | None = Field(
+        default=None,
+        description="Points given once a year in the member's birthday month; null: none.",
+    )
 
 
 # --- checkout (staff) -------------------------------------------------------------------------
@@ -531,6 +600,12 @@ class CreditRequest(Strict):
     member_number: MemberNumber | None = None
     amount: Amount
     scanned_at: ScanTime | None = None
+    categories: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="The programme's reward categories the purchase includes (optional): "
+        "offers for one category pay only when it is named.",
+    )
 
     @model_validator(mode="after")
     def _card_or_number(self):  # noqa: ANN202
@@ -554,6 +629,11 @@ class CreditResult(BaseModel):
     punch_card: PunchCardState | None
     voucher_issued: VoucherOut | None
     referral_bonus: int
+    offers: list[AppliedOffer] = Field(
+        default_factory=list,
+        description="The offers' bonuses, each also its own line of the member's ledger "
+        "(reason `offer_bonus`); not counted in `points`.",
+    )
 
 
 class VoidResult(BaseModel):

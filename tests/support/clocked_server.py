@@ -23,6 +23,8 @@ from loyalty_server.migrate import upgrade
 from loyalty_server.services.staff import add_staff
 from loyalty_server.settings import Settings, SmtpSettings
 
+from .programmes import steady_programme
+
 
 class Clock:
     """Stands still until moved."""
@@ -52,7 +54,8 @@ class ClockedServer:
 def clocked_server(
     database_url: str, smtp_port: int | None = None, **settings
 ) -> Iterator[ClockedServer]:
-    """The demo programme and members, served in-process; the clock starts at the real now.
+    """The demo programme (without its offers unless `programme_path` names another) and
+    members, served in-process; the clock starts at the real now.
     With `smtp_port` it mails sign-in codes there (a `MailCatcher`), so anyone can sign in.
     Other keyword arguments are `Settings` fields. Requests come from 127.0.0.1 unless an
     X-Forwarded-For header names another client (as behind a trusted reverse proxy)."""
@@ -60,6 +63,7 @@ def clocked_server(
     upgrade(db)
     db.dispose()
     smtp = SmtpSettings(host="127.0.0.1", port=smtp_port) if smtp_port else None
+    settings.setdefault("programme_path", steady_programme())
     ctx = build_context(Settings(database_url=database_url, demo=True, smtp=smtp, **settings))
     clock = Clock()
     ctx.clock = clock

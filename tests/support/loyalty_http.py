@@ -14,15 +14,9 @@ import httpx
 from loyalty_core.card.token import CardCredential, make_token
 
 from .mail import MailCatcher
+from .programmes import DEMO_PROGRAMME, without_offers
 from .servers import ServerProcess
 
-DEMO_PROGRAMME = (
-    Path(__file__).resolve().parents[2]
-    / "src"
-    / "loyalty_server"
-    / "programmes"
-    / "harbor_coffee.toml"
-)
 PROBLEM_JSON = "application/problem+json"
 _counter = itertools.count(1)
 
@@ -31,8 +25,9 @@ _counter = itertools.count(1)
 
 
 def programme_variant(path: Path, replacements: list[tuple[str, str]]) -> Path:
-    """A copy of the demo programme with each ``old`` text (which must occur once) replaced."""
-    text = DEMO_PROGRAMME.read_text(encoding="utf-8")
+    """A copy of the demo programme (without its offers: see `programmes`) with each ``old``
+    text (which must occur once) replaced."""
+    text = without_offers(DEMO_PROGRAMME.read_text(encoding="utf-8"))
     for old, new in replacements:
         assert text.count(old) == 1, f"{old!r} is not unique in the demo programme"
         text = text.replace(old, new)

@@ -14,6 +14,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from .programmes import steady_programme
+
 STAFF_CREDENTIAL = re.compile(r"stf_[A-Za-z0-9_-]+")
 START_TIMEOUT = 30.0
 
@@ -72,7 +74,7 @@ class ServerProcess(LoggedProcess):
         """Every test client comes from 127.0.0.1, so the sign-in limits per address and
         overall are lifted unless `sign_in_limits` (those per e-mail or phone stay)."""
         self.database_url = database_url
-        self.programme = programme
+        self.programme = programme if programme is not None else steady_programme()
         self.demo = demo
         self.smtp_port = smtp_port
         self.extra_args = list(extra_args)

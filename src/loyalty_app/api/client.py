@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain.models import (
+    BadgeList,
     Catalogue,
     CheckoutMember,
     CodeSent,
@@ -21,6 +22,8 @@ from ..domain.models import (
     JoinResult,
     LedgerPage,
     Member,
+    Offer,
+    OfferList,
     Programme,
     Redemption,
     Referral,
@@ -138,6 +141,12 @@ class LoyaltyApi(ApiHttp):
     async def inbox(self, etag: str | None = None) -> Fetched[Inbox]:
         return await self._get(Inbox, "/v1/me/inbox", etag=etag)
 
+    async def badges(self, etag: str | None = None) -> Fetched[BadgeList]:
+        return await self._get(BadgeList, "/v1/me/badges", etag=etag)
+
+    async def offers(self, etag: str | None = None) -> Fetched[OfferList]:
+        return await self._get(OfferList, "/v1/me/offers", etag=etag)
+
     async def programme(self, etag: str | None = None) -> Fetched[Programme]:
         return await self._get(Programme, "/v1/programme", etag=etag)
 
@@ -166,6 +175,12 @@ class LoyaltyApi(ApiHttp):
             f"/v1/rewards/{segment(reward_id)}/redeem",
             who="member",
             idempotency_key=idempotency_key,
+        )
+
+    async def activate_offer(self, offer_id: str) -> Answer[Offer]:
+        """Adds an offer to the card ("add to card"); adding it again changes nothing."""
+        return await self._answer(
+            Offer, "PUT", f"/v1/me/offers/{segment(offer_id)}/activation", who="member"
         )
 
     async def claim_referral(self, code: str) -> Answer[Referral]:

@@ -24,12 +24,16 @@ from ..api.client import LoyaltyApi
 from ..api.errors import ApiError, Rejected
 from ..auth.secrets import SecretStore, SecretStoreError, wipe_member
 from ..domain.models import (
+    Badge,
+    BadgeList,
     Catalogue,
     CodeSent,
     Device,
     Inbox,
     LedgerPage,
     Member,
+    Offer,
+    OfferList,
     PayloadError,
     Programme,
     Redemption,
@@ -92,6 +96,10 @@ class MemberView:
     pending: tuple[OutboxItem, ...]
     rejected: tuple[OutboxItem, ...]
     last_synced: datetime | None
+    #: The member's offers: running ones first, then upcoming.
+    offers: tuple[Offer, ...] = ()
+    #: The programme's challenges: the member's badges and how far the others are.
+    badges: tuple[Badge, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -439,6 +447,8 @@ class MemberSession:
             pending=tuple(OutboxItem.of(i) for i in self.store.pending_intents()),
             rejected=tuple(OutboxItem.of(i) for i in self.store.intents("rejected")),
             last_synced=self.store.snapshots_synced().get("me"),
+            offers=offers.items if (offers := read("offers", OfferList)) else (),
+            badges=badges.items if (badges := read("badges", BadgeList)) else (),
         )
 
     def outbox(self) -> tuple[tuple[OutboxItem, ...], tuple[OutboxItem, ...]]:
@@ -570,6 +580,14 @@ class MemberSession:
         if not self.member_id:
             raise NotSignedIn("sign in first")
         intent = self.store.add_intent("redeem", {"reward_id": reward_id}, datetime.now(UTC))
+        return OutboxItem.of(intent)
+
+    def queue_activate_offer(self, offer_id: str) -> OutboxItem:
+        """Queue "add to card" for an offer in the outbox; no network (adding twice is one add
+        on the server, so a retry needs no key of its own)."""
+        if not self.member_id:
+            raise NotSignedIn("sign in first")
+        intent = self.store.add_intent("activate_offer", {"offer_id": offer_id}, datetime.now(UTC))
         return OutboxItem.of(intent)
 
     async def deliver(self, intent_id: int) -> tuple[OutboxItem, SyncReport]:

@@ -37,6 +37,8 @@ MEMBER_RESOURCES: dict[str, Fetcher] = {
     "vouchers": LoyaltyApi.vouchers,
     "referral": LoyaltyApi.referral,
     "inbox": LoyaltyApi.inbox,
+    "offers": LoyaltyApi.offers,
+    "badges": LoyaltyApi.badges,
 }
 KIOSK_RESOURCES: dict[str, Fetcher] = {
     "programme": LoyaltyApi.programme,
@@ -49,6 +51,10 @@ Pusher = Callable[[LoyaltyApi, Intent], Awaitable[Answer[Any]]]
 
 async def _push_redeem(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
     return await api.redeem(intent.payload["reward_id"], intent.idempotency_key)
+
+
+async def _push_activate_offer(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
+    return await api.activate_offer(intent.payload["offer_id"])
 
 
 async def _push_claim(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
@@ -92,6 +98,7 @@ PUSHERS: dict[str, Pusher] = {
     "settings": _push_settings,
     "redeem": _push_redeem,
     "claim_referral": _push_claim,
+    "activate_offer": _push_activate_offer,
     "credit": _push_credit,
     "redeem_voucher": _push_voucher,
 }

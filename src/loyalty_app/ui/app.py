@@ -17,8 +17,11 @@ from .layout import Layout
 from .locales import LOCALES
 from .pictures import PicturesCtx, PictureShelf
 from .screens.account import AccountPage
+from .screens.badges import BadgesPage
 from .screens.card import CardPage
+from .screens.how_to_earn import HowToEarnPage
 from .screens.inbox import InboxPage
+from .screens.offers import OffersPage
 from .screens.points import PointsPage
 from .screens.referral import ReferralPage
 from .screens.rewards import RewardDetailPage, RewardsPage
@@ -123,6 +126,9 @@ def _routes() -> ft.Router:
                     ft.Route(path="rewards", component=RewardsPage),
                     ft.Route(path="rewards/:reward_id", component=RewardDetailPage),
                     ft.Route(path="vouchers", component=VouchersPage),
+                    ft.Route(path="offers", component=OffersPage),
+                    ft.Route(path="how-to-earn", component=HowToEarnPage),
+                    ft.Route(path="achievements", component=BadgesPage),
                     ft.Route(path="referral", component=ReferralPage),
                     ft.Route(path="settings", component=SettingsPage),
                     ft.Route(path="account", component=AccountPage),

@@ -28,6 +28,9 @@ NAV = [
 #: opens from Rewards (/vouchers) and from Account (/account/vouchers): it belongs to each.
 UNDER = {
     "/vouchers": "/rewards",
+    "/offers": "/rewards",
+    "/how-to-earn": "/account",
+    "/achievements": "/account",
     "/tier": "/account",
     "/settings": "/account",
     "/inbox": "/account",

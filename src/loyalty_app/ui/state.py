@@ -17,12 +17,15 @@ import flet as ft
 from ..domain.feedback import question
 from ..domain.inbox import InboxShown, shown
 from ..domain.models import (
+    Badge,
     Catalogue,
     Device,
     FeedbackAsk,
     Inbox,
     LedgerEntry,
     Member,
+    Offer,
+    PayloadError,
     Programme,
     Referral,
     Reward,
@@ -97,6 +100,8 @@ class AppState:
     vouchers: list[Voucher] = field(default_factory=list)
     referral: Referral | None = None
     inbox: Inbox | None = None
+    offers: list[Offer] = field(default_factory=list)
+    badges: list[Badge] = field(default_factory=list)
     # Sync
     connectivity: str = "unknown"
     last_synced: datetime | None = None
@@ -190,6 +195,10 @@ class AppState:
             self.referral = view.referral
         if fresh("inbox", view.inbox):
             self.inbox = view.inbox
+        if fresh("offers", view.offers):
+            self.offers = list(view.offers)
+        if fresh("badges", view.badges):
+            self.badges = list(view.badges)
         self.pending = list(view.pending)
         self.rejected = list(view.rejected)
         self.last_synced = view.last_synced
@@ -481,6 +490,41 @@ class AppState:
             say("rewards.queued", {})
         else:
             say("rewards.rejected", {"problem": item.problem or "server-error"})
+        return item.status
+
+    def offer_adding(self, offer_id: str) -> bool:
+        """Whether "add to card" for this offer waits in the outbox (offline)."""
+        return any(
+            i.kind == "activate_offer" and i.payload.get("offer_id") == offer_id
+            for i in self.pending
+        )
+
+    async def add_offer_to_card(self, offer_id: str) -> str:
+        """Queue "add to card" (no network first), then deliver it alone; the offer shows as
+        added once the server said so, and as waiting while offline. Returns done | pending
+        | rejected."""
+        item = await asyncio.to_thread(self.session.queue_activate_offer, offer_id)
+        self.pending = [*self.pending, item]
+        try:
+            item, report = await self.session.deliver(item.id)
+        except NotSignedIn:
+            self.phase = "signed_out"
+            return "pending"
+        self.connectivity = report.connectivity
+        pending, rejected = self.session.outbox()
+        self.pending, self.rejected = list(pending), list(rejected)
+        if item.status == "done" and item.result:
+            try:
+                added = Offer.from_json(dict(item.result))
+            except PayloadError:
+                added = None
+            if added is not None:
+                self.offers = [added if o.id == added.id else o for o in self.offers]
+            self.say("offers.added")
+        elif item.status == "pending":
+            self.say("offers.adding_offline")
+        else:
+            self.say("err." + (item.problem or "server-error"))
         return item.status
 
     def dismiss(self, intent_id: int) -> None:

@@ -13,6 +13,7 @@ Every customer-facing text is a table with exactly the keys ``en``, ``zh-Hans`` 
 pydantic checks; ``errors`` words pydantic's findings; ``load`` reads the file.
 """
 
+from .challenges import GOALS, Challenge
 from .constraints import LANGUAGES, Texts
 from .errors import ProgrammeError
 from .load import demo_programme_path, load_programme
@@ -26,13 +27,18 @@ from .models import (
     Reward,
     Tier,
 )
+from .offers import WEEKDAYS, Offer
 
 __all__ = [
     "LANGUAGES",
     "ROUNDING_MODES",
+    "GOALS",
+    "WEEKDAYS",
     "Birthday",
     "Brand",
+    "Challenge",
     "Programme",
+    "Offer",
     "ProgrammeError",
     "PunchCard",
     "Referral",

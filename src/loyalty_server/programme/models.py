@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, Strict, with_config
 from pydantic_core import PydanticCustomError
 
+from .challenges import ChallengeTable
 from .constraints import (
     EXPECTED,
     Colour,
@@ -31,6 +32,7 @@ from .constraints import (
     expect,
     fail_at,
 )
+from .offers import OfferTable
 
 _Rounding = Literal["floor", "half_up", "ceil"]
 #: Accepted values of ``rounding``.
@@ -184,6 +186,10 @@ class Programme:
     time_zone: _TimeZone = "UTC"
     #: How long after booking a credit may be voided; None: until the end of that day.
     void_window_hours: Annotated[int, Whole(1, 744)] | None = None
+    #: Bonus-point offers (``programme.offers``), in file order.
+    offers: Annotated[tuple[OfferTable, ...], _distinct("id", "offer")] = ()
+    #: Challenges that award a badge (``programme.challenges``), in file order.
+    challenges: Annotated[tuple[ChallengeTable, ...], _distinct("id", "challenge")] = ()
 
     def tier(self, code: str) -> Tier:
         """The tier with this code; ``KeyError`` if there is none."""
@@ -224,6 +230,20 @@ def _sections_agree(programme: Programme) -> Programme:
                 "must be one of the tier codes: " + ", ".join(tier_codes),
                 reward.min_tier,
             )
+    for index, offer in enumerate(programme.offers):
+        if offer.category is not None and offer.category not in programme.categories:
+            fail_at(
+                ("offers", index, "category"),
+                "must be one of the [categories]: " + ", ".join(programme.categories),
+                offer.category,
+            )
+        for code in offer.tiers:
+            if code not in tier_codes:
+                fail_at(
+                    ("offers", index, "tiers"),
+                    "must list tier codes from: " + ", ".join(tier_codes),
+                    code,
+                )
     card = programme.punch_card
     if card is not None and programme.reward(card.reward_id) is None:
         fail_at(

@@ -48,6 +48,7 @@ def programme(ctx: CtxDep, request: Request) -> Response:
             expiry_months=p.expiry_months,
             max_purchase_amount=str(p.max_purchase_amount),
             demo=ctx.settings.demo,
+            birthday_points=p.birthday.points if p.birthday else None,
         ),
     )
 

@@ -4,6 +4,7 @@ Nothing here reads the clock, the database or the network: the current time is a
 passed in as ``now``, a timezone-aware UTC ``datetime``.
 """
 
+from .challenges import ChallengeFacts, ChallengeProgress, challenge_progress, newly_reached
 from .earning import PurchaseEarn, purchase_points, round_points
 from .inbox import birthday_voucher_due
 from .lots import (
@@ -16,13 +17,31 @@ from .lots import (
     spendable,
 )
 from .months import add_months, earn_expiry
+from .offers import (
+    MemberFacts,
+    MemberOffer,
+    OfferBonus,
+    PurchaseFacts,
+    may_be_aimed_at,
+    member_offers,
+    offer_bonuses,
+    open_offers,
+)
 from .tiers import TierDecision, TierProgress, evaluate_tier, tier_for_points, tier_progress
 from .visits import EARLIEST_BIRTH_YEAR, birthday_bonus_due, plausible_birthday, punch
 
 __all__ = [
+    "ChallengeFacts",
+    "ChallengeProgress",
+    "challenge_progress",
+    "newly_reached",
     "EARLIEST_BIRTH_YEAR",
     "InsufficientPoints",
     "Lot",
+    "MemberFacts",
+    "MemberOffer",
+    "OfferBonus",
+    "PurchaseFacts",
     "PurchaseEarn",
     "TierDecision",
     "TierProgress",
@@ -34,6 +53,10 @@ __all__ = [
     "evaluate_tier",
     "expire_lots",
     "expiring_soon",
+    "may_be_aimed_at",
+    "member_offers",
+    "offer_bonuses",
+    "open_offers",
     "pending_points",
     "plausible_birthday",
     "punch",

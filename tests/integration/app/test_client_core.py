@@ -98,7 +98,7 @@ def test_second_sync_with_nothing_changed_is_all_304(demo_server, tmp_path):
     member(base, tmp_path, "sign-in", "--demo")
     again = member(base, tmp_path, "sync")
     assert again["connectivity"] == "online"
-    assert again["requests"] == again["not_modified"] == 9
+    assert again["requests"] == again["not_modified"] == 11
 
 
 def _balance(base: str, data_dir: Path) -> int:

@@ -248,6 +248,8 @@ def test_programme_fields_are_exactly_the_documented_ones():
         "currency_decimals",
         "time_zone",
         "void_window_hours",
+        "offers",
+        "challenges",
     ]
 
 

@@ -20,6 +20,7 @@ member app and the kiosk both draw from them.
 from loyalty_core.card.token import CardCredential
 
 from ._json import PayloadError, parse_datetime
+from .badges import Badge, BadgeList
 from .checkout import (
     CheckoutMember,
     CreditResult,
@@ -32,6 +33,7 @@ from .devices import Device, DeviceList
 from .inbox import FeedbackAsk, FeedbackResult, Inbox, InboxMessage
 from .ledger import LedgerEntry, LedgerPage
 from .member import ExpiringPoints, Member, PunchCard
+from .offers import AppliedOffer, Offer, OfferList
 from .programme import Programme
 from .referral import Referral, ReferralStats
 from .rewards import Catalogue, Category, Redemption, Reward, Voucher, VoucherList
@@ -41,6 +43,11 @@ from .tiers import Tier, TierLadder, TierProgress, TierRef
 from .wire import Wire, card_credential_from_json
 
 __all__ = [
+    "Badge",
+    "BadgeList",
+    "AppliedOffer",
+    "Offer",
+    "OfferList",
     "CheckoutMember",
     "CreditResult",
     "JoinResult",

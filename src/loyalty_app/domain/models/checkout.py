@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from .member import PunchCard
+from .offers import AppliedOffer
 from .rewards import Voucher
 from .tiers import TierRef
 from .wire import Wire
@@ -61,6 +62,7 @@ class CreditResult(Wire):
     punch_card: PunchCard | None
     voucher_issued: Voucher | None
     referral_bonus: int
+    offers: tuple[AppliedOffer, ...] = ()
 
 
 @dataclass(frozen=True)

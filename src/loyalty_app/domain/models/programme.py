@@ -29,3 +29,4 @@ class Programme(Wire):
     expiry_months: int | None  # None: points never expire
     max_purchase_amount: Decimal
     demo: bool
+    birthday_points: int | None = None  # None: no birthday bonus

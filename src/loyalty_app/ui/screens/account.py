@@ -10,6 +10,7 @@ from ...i18n import t
 from ..context import use_app
 from ..pictures import logo, shop_name, use_pictures
 from ..widgets import heading
+from .badges import badges_summary
 
 
 def _entry(icon: ft.IconData, title: str, route: str, subtitle: str | None = None) -> ft.Control:
@@ -56,6 +57,13 @@ def AccountPage() -> ft.Control:
             _entry(
                 ft.Icons.CONFIRMATION_NUMBER, t(lang, "rewards.my_vouchers"), "/account/vouchers"
             ),
+            _entry(
+                ft.Icons.EMOJI_EVENTS,
+                t(lang, "badges.entry"),
+                "/achievements",
+                badges_summary(lang, app.badges) if app.badges else None,
+            ),
+            _entry(ft.Icons.SAVINGS, t(lang, "earn.entry"), "/how-to-earn"),
             _entry(ft.Icons.SETTINGS, t(lang, "nav.settings"), "/settings"),
         ],
         scroll=ft.ScrollMode.AUTO,

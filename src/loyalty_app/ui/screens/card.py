@@ -19,6 +19,7 @@ from ..frame import use_frame
 from ..pictures import logo, shop_name, use_pictures
 from ..screen_keeper import ScreenKeeper
 from ..widgets import sync_note
+from .stamps import stamp_card
 
 FULL_SCREEN_QR = 440
 
@@ -234,6 +235,7 @@ def CardPage() -> ft.Control:
                 ],
                 horizontal_alignment=ft.CrossAxisAlignment.CENTER,
             ),
+            *([stamps] if (stamps := stamp_card(app)) else []),
         ],
         horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         scroll=ft.ScrollMode.AUTO,

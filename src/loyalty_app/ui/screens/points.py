@@ -27,6 +27,14 @@ def reason_text(app: AppState, entry: LedgerEntry) -> str:
         )
         name = text(reward.name, lang) if reward else str(d.get("reward_id", ""))
         return t(lang, "reason.reward_redeemed", reward=name)
+    if entry.reason == "challenge_completed":
+        name = d.get("name")
+        badge = text(name, lang) if isinstance(name, dict) else str(d.get("challenge_id", ""))
+        return t(lang, "reason.challenge_completed", badge=badge)
+    if entry.reason in ("offer_bonus", "offer_withdrawn"):
+        name = d.get("name")
+        offer = text(name, lang) if isinstance(name, dict) else str(d.get("offer_id", ""))
+        return t(lang, f"reason.{entry.reason}", offer=offer)
     key = f"reason.{entry.reason}"
     known = t(lang, key)
     return known if known != key else t(lang, "reason.other")

@@ -14,6 +14,7 @@ from ..context import use_app
 from ..pictures import picture, use_pictures
 from ..state import AppState
 from ..widgets import confirm_dialog, empty_state, heading, labelled_button, sync_note
+from .offers import offers_entry
 
 CATEGORY_ICONS = {
     "drinks": ft.Icons.LOCAL_CAFE,
@@ -175,6 +176,7 @@ def RewardsPage() -> ft.Control:
                 alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
             ),
             _pending_banner(app),
+            offers_entry(app),
             ft.TextField(
                 label=t(lang, "rewards.search"),
                 value=app.query,

@@ -15,7 +15,7 @@ from ... import rules, schemas
 from ...context import ServerContext
 from ...models import CardStepUse, Member
 from ...problems import Problem
-from .. import idempotency, points, vouchers
+from .. import challenges, idempotency, offers, points, vouchers
 from ..members import display_name, punch_state, tier_ref
 from ..referral import pay_referral_bonus
 from .card import CODE_REPLAYED, member_by_number, parse_code, scan_time, verified_card
@@ -75,7 +75,7 @@ def credit(
         body=body.model_dump(mode="json"),
         status=201,
         lock=lambda s: _lock_payer(ctx, s, staff, parsed, body.scanned_at),
-        work=lambda s, payer, now: _credit(ctx, s, staff, payer, amount, now),
+        work=lambda s, payer, now: _credit(ctx, s, staff, payer, amount, body.categories, now),
     )
 
 
@@ -135,6 +135,7 @@ def _credit(
     staff: StaffPrincipal,
     payer: tuple[Member, tuple[str, int] | None],
     amount: Decimal,
+    categories: list[str],
     now: datetime,
 ) -> schemas.CreditResult:
     programme = ctx.programme
@@ -149,6 +150,10 @@ def _credit(
     lots = points.settle(s, member, programme, now)
     tier = programme.tier(member.tier_code)
     earn = rules.purchase_points(amount, programme, tier)
+    # Before the purchase is booked: a win-back offer looks at the visit before this one.
+    bonuses = offers.purchase_bonuses(
+        s, member, programme, offers.amount_facts(amount, earn.base, categories), now
+    )
     entry = points.post(
         s,
         member,
@@ -170,6 +175,10 @@ def _credit(
         staff_id=staff.staff_id,
     )
     lots.append(points.lot_of(entry))
+    bonus_entries = offers.post_bonuses(s, member, programme, bonuses, entry, now)
+    lots.extend(points.lot_of(e) for e in bonus_entries)
+    if bonus_entries:
+        undo["offer_entries"] = [e.id for e in bonus_entries]
     if step_use is not None:
         step_use.credit_entry_id = entry.id
     change = points.update_tier(s, member, programme, now)
@@ -181,6 +190,14 @@ def _credit(
         if referral_bonus:
             undo["referral"] = True
             lots = points.load_lots(s, member.id)
+    challenges.record_categories(s, member, categories, now)
+    goals = {"visits", "categories"} if categories else {"visits"}
+    if challenges.award(s, member, programme, now, goals):
+        lots = points.load_lots(s, member.id)
+    if referral_bonus and member.referred_by_id:
+        referrer = s.get(Member, member.referred_by_id)  # locked by the referral bonus
+        if referrer is not None:
+            challenges.award(s, referrer, programme, now, {"referrals"})
     issued = None
     if programme.punch_card is not None:
         member.punch_stamps, due = rules.punch(member.punch_stamps, programme.punch_card)
@@ -208,4 +225,5 @@ def _credit(
         punch_card=punch_state(member, programme),
         voucher_issued=issued,
         referral_bonus=referral_bonus,
+        offers=offers.applied(bonuses),
     )

@@ -14,7 +14,7 @@ from ...context import ServerContext
 from ...models import LedgerEntry, Member, Staff, Voucher
 from ...problems import Problem
 from ...programme import Programme
-from .. import idempotency, points
+from .. import idempotency, offers, points
 from .staff import StaffPrincipal
 
 
@@ -107,6 +107,7 @@ def _void(
         reason="purchase_voided",
         details={"credit_id": entry.id, "store": staff.store},
     )
+    removed = entry.amount + _withdraw_offer_bonuses(s, member, entry, undo, now)
     if undo.get("referral"):
         _withdraw_referral_bonus(s, member, entry, now)
     if undo.get("first_purchase"):
@@ -117,7 +118,7 @@ def _void(
         voucher.expires_at = now  # withdrawn: the stamp that completed it is gone
     _restore_tier(ctx, s, member, undo, now)
     balance = points.balance_of(points.load_lots(s, member.id), now)
-    return schemas.VoidResult(credit_id=entry.id, points_removed=entry.amount, balance=balance)
+    return schemas.VoidResult(credit_id=entry.id, points_removed=removed, balance=balance)
 
 
 _SPENT = Problem(
@@ -156,6 +157,37 @@ def _completed_voucher(s: Session, undo: dict) -> Voucher | None:
             "This purchase completed a stamp card whose reward was already used.",
         )
     return voucher
+
+
+def _withdraw_offer_bonuses(
+    s: Session, member: Member, entry: LedgerEntry, undo: dict, now: datetime
+) -> int:
+    """The offers' bonus lines of a voided purchase come off too, each with its own line, and
+    each offer gets its use back. Returns the points taken back."""
+    taken = 0
+    for bonus_id in undo.get("offer_entries", []):
+        bonus = s.get(LedgerEntry, bonus_id, with_for_update=True)
+        if bonus is None or bonus.voided_at is not None:
+            continue
+        _take_back(s, member, bonus, now)
+        bonus.voided_at = now
+        details = json.loads(bonus.details)
+        points.post(
+            s,
+            member,
+            now,
+            amount=-bonus.amount,
+            kind="void",
+            reason="offer_withdrawn",
+            details={
+                "credit_id": entry.id,
+                "offer_id": details.get("offer_id"),
+                "name": details.get("name"),
+            },
+        )
+        offers.give_back_use(s, member.id, details.get("offer_id", ""))
+        taken += bonus.amount
+    return taken
 
 
 def _withdraw_referral_bonus(s: Session, member: Member, entry: LedgerEntry, now: datetime) -> None:

@@ -35,6 +35,7 @@ _DECIMAL_KEYS = {
     "earn_points_per_unit",
     "max_purchase_amount",
     "purchase_amount",
+    "min_spend",
 }
 _TEXTS = {"en": "Flat white", "zh-Hans": "馥芮白", "zh-Hant": "馥芮白"}
 

@@ -45,6 +45,21 @@ def CreditedScreen() -> ft.Control:
                 ),
                 size=18,
             ),
+            # Each offer's bonus named, as the member's history will show it.
+            *(
+                ft.Text(
+                    t(
+                        lang,
+                        "kiosk.credited_offer",
+                        offer=text(offer.name, lang),
+                        points=fmt_number(lang, offer.points),
+                    ),
+                    size=18,
+                    color=ft.Colors.PRIMARY,
+                    key=f"credited-offer-{offer.offer_id}",
+                )
+                for offer in r.offers
+            ),
             ft.Text(
                 t(lang, "kiosk.new_balance", points=fmt_number(lang, r.balance)),
                 size=22,

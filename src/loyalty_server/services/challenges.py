@@ -1,0 +1,133 @@
+"""Challenges: counting what a member has done, awarding each reached one's badge (and
+points) once, and the member's badges. Runs inside the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import rules, schemas
+from ..models import LedgerEntry, Member, MemberBadge, MemberCategory
+from ..programme import Challenge, Programme
+from . import points
+
+#: The ledger reason of a reached challenge's points.
+CHALLENGE_COMPLETED = "challenge_completed"
+
+
+def record_categories(s: Session, member: Member, categories: list[str], now: datetime) -> None:
+    """Remember which of the programme's categories the member has bought from."""
+    if not categories:
+        return
+    known = set(
+        s.scalars(select(MemberCategory.category).where(MemberCategory.member_id == member.id))
+    )
+    for category in sorted(set(categories) - known):
+        s.add(MemberCategory(member_id=member.id, category=category, first_at=now))
+    s.flush()
+
+
+def _earned(s: Session, member_id: str) -> dict[str, datetime]:
+    rows = s.execute(
+        select(MemberBadge.challenge_id, MemberBadge.earned_at).where(
+            MemberBadge.member_id == member_id
+        )
+    )
+    return {challenge_id: earned_at for challenge_id, earned_at in rows}
+
+
+def _facts(
+    s: Session, member: Member, challenges: list[Challenge], programme: Programme, now: datetime
+) -> rules.ChallengeFacts:
+    """Only what these challenges count is read."""
+    visits = {}
+    for challenge in challenges:
+        if challenge.goal != "visits":
+            continue
+        found = select(LedgerEntry.id).where(
+            LedgerEntry.member_id == member.id,
+            LedgerEntry.kind == "purchase",
+            LedgerEntry.voided_at.is_(None),
+        )
+        if challenge.within_days is not None:
+            found = found.where(
+                LedgerEntry.created_at > now - timedelta(days=challenge.within_days)
+            )
+        # Counted up to the goal only: a regular's long history costs nothing more.
+        limited = found.limit(challenge.count).subquery()
+        visits[challenge.id] = s.scalar(select(func.count()).select_from(limited)) or 0
+    categories = referrals = 0
+    if any(c.goal == "categories" for c in challenges):
+        categories = s.scalar(
+            select(func.count()).where(
+                MemberCategory.member_id == member.id,
+                MemberCategory.category.in_(list(programme.categories)),
+            )
+        )
+    if any(c.goal == "referrals" for c in challenges):
+        referrals = s.scalar(
+            select(func.count()).where(
+                Member.referred_by_id == member.id, Member.referral_rewarded_at.is_not(None)
+            )
+        )
+    return rules.ChallengeFacts(visits=visits, categories=categories or 0, referrals=referrals or 0)
+
+
+def award(
+    s: Session, member: Member, programme: Programme, now: datetime, goals: set[str]
+) -> list[Challenge]:
+    """Award every challenge of these ``goals`` (what the event at hand can move) that the
+    member reaches now and had not: its badge, and its points as a ledger line of their own.
+    Returns them (nothing is read when the programme has no such challenge)."""
+    if not any(c.goal in goals for c in programme.challenges):
+        return []
+    earned = _earned(s, member.id)
+    pending = [c for c in programme.challenges if c.goal in goals and c.id not in earned]
+    if not pending:
+        return []
+    facts = _facts(s, member, pending, programme, now)
+    reached = rules.newly_reached(tuple(pending), frozenset(), facts)
+    for challenge in reached:
+        s.add(MemberBadge(member_id=member.id, challenge_id=challenge.id, earned_at=now))
+        member.version += 1
+        if challenge.points:
+            points.post(
+                s,
+                member,
+                now,
+                amount=challenge.points,
+                kind="bonus",
+                reason=CHALLENGE_COMPLETED,
+                details={"challenge_id": challenge.id, "name": dict(challenge.name)},
+                programme=programme,
+            )
+    s.flush()
+    return reached
+
+
+def badge_list(
+    s: Session, member: Member, programme: Programme, now: datetime
+) -> schemas.BadgeList:
+    """Every challenge: earned (when) or how far the member is."""
+    earned = _earned(s, member.id)
+    pending = [c for c in programme.challenges if c.id not in earned]
+    facts = _facts(s, member, pending, programme, now) if pending else rules.ChallengeFacts({})
+    items = []
+    for challenge in programme.challenges:
+        progress = rules.challenge_progress(challenge, facts)
+        items.append(
+            schemas.BadgeOut(
+                id=challenge.id,
+                name=dict(challenge.name),
+                description=dict(challenge.description),
+                goal=challenge.goal,
+                count=challenge.count,
+                within_days=challenge.within_days,
+                points=challenge.points,
+                reached=challenge.count if challenge.id in earned else progress.reached,
+                earned_at=earned.get(challenge.id),
+            )
+        )
+    return schemas.BadgeList(items=items)

@@ -1,0 +1,230 @@
+"""Offers, the stamp card, achievements and How to earn in the member app, in real Chromium
+against the real server: the Rewards screen leads to "Offers for you", each offer says what it
+gives and when, "Add to card" adds one, and the offer's bonus line shows in the points
+history; the card screen draws the stamp card; Account leads to the badges and to How to
+earn. On a phone in en / zh-Hans / zh-Hant, with screenshots checked for Flutter's error box
+(docs/screenshots/offers-*.png, stamps-*, achievements-*, how-to-earn-*).
+
+The demo programme's own offers and challenges (their texts are in the bundled font
+subsets), the offers dated around today so they run whatever day the test runs."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from loyalty_app.i18n import LANGUAGES, t
+from tests.support import member_browser as member
+from tests.support.browser import AppProcess, screenshot
+from tests.support.gallery import settled_screenshot
+from tests.support.loyalty_http import Till, client_for
+from tests.support.programmes import DEMO_PROGRAMME, without_offers, write_programme
+from tests.support.servers import add_staff
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+TIMEOUT_MS = 20_000
+# Demo offers shown, with their days and hours taken out so they run now.
+SHOWN = {"double-tuesdays": 0, "pastry-pairing": 0, "holiday-cheer": 5}
+DROPPED_KEYS = re.compile(r"^(days|from_hour|until_hour|starts|ends) = .*\n", re.M)
+
+
+def offers_of_today() -> str:
+    """The demo programme with three of its offers dated around today."""
+    text = DEMO_PROGRAMME.read_text(encoding="utf-8")
+    today = datetime.now(UTC).date()
+    kept = []
+    offers, challenges = text.split("\n[[challenges]]\n", 1)
+    for block in offers.split("\n[[offers]]\n")[1:]:
+        offer_id = re.search(r'^id = "([^"]+)"', block, re.M).group(1)
+        if offer_id not in SHOWN:
+            continue
+        starts = today + timedelta(days=SHOWN[offer_id] or -2)
+        ends = today + timedelta(days=40)
+        dated = DROPPED_KEYS.sub("", block) + f"starts = {starts}\nends = {ends}\n"
+        kept.append("\n[[offers]]\n" + dated)
+    return without_offers(text) + "".join(kept) + "\n[[challenges]]\n" + challenges
+
+
+@pytest.fixture(scope="module")
+def server_options(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("offers-programme")
+    return {"demo": True, "programme": write_programme(folder, "harbor.toml", offers_of_today())}
+
+
+def offer_name(lang: str, offer_id: str) -> str:
+    block = DEMO_PROGRAMME.read_text(encoding="utf-8").split(f'id = "{offer_id}"')[1]
+    return re.search(rf'^name\.{lang} = "([^"]+)"', block, re.M).group(1)
+
+
+_NODE_READS = """([words, first]) => Array.from(document.querySelectorAll('flt-semantics'))
+    .map(node => node.getAttribute('aria-label') || node.textContent || '')
+    .some(said => first ? said.startsWith(words) : said.includes(words))"""
+
+
+def shot(page, name: str) -> None:  # noqa: ANN001
+    """The settled page into docs/screenshots/``name``: no Flutter error box, and not blank
+    (a renderer that gave up draws a white page while its accessibility tree stays)."""
+    settled_screenshot(page)
+    png = screenshot(page, SHOTS / name)
+    colours = Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=1 << 16)
+    assert colours is None or len(colours) > 16, f"{name}: the page is blank"
+
+
+def wait_node(page, words: str, *, first: bool = True) -> None:  # noqa: ANN001
+    """Until a node of the accessibility tree reads ``words`` first (or anywhere): an offer's
+    card is one node, labelled by its texts (its name, what it gives, …) or holding them."""
+    page.wait_for_function(_NODE_READS, arg=[words, first], timeout=TIMEOUT_MS)
+
+
+def open_offers(page, lang: str) -> None:  # noqa: ANN001
+    member.go(page, lang, "rewards")
+    entry = re.compile(rf"^{re.escape(t(lang, 'offers.entry'))}\s")
+    page.get_by_role("button", name=entry).first.click()
+    page.wait_for_function("() => location.pathname === '/offers'", timeout=TIMEOUT_MS)
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_offers_are_listed_added_to_the_card_and_paid_in_each_language(
+    browser, module_server, tmp_path, lang
+):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
+    app = AppProcess(data, "--backend", module_server.base_url, log_path=tmp_path / "app.log")
+    app.start()
+    page = None
+    try:
+        page = member.open_app(browser, app.url)
+        member.sign_in_demo(page, lang)
+        open_offers(page, lang)
+        # Each offer is one card: its texts are one node of the accessibility tree.
+        for offer_id in SHOWN:
+            wait_node(page, offer_name(lang, offer_id) + "\n")
+        wait_node(
+            page,
+            offer_name(lang, "double-tuesdays")
+            + "\n"
+            + t(lang, "offers.multiplier", multiplier="2"),
+        )
+        shot(page, f"offers-{lang}.png")
+
+        add = page.get_by_role("button", name=t(lang, "offers.add"))
+        if add.count():  # the first language's run adds it for the demo member
+            add.first.click()
+        wait_node(page, "\n" + t(lang, "offers.on_card"), first=False)
+        shot(page, f"offers-added-{lang}.png")
+
+        with client_for(module_server) as client:
+            till = Till(client, add_staff(module_server.database_url, f"Till {lang}", "Pier 7"))
+            number = client.post("/v1/auth/demo", json={"device_name": "till"}).json()
+            me = client.get(
+                "/v1/me", headers={"Authorization": f"Bearer {number['access_token']}"}
+            ).json()
+            credited = till.credit("4.50", member_number=me["member_number"])
+            assert credited.status_code == 201, credited.text
+        member.go(page, lang, "points")
+        member.refresh(page, lang)
+        line = t(lang, "reason.offer_bonus", offer=offer_name(lang, "double-tuesdays"))
+        wait_node(page, line, first=False)
+        shot(page, f"offers-points-{lang}.png")
+    finally:
+        if page is not None:  # one live Flutter page at a time in this browser
+            browser.close_page(page)
+        app.stop()
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_the_card_screen_shows_the_stamp_card_in_each_language(
+    browser, module_server, tmp_path, lang
+):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
+    app = AppProcess(data, "--backend", module_server.base_url, log_path=tmp_path / "app.log")
+    app.start()
+    page = None
+    try:
+        page = member.open_app(browser, app.url)
+        member.sign_in_demo(page, lang)
+        with client_for(module_server) as client:
+            session = client.post("/v1/auth/demo", json={"device_name": "check"}).json()
+            headers = {"Authorization": f"Bearer {session['access_token']}"}
+            punch = client.get("/v1/me", headers=headers).json()["punch_card"]
+        count = t(lang, "stamps.count", stamps=punch["stamps"], of=punch["of"])
+        wait_node(page, count, first=False)
+        # The stamp card is below the member number: scroll the card screen to it.
+        page.mouse.move(195, 500)
+        page.mouse.wheel(0, 3000)
+        shot(page, f"stamps-{lang}.png")
+    finally:
+        if page is not None:  # one live Flutter page at a time in this browser
+            browser.close_page(page)
+        app.stop()
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_how_to_earn_explains_the_programme_in_each_language(
+    browser, module_server, tmp_path, lang
+):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
+    app = AppProcess(data, "--backend", module_server.base_url, log_path=tmp_path / "app.log")
+    app.start()
+    page = None
+    try:
+        page = member.open_app(browser, app.url)
+        member.sign_in_demo(page, lang)
+        member.go(page, lang, "account")
+        entry = re.compile(rf"^{re.escape(t(lang, 'earn.entry'))}(\s|$)")
+        page.get_by_role("button", name=entry).first.click()
+        page.wait_for_function("() => location.pathname === '/how-to-earn'", timeout=TIMEOUT_MS)
+        rate = t(lang, "earn.rate", points="10", unit="$1.00" if lang == "en" else "US$1.00")
+        wait_node(page, rate, first=False)
+        offer = t(
+            lang,
+            "earn.offer",
+            offer=offer_name(lang, "double-tuesdays"),
+            gift=t(lang, "offers.multiplier", multiplier="2"),
+        )
+        wait_node(page, offer, first=False)
+        shot(page, f"how-to-earn-{lang}.png")
+    finally:
+        if page is not None:  # one live Flutter page at a time in this browser
+            browser.close_page(page)
+        app.stop()
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_achievements_show_earned_and_open_badges_in_each_language(
+    browser, module_server, tmp_path, lang
+):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
+    app = AppProcess(data, "--backend", module_server.base_url, log_path=tmp_path / "app.log")
+    app.start()
+    page = None
+    try:
+        page = member.open_app(browser, app.url)
+        member.sign_in_demo(page, lang)
+        member.go(page, lang, "account")
+        entry = re.compile(rf"^{re.escape(t(lang, 'badges.entry'))}(\s|$)")
+        page.get_by_role("button", name=entry).first.click()
+        page.wait_for_function("() => location.pathname === '/achievements'", timeout=TIMEOUT_MS)
+        block = DEMO_PROGRAMME.read_text(encoding="utf-8").split('id = "explorer"')[1]
+        explorer = re.search(rf'^name\.{lang} = "([^"]+)"', block, re.M).group(1)
+        wait_node(page, explorer, first=False)
+        wait_node(page, t(lang, "badges.progress", reached=0, count=3), first=False)
+        shot(page, f"achievements-{lang}.png")
+    finally:
+        if page is not None:  # one live Flutter page at a time in this browser
+            browser.close_page(page)
+        app.stop()
