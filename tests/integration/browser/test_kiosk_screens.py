@@ -5,7 +5,6 @@ the kiosk — refusals included, each keeping what was typed."""
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
 import httpx
@@ -53,7 +52,6 @@ def switch_language(page, mode: str, current: str, lang: str) -> None:  # noqa: 
     """Staff unlock the panel, choose the language, and close the panel again."""
     unlock_staff(page, lang=current)
     if current == "en":
-        see(page, t(current, "kiosk.staff_title"))
         shoot(page, f"{mode}-staff-en")
     page.get_by_role("button", name=NAMES[lang]).first.click()
     see(page, t(lang, "kiosk.staff_title"))
@@ -69,10 +67,7 @@ def glyphs(page, text: str) -> None:  # noqa: ANN001
 
 def retype(page, label: str, value: str) -> None:  # noqa: ANN001
     """Correct a field: click it, select what is there, type over it."""
-    page.get_by_label(label).first.click()
-    time.sleep(0.4)
-    page.keyboard.press("Control+A")
-    page.keyboard.type(value, delay=8)
+    fill(page, label, value, select_all=True)
 
 
 def mei(server) -> tuple[str, dict]:  # noqa: ANN001
