@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 
 import flet as ft
 
@@ -13,7 +14,6 @@ from ...kiosk.camera import camera_available
 from ...session import KioskSession
 from ..fonts import LANGUAGE_NAMES_FONT, font_for, fonts_for
 from ..locales import LOCALES
-from ..widgets import icon_button
 from .context import KioskCtx, use_kiosk
 from .screens import (
     AttractScreen,
@@ -23,7 +23,7 @@ from .screens import (
     SetupScreen,
     VoucherScreen,
 )
-from .screens.common import use_form
+from .screens.common import submit_keeping_focus, use_form
 from .state import KioskState
 
 SYNC_EVERY_SECONDS = 20
@@ -37,6 +37,20 @@ SCREENS = {
     "join": JoinScreen,
     "joined": JoinScreen,
 }
+
+
+def staff_button(label: str, on_click: Callable[[], None]) -> ft.Control:
+    """The header's staff button, named for screen readers, with no tooltip: a tooltip's
+    coming and going rebuilds the web client's accessibility tree around the whole page,
+    which takes the focus out of the field just tapped (the staff PIN lost its digits
+    whenever the pointer had rested on this button)."""
+    return ft.MergeSemantics(
+        ft.Semantics(
+            label=label,
+            button=True,
+            content=ft.IconButton(ft.Icons.ADMIN_PANEL_SETTINGS, on_click=on_click, key="staff"),
+        )
+    )
 
 
 @ft.component
@@ -67,7 +81,7 @@ def StaffPanel() -> ft.Control:
                     password=True,
                     width=200,
                     key="staff-pin",
-                    on_submit=unlock,
+                    on_submit=submit_keeping_focus(kiosk, unlock),
                     keyboard_type=ft.KeyboardType.NUMBER,
                 ),
                 ft.OutlinedButton(
@@ -155,12 +169,7 @@ def KioskFrame() -> ft.Control:
             ft.Container(expand=True),
             ft.Icon(ft.Icons.CLOUD_OFF if offline else ft.Icons.CLOUD_DONE, size=18),
             ft.Text(status, key="kiosk-status"),
-            icon_button(
-                ft.Icons.ADMIN_PANEL_SETTINGS,
-                t(lang, "kiosk.staff"),
-                kiosk.toggle_staff,
-                key="staff",
-            ),
+            staff_button(t(lang, "kiosk.staff"), kiosk.toggle_staff),
         ]
     )
     body = screen() if screen else ft.ProgressRing()

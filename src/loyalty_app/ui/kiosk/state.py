@@ -317,7 +317,9 @@ class KioskState:
     async def unlock(self, pin: str) -> bool:
         self.touch()
         self.staff_unlocked = await self.session.check_pin(pin)
-        if not self.staff_unlocked:
+        if self.staff_unlocked:
+            self.clear_error()  # an earlier "Wrong PIN" no longer applies
+        else:
             self._fail("bad_pin")
         return self.staff_unlocked
 
