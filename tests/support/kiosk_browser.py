@@ -86,12 +86,40 @@ def unlock_staff(page, pin: str = PIN, lang: str = "en") -> None:  # noqa: ANN00
     see(page, t(lang, "kiosk.staff_title"))
 
 
+TOUCH_PX = 48  # Material's minimum touch target
+# Every control a finger can use, with its size as drawn (its accessibility node's box).
+# A text field's own show-password button, drawn by Flutter inside the field, is left out.
+TARGETS = """() => {
+  const fields = Array.from(document.querySelectorAll('input'))
+    .map((e) => e.getBoundingClientRect());
+  const inField = (r) => fields.some((f) => r.left >= f.left && r.right <= f.right
+    && r.top >= f.top && r.bottom <= f.bottom);
+  return Array.from(document.querySelectorAll(
+      'flt-semantics[role="button"], flt-semantics[role="switch"], flt-semantics[role="radio"],'
+      + ' flt-semantics[role="checkbox"], flt-semantics[role="tab"], input'))
+    .map((e) => [e, e.getBoundingClientRect()])
+    .filter(([e, r]) => r.width > 0 && r.height > 0 && (e.tagName === 'INPUT' || !inField(r)))
+    .map(([e, r]) => {
+      const name = e.getAttribute('aria-label') || e.textContent.trim() || e.tagName;
+      return [name.slice(0, 40), Math.round(r.width), Math.round(r.height)];
+    });
+}"""
+
+
+def small_targets(page) -> list:  # noqa: ANN001
+    """The touch targets on screen smaller than 48 px either way."""
+    return [t for t in page.evaluate(TARGETS) if min(t[1], t[2]) < TOUCH_PX]
+
+
 def shoot(page, name: str) -> None:  # noqa: ANN001
-    """A screenshot for the README's kiosk gallery (fails if it shows Flutter's error box)."""
+    """A screenshot for the README's kiosk gallery: fails if it shows Flutter's error box or
+    a touch target smaller than 48 px."""
     KIOSK_SHOTS.mkdir(parents=True, exist_ok=True)
     page.mouse.move(5, 790)  # no hover highlight in the picture
     time.sleep(0.5)
     screenshot(page, KIOSK_SHOTS / f"{name}.png")
+    small = small_targets(page)
+    assert not small, f"{name}: touch targets under {TOUCH_PX} px (name, width, height): {small}"
 
 
 def look(page, name: str) -> None:  # noqa: ANN001

@@ -14,6 +14,7 @@ from loyalty_app.i18n import t
 from tests.support import kiosk_browser
 from tests.support.browser import AppProcess, enable_semantics, wait_cjk_glyphs, wait_first_frame
 from tests.support.kiosk_browser import (
+    PIN,
     demo_headers,
     fill,
     scanner_types,
@@ -122,7 +123,11 @@ def test_checkout_screens_in_three_languages(browser, start_app, module_server, 
         shoot(page, f"checkout-credited-{lang}")
         if lang != "en":
             glyphs(page, t(lang, "kiosk.next"))
-        page.get_by_role("button", name=t(lang, "kiosk.next")).click()
+        # The refused PIN is still selected in its field, which kept the focus: type over it.
+        page.keyboard.type(PIN, delay=40)
+        page.keyboard.press("Enter")
+        see(page, t(lang, "kerr.voided"))
+        shoot(page, f"checkout-voided-{lang}")
 
         key = {"Idempotency-Key": f"redeem-{uuid.uuid4()}"}
         redeemed = httpx.post(
@@ -146,7 +151,18 @@ def test_checkout_screens_in_three_languages(browser, start_app, module_server, 
         see(page, t(lang, "kiosk.setup_title"))
         page.get_by_role("button", name=t(lang, "kiosk.staff")).first.click()
         shoot(page, f"checkout-setup-{lang}")
-        set_up_kiosk(page, credential, lang=lang)
+        if lang == "en":  # refused in English at the first start, above
+            set_up_kiosk(page, credential, lang=lang)
+            continue
+        fill(page, t(lang, "kiosk.credential"), credential)
+        fill(page, t(lang, "kiosk.pin"), PIN)
+        fill(page, t(lang, "kiosk.pin_again"), "2486")
+        page.keyboard.press("Enter")
+        see(page, t(lang, "kerr.pins_differ"))
+        shoot(page, f"checkout-setup-refused-{lang}")
+        page.keyboard.type(PIN, delay=40)  # still in the field, its text selected
+        page.keyboard.press("Enter")
+        see(page, t(lang, "kiosk.scan_card"), timeout=30_000)
 
 
 def test_self_service_screens_in_three_languages(browser, start_app, module_server, tmp_path):

@@ -48,7 +48,13 @@ def staff_button(label: str, on_click: Callable[[], None]) -> ft.Control:
         ft.Semantics(
             label=label,
             button=True,
-            content=ft.IconButton(ft.Icons.ADMIN_PANEL_SETTINGS, on_click=on_click, key="staff"),
+            content=ft.IconButton(
+                ft.Icons.ADMIN_PANEL_SETTINGS,
+                on_click=on_click,
+                key="staff",
+                width=STAFF_BUTTON,  # drawn 40 px, and so touched, in a desktop browser
+                height=STAFF_BUTTON,
+            ),
         )
     )
 
@@ -95,21 +101,30 @@ def StaffPanel() -> ft.Control:
     return ft.Column(
         [
             ft.Text(t(lang, "kiosk.staff_title"), size=20, weight=ft.FontWeight.BOLD),
-            ft.SegmentedButton(
-                selected=[lang],
-                key="kiosk-language",
-                segments=[
-                    ft.Segment(value=k, label=ft.Text(v, font_family=LANGUAGE_NAMES_FONT))
+            # One button a language, the one on screen filled: a segmented button's
+            # segments stay 32 px tall in a desktop browser whatever its height or padding.
+            ft.Row(
+                [
+                    (ft.FilledButton if k == lang else ft.OutlinedButton)(
+                        v,
+                        icon=ft.Icons.CHECK if k == lang else None,
+                        key=f"language-{k}",
+                        height=STAFF_BUTTON,
+                        style=ft.ButtonStyle(
+                            text_style=ft.TextStyle(size=16, font_family=LANGUAGE_NAMES_FONT)
+                        ),
+                        on_click=lambda _, k=k: kiosk.set_language(k),
+                    )
                     for k, v in LANGUAGES.items()
                 ],
-                on_change=lambda e: kiosk.set_language(
-                    e.control.selected[0] if e.control.selected else lang
-                ),
+                key="kiosk-language",
+                wrap=True,
             ),
             ft.Switch(
                 label=t(lang, "kiosk.camera_setting"),
                 value=kiosk.camera,
                 key="camera-switch",
+                height=STAFF_BUTTON,
                 visible=camera_available(),
                 on_change=lambda e: kiosk.set_camera(bool(e.control.value)),
             ),
