@@ -23,18 +23,46 @@ def scanner_types(page, text: str) -> None:  # noqa: ANN001
     same browser in some tests)."""
     page.bring_to_front()
     # The kiosk keeps its scan field focused by itself: wait until it has (no click).
-    page.wait_for_function(
-        "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)", timeout=10_000
-    )
-    time.sleep(0.3)
+    wait_ready_to_type(page)
     page.keyboard.type(text, delay=2)
     page.keyboard.press("Enter")
 
 
-def fill(page, label: str, value: str) -> None:  # noqa: ANN001
-    page.get_by_label(label).first.click()
-    time.sleep(0.4)  # Flutter takes the focus a moment after the click
+# Keys typed into a field before Flutter has handled the tap that focused it are lost: the
+# engine then writes the app's (empty) text over them. That handling is work the tap queued
+# on the page's main thread, so two animation frames after the tap it is done, however slow
+# the machine (a fixed pause stood in for this wait). Then `fill` checks that the field holds
+# what was typed, so a lost key fails here, by name, not as a refusal later.
+SETTLED = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+FOCUSED = """(label) => {
+  const a = document.activeElement;
+  return !!a && ['INPUT', 'TEXTAREA'].includes(a.tagName)
+    && (label === null || a.getAttribute('aria-label') === label);
+}"""
+FIELD_VALUE = """([label, value]) => [...document.querySelectorAll('input, textarea')]
+  .some((e) => e.getAttribute('aria-label') === label && e.value === value)"""
+
+
+def wait_ready_to_type(page, label: str | None = None, timeout: float = 20_000) -> None:  # noqa: ANN001
+    """Wait until the field (labelled `label`) has the focus and the page has handled it."""
+    try:
+        page.wait_for_function(FOCUSED, arg=label, timeout=timeout)
+    except Exception as exc:
+        focus = page.evaluate("() => document.activeElement?.getAttribute('aria-label')")
+        field = label or "a field"
+        raise AssertionError(f"{field} never had the focus (it is on {focus!r})") from exc
+    page.evaluate(SETTLED)
+
+
+def fill(page, label: str, value: str, *, select_all: bool = False) -> None:  # noqa: ANN001
+    """Tap the field, wait until it takes keys, type (over what is there with `select_all`),
+    and wait until the field holds exactly `value`."""
+    page.get_by_label(label, exact=True).first.click()
+    wait_ready_to_type(page, label)
+    if select_all:
+        page.keyboard.press("Control+A")
     page.keyboard.type(value, delay=8)
+    page.wait_for_function(FIELD_VALUE, arg=[label, value], timeout=10_000)
 
 
 def set_up_kiosk(  # noqa: ANN201
@@ -55,14 +83,43 @@ def unlock_staff(page, pin: str = PIN, lang: str = "en") -> None:  # noqa: ANN00
     page.get_by_role("button", name=t(lang, "kiosk.staff")).first.click()
     fill(page, t(lang, "kiosk.staff_pin"), pin)
     page.get_by_role("button", name=t(lang, "kiosk.unlock")).first.click()
+    see(page, t(lang, "kiosk.staff_title"))
+
+
+TOUCH_PX = 48  # Material's minimum touch target
+# Every control a finger can use, with its size as drawn (its accessibility node's box).
+# A text field's own show-password button, drawn by Flutter inside the field, is left out.
+TARGETS = """() => {
+  const fields = Array.from(document.querySelectorAll('input'))
+    .map((e) => e.getBoundingClientRect());
+  const inField = (r) => fields.some((f) => r.left >= f.left && r.right <= f.right
+    && r.top >= f.top && r.bottom <= f.bottom);
+  return Array.from(document.querySelectorAll(
+      'flt-semantics[role="button"], flt-semantics[role="switch"], flt-semantics[role="radio"],'
+      + ' flt-semantics[role="checkbox"], flt-semantics[role="tab"], input'))
+    .map((e) => [e, e.getBoundingClientRect()])
+    .filter(([e, r]) => r.width > 0 && r.height > 0 && (e.tagName === 'INPUT' || !inField(r)))
+    .map(([e, r]) => {
+      const name = e.getAttribute('aria-label') || e.textContent.trim() || e.tagName;
+      return [name.slice(0, 40), Math.round(r.width), Math.round(r.height)];
+    });
+}"""
+
+
+def small_targets(page) -> list:  # noqa: ANN001
+    """The touch targets on screen smaller than 48 px either way."""
+    return [t for t in page.evaluate(TARGETS) if min(t[1], t[2]) < TOUCH_PX]
 
 
 def shoot(page, name: str) -> None:  # noqa: ANN001
-    """A screenshot for the README's kiosk gallery (fails if it shows Flutter's error box)."""
+    """A screenshot for the README's kiosk gallery: fails if it shows Flutter's error box or
+    a touch target smaller than 48 px."""
     KIOSK_SHOTS.mkdir(parents=True, exist_ok=True)
     page.mouse.move(5, 790)  # no hover highlight in the picture
     time.sleep(0.5)
     screenshot(page, KIOSK_SHOTS / f"{name}.png")
+    small = small_targets(page)
+    assert not small, f"{name}: touch targets under {TOUCH_PX} px (name, width, height): {small}"
 
 
 def look(page, name: str) -> None:  # noqa: ANN001

@@ -20,6 +20,11 @@ from .fetch import default_transport
 __all__ = ["Answer", "ApiHttp", "Fetched"]
 
 USER_AGENT = "loyalty-app/0.1"
+# An idle connection is dropped by the client after this long, well before a server closes
+# its end (uvicorn, the reference server: 5 s; httpx's own default is also 5 s). With equal
+# limits a request could go out on a connection just as the server closed it, and fail as if
+# the server were down: a busy till showed a scanned member as "Offline".
+KEEPALIVE_SECONDS = 2.0
 
 T = TypeVar("T")
 
@@ -86,6 +91,7 @@ class ApiHttp:
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_SECONDS),
             transport=transport or default_transport(),
             headers={"Accept": "application/json", "User-Agent": USER_AGENT},
             follow_redirects=False,

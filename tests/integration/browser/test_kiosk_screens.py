@@ -5,7 +5,6 @@ the kiosk — refusals included, each keeping what was typed."""
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
 import httpx
@@ -15,6 +14,7 @@ from loyalty_app.i18n import t
 from tests.support import kiosk_browser
 from tests.support.browser import AppProcess, enable_semantics, wait_cjk_glyphs, wait_first_frame
 from tests.support.kiosk_browser import (
+    PIN,
     demo_headers,
     fill,
     scanner_types,
@@ -53,7 +53,6 @@ def switch_language(page, mode: str, current: str, lang: str) -> None:  # noqa: 
     """Staff unlock the panel, choose the language, and close the panel again."""
     unlock_staff(page, lang=current)
     if current == "en":
-        see(page, t(current, "kiosk.staff_title"))
         shoot(page, f"{mode}-staff-en")
     page.get_by_role("button", name=NAMES[lang]).first.click()
     see(page, t(lang, "kiosk.staff_title"))
@@ -69,10 +68,7 @@ def glyphs(page, text: str) -> None:  # noqa: ANN001
 
 def retype(page, label: str, value: str) -> None:  # noqa: ANN001
     """Correct a field: click it, select what is there, type over it."""
-    page.get_by_label(label).first.click()
-    time.sleep(0.4)
-    page.keyboard.press("Control+A")
-    page.keyboard.type(value, delay=8)
+    fill(page, label, value, select_all=True)
 
 
 def mei(server) -> tuple[str, dict]:  # noqa: ANN001
@@ -127,7 +123,11 @@ def test_checkout_screens_in_three_languages(browser, start_app, module_server, 
         shoot(page, f"checkout-credited-{lang}")
         if lang != "en":
             glyphs(page, t(lang, "kiosk.next"))
-        page.get_by_role("button", name=t(lang, "kiosk.next")).click()
+        # The refused PIN is still selected in its field, which kept the focus: type over it.
+        page.keyboard.type(PIN, delay=40)
+        page.keyboard.press("Enter")
+        see(page, t(lang, "kerr.voided"))
+        shoot(page, f"checkout-voided-{lang}")
 
         key = {"Idempotency-Key": f"redeem-{uuid.uuid4()}"}
         redeemed = httpx.post(
@@ -151,7 +151,18 @@ def test_checkout_screens_in_three_languages(browser, start_app, module_server, 
         see(page, t(lang, "kiosk.setup_title"))
         page.get_by_role("button", name=t(lang, "kiosk.staff")).first.click()
         shoot(page, f"checkout-setup-{lang}")
-        set_up_kiosk(page, credential, lang=lang)
+        if lang == "en":  # refused in English at the first start, above
+            set_up_kiosk(page, credential, lang=lang)
+            continue
+        fill(page, t(lang, "kiosk.credential"), credential)
+        fill(page, t(lang, "kiosk.pin"), PIN)
+        fill(page, t(lang, "kiosk.pin_again"), "2486")
+        page.keyboard.press("Enter")
+        see(page, t(lang, "kerr.pins_differ"))
+        shoot(page, f"checkout-setup-refused-{lang}")
+        page.keyboard.type(PIN, delay=40)  # still in the field, its text selected
+        page.keyboard.press("Enter")
+        see(page, t(lang, "kiosk.scan_card"), timeout=30_000)
 
 
 def test_self_service_screens_in_three_languages(browser, start_app, module_server, tmp_path):

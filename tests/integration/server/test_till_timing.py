@@ -334,3 +334,45 @@ def test_voiding_the_credit_that_reached_a_tier_takes_the_tier_back(shop):
     summary = _summary(shop, till, ada)
     assert summary["tier"]["code"] == "green" and summary["balance"] == 0
     assert summary["vouchers"] == []
+
+
+# ---- a retry after the clock moved on gets the first answer --------------------------------
+
+
+def test_a_retried_void_gets_its_first_answer_after_the_void_window_closed(shop):
+    _, card = _member(shop)
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    credit_id = _credited(shop, till, card, "void-retry-credit-1")
+    first = _void(shop, till, credit_id, "void-retry-key-0001")
+    assert first.status_code == 200, first.text
+    # The till timed out and retries the next day: the window has closed, the void was done.
+    shop.clock.advance(2 * 24 * 3600)
+    again = _void(shop, till, credit_id, "void-retry-key-0001")
+    assert again.status_code == 200, again.text
+    assert again.json() == first.json()
+
+
+def test_a_retried_voucher_use_gets_its_first_answer_after_the_voucher_expired(shop):
+    member, _ = _member(shop)
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    redeemed = shop.client.post(
+        "/v1/rewards/extra-shot/redeem", headers=member | {"Idempotency-Key": "retry-redeem-01"}
+    )
+    assert redeemed.status_code == 201, redeemed.text
+    voucher = redeemed.json()["voucher"]
+
+    def use():  # noqa: ANN202
+        return shop.client.post(
+            "/v1/checkout/vouchers/redeem",
+            json={"code": voucher["code"]},
+            headers=till | {"Idempotency-Key": "retry-use-voucher-01"},
+        )
+
+    first = use()
+    assert first.status_code == 200, first.text
+    # Retried after the voucher's expiry: it was used, and the answer must say so.
+    expires = datetime.fromisoformat(voucher["expires_at"])
+    shop.clock.now = expires + timedelta(days=1)
+    again = use()
+    assert again.status_code == 200, again.text
+    assert again.json() == first.json()

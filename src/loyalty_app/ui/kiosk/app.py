@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 
 import flet as ft
 
@@ -13,7 +14,6 @@ from ...kiosk.camera import camera_available
 from ...session import KioskSession
 from ..fonts import LANGUAGE_NAMES_FONT, font_for, fonts_for
 from ..locales import LOCALES
-from ..widgets import icon_button
 from .context import KioskCtx, use_kiosk
 from .screens import (
     AttractScreen,
@@ -23,7 +23,7 @@ from .screens import (
     SetupScreen,
     VoucherScreen,
 )
-from .screens.common import use_form
+from .screens.common import submit_keeping_focus, use_form
 from .state import KioskState
 
 SYNC_EVERY_SECONDS = 20
@@ -37,6 +37,26 @@ SCREENS = {
     "join": JoinScreen,
     "joined": JoinScreen,
 }
+
+
+def staff_button(label: str, on_click: Callable[[], None]) -> ft.Control:
+    """The header's staff button, named for screen readers, with no tooltip: a tooltip's
+    coming and going rebuilds the web client's accessibility tree around the whole page,
+    which takes the focus out of the field just tapped (the staff PIN lost its digits
+    whenever the pointer had rested on this button)."""
+    return ft.MergeSemantics(
+        ft.Semantics(
+            label=label,
+            button=True,
+            content=ft.IconButton(
+                ft.Icons.ADMIN_PANEL_SETTINGS,
+                on_click=on_click,
+                key="staff",
+                width=STAFF_BUTTON,  # drawn 40 px, and so touched, in a desktop browser
+                height=STAFF_BUTTON,
+            ),
+        )
+    )
 
 
 @ft.component
@@ -67,7 +87,7 @@ def StaffPanel() -> ft.Control:
                     password=True,
                     width=200,
                     key="staff-pin",
-                    on_submit=unlock,
+                    on_submit=submit_keeping_focus(kiosk, unlock),
                     keyboard_type=ft.KeyboardType.NUMBER,
                 ),
                 ft.OutlinedButton(
@@ -81,21 +101,30 @@ def StaffPanel() -> ft.Control:
     return ft.Column(
         [
             ft.Text(t(lang, "kiosk.staff_title"), size=20, weight=ft.FontWeight.BOLD),
-            ft.SegmentedButton(
-                selected=[lang],
-                key="kiosk-language",
-                segments=[
-                    ft.Segment(value=k, label=ft.Text(v, font_family=LANGUAGE_NAMES_FONT))
+            # One button a language, the one on screen filled: a segmented button's
+            # segments stay 32 px tall in a desktop browser whatever its height or padding.
+            ft.Row(
+                [
+                    (ft.FilledButton if k == lang else ft.OutlinedButton)(
+                        v,
+                        icon=ft.Icons.CHECK if k == lang else None,
+                        key=f"language-{k}",
+                        height=STAFF_BUTTON,
+                        style=ft.ButtonStyle(
+                            text_style=ft.TextStyle(size=16, font_family=LANGUAGE_NAMES_FONT)
+                        ),
+                        on_click=lambda _, k=k: kiosk.set_language(k),
+                    )
                     for k, v in LANGUAGES.items()
                 ],
-                on_change=lambda e: kiosk.set_language(
-                    e.control.selected[0] if e.control.selected else lang
-                ),
+                key="kiosk-language",
+                wrap=True,
             ),
             ft.Switch(
                 label=t(lang, "kiosk.camera_setting"),
                 value=kiosk.camera,
                 key="camera-switch",
+                height=STAFF_BUTTON,
                 visible=camera_available(),
                 on_change=lambda e: kiosk.set_camera(bool(e.control.value)),
             ),
@@ -155,12 +184,7 @@ def KioskFrame() -> ft.Control:
             ft.Container(expand=True),
             ft.Icon(ft.Icons.CLOUD_OFF if offline else ft.Icons.CLOUD_DONE, size=18),
             ft.Text(status, key="kiosk-status"),
-            icon_button(
-                ft.Icons.ADMIN_PANEL_SETTINGS,
-                t(lang, "kiosk.staff"),
-                kiosk.toggle_staff,
-                key="staff",
-            ),
+            staff_button(t(lang, "kiosk.staff"), kiosk.toggle_staff),
         ]
     )
     body = screen() if screen else ft.ProgressRing()

@@ -160,7 +160,6 @@ class KioskState:
         try:
             outcome = await self.session.scan(text, source=source)
         except SessionError as exc:
-            log.info("scan refused: %s", exc.slug)
             self._fail(exc.slug, exc.detail)
             return
         finally:
@@ -317,7 +316,9 @@ class KioskState:
     async def unlock(self, pin: str) -> bool:
         self.touch()
         self.staff_unlocked = await self.session.check_pin(pin)
-        if not self.staff_unlocked:
+        if self.staff_unlocked:
+            self.clear_error()  # an earlier "Wrong PIN" no longer applies
+        else:
             self._fail("bad_pin")
         return self.staff_unlocked
 
@@ -343,6 +344,9 @@ class KioskState:
     # --- messages ---------------------------------------------------------------------------
 
     def _fail(self, kind: str, detail: str = "") -> None:
+        # The server's or the network's words go to the log, where an "Offline" refusal can
+        # be told apart (no answer in time, connection dropped) after the fact.
+        log.info("refused: %s%s", kind, f" ({detail})" if detail else "")
         self.error, self.error_detail = kind, detail
 
     def clear_error(self) -> None:

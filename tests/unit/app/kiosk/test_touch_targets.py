@@ -7,7 +7,14 @@ import ast
 from pathlib import Path
 
 KIOSK_UI = Path(__file__).resolve().parents[4] / "src" / "loyalty_app" / "ui" / "kiosk"
-BUTTONS = {"FilledButton", "OutlinedButton", "Button", "TextButton", "FilledTonalButton"}
+BUTTONS = {
+    "FilledButton",
+    "OutlinedButton",
+    "Button",
+    "TextButton",
+    "FilledTonalButton",
+    "SegmentedButton",
+}
 
 
 def test_every_kiosk_button_is_given_a_touch_sized_height():

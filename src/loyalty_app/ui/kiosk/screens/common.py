@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Awaitable, Callable
 
 import flet as ft
 
@@ -43,6 +44,21 @@ def error_banner(kiosk) -> ft.Control:  # noqa: ANN001
         border_radius=10,
         visible=bool(kiosk.error),
     )
+
+
+def submit_keeping_focus(kiosk, action: Callable[[], Awaitable[object]]):  # noqa: ANN001, ANN201
+    """``on_submit`` for a form's fields: Enter runs `action`, and when it is refused the
+    focus goes back to the field Enter was pressed in (Flutter takes it away on Enter), so the
+    person corrects what they typed without reaching for the field again."""
+
+    async def submit(e: ft.Event) -> None:
+        await action()
+        if kiosk.error:
+            # The field may have left the page meanwhile: then there is nothing to focus.
+            with contextlib.suppress(RuntimeError):
+                await e.control.focus()
+
+    return submit
 
 
 class FormValues(dict[str, str]):

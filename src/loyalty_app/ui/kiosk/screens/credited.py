@@ -7,7 +7,14 @@ import flet as ft
 from ....domain.models import text
 from ....i18n import fmt_money, fmt_number, t
 from ..context import use_kiosk
-from .common import BIG, BUTTON_HEIGHT, big_button, error_banner, use_form
+from .common import (
+    BIG,
+    BUTTON_HEIGHT,
+    big_button,
+    error_banner,
+    submit_keeping_focus,
+    use_form,
+)
 
 
 @ft.component
@@ -104,7 +111,7 @@ def CreditedScreen() -> ft.Control:
                     width=260,
                     key="void-pin",
                     autofocus=True,
-                    on_submit=void,
+                    on_submit=submit_keeping_focus(kiosk, void),
                     keyboard_type=ft.KeyboardType.NUMBER,
                 ),
                 ft.FilledButton(

@@ -7,7 +7,14 @@ import flet as ft
 from ....card.render import qr_png
 from ....i18n import t
 from ..context import use_kiosk
-from .common import BIG, BUTTON_HEIGHT, big_button, error_banner, use_form
+from .common import (
+    BIG,
+    BUTTON_HEIGHT,
+    big_button,
+    error_banner,
+    submit_keeping_focus,
+    use_form,
+)
 
 
 @ft.component
@@ -52,18 +59,27 @@ def JoinScreen() -> ft.Control:
     async def join() -> None:
         await kiosk.join(form.get("contact", ""), form.get("name", ""), form.get("referral", ""))
 
+    submit = submit_keeping_focus(kiosk, join)
+
     return ft.Column(
         [
             ft.Text(t(lang, "kiosk.join_title"), size=BIG, weight=ft.FontWeight.BOLD),
+            # Enter in any field joins: a refusal then leaves the focus in that field.
             ft.TextField(
                 label=t(lang, "kiosk.contact"),
                 **form.field("contact"),
                 autofocus=True,
                 key="contact",
+                on_submit=submit,
             ),
-            ft.TextField(label=t(lang, "kiosk.name"), key="join-name", **form.field("name")),
             ft.TextField(
-                label=t(lang, "kiosk.referral"), key="join-referral", **form.field("referral")
+                label=t(lang, "kiosk.name"), key="join-name", on_submit=submit, **form.field("name")
+            ),
+            ft.TextField(
+                label=t(lang, "kiosk.referral"),
+                key="join-referral",
+                on_submit=submit,
+                **form.field("referral"),
             ),
             error_banner(kiosk),
             ft.Row(

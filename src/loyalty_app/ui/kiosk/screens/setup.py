@@ -6,7 +6,14 @@ import flet as ft
 
 from ....i18n import t
 from ..context import use_kiosk
-from .common import BIG, BUTTON_HEIGHT, big_button, error_banner, use_form
+from .common import (
+    BIG,
+    BUTTON_HEIGHT,
+    big_button,
+    error_banner,
+    submit_keeping_focus,
+    use_form,
+)
 
 
 @ft.component
@@ -45,7 +52,7 @@ def SetupScreen() -> ft.Control:
                 password=True,
                 key="pin-again",
                 keyboard_type=ft.KeyboardType.NUMBER,
-                on_submit=save,
+                on_submit=submit_keeping_focus(kiosk, save),
             ),
             ft.FilledButton(
                 t(lang, "kiosk.setup_save"),
