@@ -55,4 +55,8 @@ def fmt_date(lang: str, value: date | datetime) -> str:
 
 
 def fmt_datetime(lang: str, value: datetime) -> str:
-    return format_datetime(value, format="short", locale=BABEL_LOCALES.get(lang, "en_US"))
+    text = format_datetime(value, format="short", locale=BABEL_LOCALES.get(lang, "en_US"))
+    # CLDR puts a narrow no-break space (U+202F) before AM/PM. The web client's Roboto has no
+    # glyph for it, so Flutter asked for a Noto fallback font at every such time (404s, and
+    # a box until it gave up); a plain no-break space looks the same and is in Roboto.
+    return text.replace("\u202f", "\u00a0")
