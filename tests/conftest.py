@@ -53,11 +53,23 @@ def pytest_collection_modifyitems(config, items) -> None:
     )
     no_browser = pytest.mark.skip(reason="needs Chromium (apt-get install chromium)")
     have_browser = any(shutil.which(b) for b in ("chromium", "chromium-browser"))
+    # A browser test drives screens; what the database does under them is the server and
+    # app tests' job, which run on both. So the PostgreSQL pass runs only the browser tests
+    # of the member's and the till's main flows (marked postgres_too), end to end.
+    sqlite_pass_only = pytest.mark.skip(
+        reason="screens do not depend on the database: the SQLite pass runs this browser test"
+    )
     for item in items:
         if "postgres" in item.keywords and not postgres_server_url():
             item.add_marker(no_postgres)
         if "browser" in item.keywords and not have_browser:
             item.add_marker(no_browser)
+        if (
+            "browser" in item.keywords
+            and "postgres_too" not in item.keywords
+            and postgres_server_url()
+        ):
+            item.add_marker(sqlite_pass_only)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from tests.support.browser import (
 from tests.support.kiosk_browser import look, purchases, scanner_types, see, set_up_kiosk
 from tests.support.servers import add_staff
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.postgres_too]
 QR_NAME = "Member QR code for the cashier to scan"
 
 

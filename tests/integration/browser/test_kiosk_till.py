@@ -22,7 +22,7 @@ from tests.support.kiosk_browser import (
 )
 from tests.support.servers import add_staff
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.postgres_too]
 
 # Amounts a coffee shop rings up; 4.75 is the one a lost first key once booked as 0.75.
 AMOUNTS = ["4.75", "12.50", "3.20", "18", "7.05", "26.40", "9.99", "0.85"]

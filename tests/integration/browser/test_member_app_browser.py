@@ -22,7 +22,7 @@ from tests.support.browser import (
 )
 from tests.support.servers import add_staff
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.postgres_too]
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 
 from tests.support.browser import enable_semantics, screenshot, wait_first_frame
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.postgres_too]
 
 ROOT = Path(__file__).resolve().parents[3]
 SHOTS = ROOT / "docs" / "screenshots"
