@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy.orm import Session
+
 from ..db import Database
 from ..programme import WEEKDAYS, Programme
 from . import queries
@@ -163,7 +165,7 @@ def _nps(
     )
 
 
-def _offers(s, programme: Programme, period: Period) -> list[OfferUptake]:  # noqa: ANN001
+def _offers(s: Session, programme: Programme, period: Period) -> list[OfferUptake]:
     """Uptake of the programme's offers that ran in the period, in file order."""
     zone = programme.time_zone
     found = []

@@ -171,11 +171,17 @@ class TopReward:
     points: int
 
 
+#: The lowest scores of a promoter and of a passive; below these, a detractor.
+PROMOTER_FROM, PASSIVE_FROM = 9, 7
+
+
 def nps_group(score: int) -> str:
     """Where an answer (0-10) to "how likely are you to recommend us?" falls."""
     if not 0 <= score <= 10:
         raise ValueError(f"a score is 0 to 10, not {score}")
-    return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+    if score >= PROMOTER_FROM:
+        return "promoter"
+    return "passive" if score >= PASSIVE_FROM else "detractor"
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,16 @@ from ..models import (
     TierChange,
     Voucher,
 )
-from .kpis import ALL_STORES, NO_STORE, NpsCounts, PointsFlow, PurchaseKpis, ReferralFunnel
+from .kpis import (
+    ALL_STORES,
+    NO_STORE,
+    PASSIVE_FROM,
+    PROMOTER_FROM,
+    NpsCounts,
+    PointsFlow,
+    PurchaseKpis,
+    ReferralFunnel,
+)
 
 #: The ledger reason of an offer's bonus line (services.offers.OFFER_BONUS).
 OFFER_BONUS = "offer_bonus"
@@ -274,9 +283,9 @@ def nps_answers(
         select(
             slice_,
             f.store,
-            _count_if(f.score >= 9),
-            _count_if(and_(f.score >= 7, f.score <= 8)),
-            _count_if(f.score <= 6),
+            _count_if(f.score >= PROMOTER_FROM),
+            _count_if(and_(f.score >= PASSIVE_FROM, f.score < PROMOTER_FROM)),
+            _count_if(f.score < PASSIVE_FROM),
         )
         .where(f.score.is_not(None), f.answered_at >= starts[0], f.answered_at < end)
         .group_by(slice_, f.store)
