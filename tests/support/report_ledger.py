@@ -23,16 +23,37 @@ Two stores: Pier 7 and Market St. Members A to G (E, F and G invited by A).
 | 2026-10-09 | A      | Market | purchase 3.00                 | +30    | 20       |
 | 2026-10-12 | A      |        | redeems extra-shot            | −100   |          |
 | 2026-10-14 | E      |        | joins, invited by A           |        |          |
-| 2026-10-16 | E      | Market | purchase 4.00 (first)         | +40    | 40       |
+| 2026-10-16 | E      | Market | purchase 4.00 (first)         | +20    | 20       |
+| 2026-10-16 | E      |        | offer "welcome"               | +20    | 20       |
 | 2026-10-16 | E      |        | referral welcome              | +25    | 25       |
 | 2026-10-16 | A      |        | referral reward               | +50    | 0        |
 | 2026-10-16 |        |        | a punch-card voucher (no points) |     |          |
-| 2026-10-20 | B      | Pier   | purchase 9.00; green → gold   | +90    | 70       |
+| 2026-10-20 | B      | Pier   | purchase 9.00 (a Tuesday); green → gold | +45 | 25 |
+| 2026-10-20 | B      |        | offer "double-tuesdays"       | +45    | 45       |
 | 2026-10-20 | F      |        | joins, invited by A           |        |          |
 | 2026-10-22 | B      |        | redeems oat-milk              | −150   |          |
-| 2026-10-25 | C      | Market | purchase 8.00, voided that day; gold → green | +80 / −80 | 0 |
+| 2026-10-25 | C      | Market | purchase 8.00 (Sunday), voided; gold → green | +40 / −40 | 0 |
+| 2026-10-25 | C      |        | offer "gold-weekends", withdrawn | +40 / −40 | 0 |
 | 2026-10-26 | A      |        | redeems extra-shot            | −100   |          |
 | 2026-10-30 | D      | Pier   | purchase 1.00 (after the period) | +10 | 10       |
+
+Offer lines are bonus lines with the reason `offer_bonus` and the offer's id in their
+details, as the till writes them; a purchase and its offer's bonus together credit 10 points
+per unit, like the purchases with no offer.
+Offers added to the card (pastry-pairing, which must be activated): D on 10-10, A on 10-30.
+
+Feedback ("how likely are you to recommend us?"), about the purchase named:
+
+| answered   | member | about the purchase of | store  | score          |
+|------------|--------|-----------------------|--------|----------------|
+| 2026-09-13 | B      | 09-12                 | Pier   | 10             |
+| 2026-09-16 | C      | 09-15                 | Market | 3              |
+| 2026-10-02 | A      | 10-02                 | Pier   | 10             |
+| 2026-10-04 | B      | 10-03                 | Pier   | 6              |
+| 2026-10-10 | A      | 10-09                 | Market | 9              |
+| 2026-10-17 | E      | 10-16                 | Market | (dismissed)    |
+| 2026-10-21 | B      | 10-20                 | Pier   | 8              |
+| 2026-10-31 | D      | 10-30                 | Pier   | 0 (after the period) |
 
 Referral-link visits: two in September (09-05, 09-18), five in October (10-02, 10-03,
 10-10, 10-13, 10-19). Tiers now: A gold, B gold, C green, D green, E, F, G green.
@@ -40,13 +61,16 @@ Referral-link visits: two in September (09-05, 09-18), five in October (10-02, 1
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from loyalty_server.db import Database
 from loyalty_server.models import (
+    Feedback,
     LedgerEntry,
     Member,
+    MemberOfferState,
     ReferralVisit,
     Staff,
     TierChange,
@@ -87,16 +111,38 @@ ENTRIES = [
     ("2026-10-08", "D", None, "expire", -20, None, 0, False),
     ("2026-10-09", "A", MARKET, "purchase", 30, "3.00", 20, False),
     ("2026-10-12", "A", None, "redeem", -100, None, 0, False),
-    ("2026-10-16", "E", MARKET, "purchase", 40, "4.00", 40, False),
+    ("2026-10-16", "E", MARKET, "purchase", 20, "4.00", 20, False),
     ("2026-10-16", "E", None, "bonus", 25, None, 25, False),
     ("2026-10-16", "A", None, "bonus", 50, None, 0, False),
-    ("2026-10-20", "B", PIER, "purchase", 90, "9.00", 70, False),
+    ("2026-10-20", "B", PIER, "purchase", 45, "9.00", 25, False),
     ("2026-10-22", "B", None, "redeem", -150, None, 0, False),
-    ("2026-10-25", "C", MARKET, "purchase", 80, "8.00", 0, True),
-    ("2026-10-25", "C", MARKET, "void", -80, None, 0, False),
+    ("2026-10-25", "C", MARKET, "purchase", 40, "8.00", 0, True),
+    ("2026-10-25", "C", MARKET, "void", -40, None, 0, False),
+    ("2026-10-25", "C", None, "void", -40, None, 0, False),  # the offer's bonus
     ("2026-10-26", "A", None, "redeem", -100, None, 0, False),
     ("2026-10-30", "D", PIER, "purchase", 10, "1.00", 10, False),
 ]
+# Offers' bonus lines: (day, member, offer id, points, points left now, voided)
+OFFER_LINES = [
+    ("2026-10-16", "E", "welcome", 20, 20, False),
+    ("2026-10-20", "B", "double-tuesdays", 45, 45, False),
+    ("2026-10-25", "C", "gold-weekends", 40, 0, True),
+]
+# Offers added to the card: (day, member, offer id)
+ACTIVATIONS = [("2026-10-10", "D", "pastry-pairing"), ("2026-10-30", "A", "pastry-pairing")]
+# (day answered, member, day of the purchase it is about, score or None: dismissed)
+FEEDBACK = [
+    ("2026-09-13", "B", "2026-09-12", 10),
+    ("2026-09-16", "C", "2026-09-15", 3),
+    ("2026-10-02", "A", "2026-10-02", 10),
+    ("2026-10-04", "B", "2026-10-03", 6),
+    ("2026-10-10", "A", "2026-10-09", 9),
+    ("2026-10-17", "E", "2026-10-16", None),
+    ("2026-10-21", "B", "2026-10-20", 8),
+    ("2026-10-31", "D", "2026-10-30", 0),
+]
+STORE_OF = {(day, name): store for day, name, store, kind, *_ in ENTRIES if kind == "purchase"}
+
 # Points bought with: (day, member, reward, source)
 VOUCHERS = [
     ("2026-10-12", "A", "extra-shot", "redeem"),
@@ -166,6 +212,44 @@ def insert(db: Database) -> None:
             s.add(entry)
             s.flush()
             entries[day, name, kind] = entry.id
+        for day, name, offer_id, points, left, voided in OFFER_LINES:
+            purchase = entries[day, name, "purchase"]
+            s.add(
+                LedgerEntry(
+                    member_id=member_id(name),
+                    created_at=at(day),
+                    amount=points,
+                    kind="bonus",
+                    reason="offer_bonus",
+                    details=json.dumps(
+                        {
+                            "offer_id": offer_id,
+                            "name": {"en": offer_id},
+                            "credit_id": purchase,
+                            "multiplier": None,
+                        }
+                    ),
+                    remaining=left,
+                    expires_at=at(day) + timedelta(days=46),
+                    voided_at=at(day) if voided else None,
+                )
+            )
+        for day, name, offer_id in ACTIVATIONS:
+            s.add(
+                MemberOfferState(
+                    member_id=member_id(name), offer_id=offer_id, activated_at=at(day), uses=0
+                )
+            )
+        for day, name, bought, score in FEEDBACK:
+            s.add(
+                Feedback(
+                    member_id=member_id(name),
+                    purchase_id=entries[bought, name, "purchase"],
+                    store=STORE_OF[bought, name],
+                    answered_at=at(day),
+                    score=score,
+                )
+            )
         for index, (day, name, reward, source) in enumerate(VOUCHERS):
             s.add(
                 Voucher(

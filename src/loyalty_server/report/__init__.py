@@ -3,7 +3,6 @@
 `period` cuts the date range, `kpis` holds the pure KPI arithmetic and its definitions,
 `queries` reads the facts from the database (SQLite or PostgreSQL) in a few aggregate
 queries, `build` puts them together and `render` prints a table, JSON, CSV or an HTML page.
-
-Not here yet: offer uptake and NPS, whose data (offers, feedback answers) is being built
-elsewhere; they belong beside the others in `kpis` once it exists.
+NPS comes from the `feedback` table, offer uptake from the programme's offers, the
+`member_offers` table (activations) and the ledger's `offer_bonus` lines.
 """

@@ -6,12 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy.orm import Session
+
 from ..db import Database
-from ..programme import Programme
+from ..programme import WEEKDAYS, Programme
 from . import queries
 from .kpis import (
+    NO_ANSWERS,
     NO_PURCHASES,
     Liability,
+    NpsCounts,
+    OfferUptake,
     PointsFlow,
     PurchaseKpis,
     ReferralFunnel,
@@ -19,6 +24,8 @@ from .kpis import (
     TopReward,
     WeekFigures,
     liability,
+    offer_window,
+    running_spans,
     tier_kpis,
 )
 from .period import Period
@@ -44,6 +51,12 @@ class Report:
     referral_before: ReferralFunnel
     weeks: list[WeekFigures]
     top_rewards: list[TopReward]
+    #: NPS per store (the feedback's store) and over all stores (key None).
+    nps: dict[str | None, NpsCounts]
+    nps_before: dict[str | None, NpsCounts]
+    #: Over all stores, per week of the period.
+    nps_weeks: list[NpsCounts]
+    offers: list[OfferUptake]
 
 
 def build_report(
@@ -79,6 +92,11 @@ def build_report(
         referral = queries.referral_funnel(s, period.start(zone), end)
         referral_before = queries.referral_funnel(s, previous.start(zone), previous.end(zone))
         redeemed = queries.redeemed_rewards(s, period.start(zone), end)
+        answers = queries.nps_answers(
+            s, [previous.start(zone), *(w.start(zone) for w in weeks)], end
+        )
+        offers = _offers(s, programme, period)
+    nps, nps_before = _nps(answers, len(weeks), store)
     stores, stores_before = seen.stores, seen.stores_before
     if store is not None:
         stores = {store: stores.get(store, NO_PURCHASES)}
@@ -118,7 +136,58 @@ def build_report(
             TopReward(rid, _reward_name(programme, rid), n, pts)
             for rid, n, pts in redeemed[:TOP_REWARDS]
         ],
+        nps=nps,
+        nps_before=nps_before,
+        nps_weeks=[
+            sum((n for (i, _), n in answers.items() if i == k + 1), NO_ANSWERS)
+            for k in range(len(weeks))
+        ],
+        offers=offers,
     )
+
+
+def _nps(
+    answers: dict[tuple[int, str], NpsCounts], weeks: int, store: str | None
+) -> tuple[dict[str | None, NpsCounts], dict[str | None, NpsCounts]]:
+    """This period's and the previous one's answers, over all stores first, then per store
+    (or only `store`); slice 0 is the previous period, 1 to `weeks` this one."""
+    now: dict[str | None, NpsCounts] = {}
+    before: dict[str | None, NpsCounts] = {}
+    for (index, where), counts in answers.items():
+        into = before if index == 0 else now
+        for key in (None, where):
+            into[key] = into.get(key, NO_ANSWERS) + counts
+    names = sorted(k for k in now.keys() | before.keys() if k is not None)
+    keys: list[str | None] = [store] if store is not None else [None, *names]
+    return (
+        {k: now.get(k, NO_ANSWERS) for k in keys},
+        {k: before.get(k, NO_ANSWERS) for k in keys},
+    )
+
+
+def _offers(s: Session, programme: Programme, period: Period) -> list[OfferUptake]:
+    """Uptake of the programme's offers that ran in the period, in file order."""
+    zone = programme.time_zone
+    found = []
+    for offer in programme.offers:
+        window = offer_window(offer.starts, offer.ends, period)
+        if window is None:
+            continue
+        hours = None
+        if offer.from_hour is not None and offer.until_hour is not None:
+            hours = (offer.from_hour, offer.until_hour)
+        spans = running_spans(window, zone, [WEEKDAYS.index(d) for d in offer.days], hours)
+        figures = queries.offer_uptake(
+            s,
+            offer.id,
+            offer.activate,
+            spans,
+            window.previous().start(zone),
+            window.start(zone),
+            window.end(zone),
+        )
+        found.append(OfferUptake(offer.id, offer.name["en"], offer.activate, window, *figures))
+    return found
 
 
 def _reward_name(programme: Programme, reward_id: str) -> str:

@@ -107,3 +107,23 @@ def top_rewards(report: Report) -> str:
     _style(axes, "Top rewards, times redeemed")
     axes.grid(False)
     return _svg(figure, "Top rewards")
+
+
+def weekly_nps(report: Report) -> str:
+    """NPS per week over all stores, each bar labelled with its number of answers."""
+    figure = _figure()
+    axes = figure.add_subplot()
+    weeks = [w.first[5:] for w in report.weeks]
+    scores = [n.nps for n in report.nps_weeks]
+    bars = axes.bar(
+        weeks,
+        [0 if v is None else v for v in scores],
+        color=[GREEN if (v or 0) >= 0 else RED for v in scores],
+    )
+    labels = [f"n={n.answers}" if n.answers else "no answers" for n in report.nps_weeks]
+    axes.bar_label(bars, labels, fontsize=8, color=MUTED, padding=3)
+    axes.set_ylim(-100, 110)
+    axes.axhline(0, color=MUTED, linewidth=0.8)
+    _style(axes, "NPS per week, all stores (n: answers)")
+    axes.tick_params(axis="x", labelrotation=45)
+    return _svg(figure, "NPS per week")

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import charts
 from .build import Report
 from .kpis import DEFINITIONS
-from .render import Text, rows
+from .render import OFFER_HEAD, Text, nps_table_rows, offer_table_rows, rows
 
 #: Nothing may be fetched: no script, font, picture or style from outside the file.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -65,6 +65,8 @@ def page(report: Report) -> str:
         if scope.startswith("programme")
     ]
     rewards = [[r.name, Text.number(r.redeemed), Text.number(r.points)] for r in report.top_rewards]
+    nps_head, nps_body = nps_table_rows(report)
+    offers = offer_table_rows(report) or [["(no offer ran in the period)", "", "", "", "", ""]]
     definitions = "".join(
         f"<dt>{escape(term)}</dt><dd>{escape(meaning)}.</dd>"
         for term, meaning in DEFINITIONS.items()
@@ -98,6 +100,13 @@ Made {escape(report.generated_at.strftime("%Y-%m-%d %H:%M UTC"))}.</p>
 </div>
 <h2>Top rewards</h2>
 {_table(["Reward", "Redeemed", "Points"], rewards or [["(none redeemed)", "", ""]])}
+<h2>NPS, per store</h2>
+{_table(nps_head, nps_body, dim={2} if "previous period" in nps_head else set())}
+<div class="charts">
+{charts.weekly_nps(report)}
+</div>
+<h2>Offer uptake</h2>
+{_table(OFFER_HEAD, offers)}
 <h2>Definitions</h2>
 <dl>{definitions}</dl>
 </body>

@@ -4,6 +4,7 @@ date function of either database is needed. Every function reads only."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,10 +23,31 @@ from sqlalchemy import (
     text,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from ..models import LedgerEntry, Member, ReferralVisit, Staff, TierChange, Voucher
-from .kpis import ALL_STORES, NO_STORE, PointsFlow, PurchaseKpis, ReferralFunnel
+from ..models import (
+    Feedback,
+    LedgerEntry,
+    Member,
+    MemberOfferState,
+    ReferralVisit,
+    Staff,
+    TierChange,
+    Voucher,
+)
+from .kpis import (
+    ALL_STORES,
+    NO_STORE,
+    PASSIVE_FROM,
+    PROMOTER_FROM,
+    NpsCounts,
+    PointsFlow,
+    PurchaseKpis,
+    ReferralFunnel,
+)
+
+#: The ledger reason of an offer's bonus line (services.offers.OFFER_BONUS).
+OFFER_BONUS = "offer_bonus"
 
 
 def roomy(s: Session) -> None:
@@ -249,3 +271,97 @@ def redeemed_rewards(s: Session, start: datetime, end: datetime) -> list[tuple[s
 def known_stores(s: Session) -> list[str]:
     """Every store a staff credential was ever issued for."""
     return sorted(s.scalars(select(Staff.store).distinct()))
+
+
+def nps_answers(
+    s: Session, starts: Sequence[datetime], end: datetime
+) -> dict[tuple[int, str], NpsCounts]:
+    """Answers (scored feedback) per slice (0, 1, … from `starts` up to `end`) and store."""
+    f = Feedback
+    slice_ = bucket(f.answered_at, starts).label("slice")
+    rows = s.execute(
+        select(
+            slice_,
+            f.store,
+            _count_if(f.score >= PROMOTER_FROM),
+            _count_if(and_(f.score >= PASSIVE_FROM, f.score < PROMOTER_FROM)),
+            _count_if(f.score < PASSIVE_FROM),
+        )
+        .where(f.score.is_not(None), f.answered_at >= starts[0], f.answered_at < end)
+        .group_by(slice_, f.store)
+    )
+    return {
+        (int(i), store or NO_STORE): NpsCounts(int(p), int(m), int(d)) for i, store, p, m, d in rows
+    }
+
+
+def _names_offer(offer_id: str) -> ColumnElement:
+    """A ledger line's details name the offer: `"offer_id": "<id>"` as json.dumps writes it
+    (ids are [a-z0-9_-]: only `_` needs escaping for LIKE; the closing quote keeps one id
+    from matching another that starts with it)."""
+    needle = json.dumps({"offer_id": offer_id})[1:-1].replace("_", "\\_")
+    return LedgerEntry.details.like(f"%{needle}%", escape="\\")
+
+
+def offer_uptake(
+    s: Session,
+    offer_id: str,
+    activate: bool,
+    spans: Sequence[tuple[datetime, datetime]],
+    before: datetime,
+    start: datetime,
+    end: datetime,
+) -> tuple[int, int, int, int, int]:
+    """(reached, used, compared, visits, visits before) of one offer whose window is
+    `start` to `end`, ran in `spans` within it, and whose window before starts at `before`."""
+    e = LedgerEntry
+    if activate:
+        reached = s.scalar(
+            select(func.count()).where(
+                MemberOfferState.offer_id == offer_id,
+                MemberOfferState.activated_at.is_not(None),
+                MemberOfferState.activated_at < end,
+            )
+        )
+    else:
+        ran = or_(*(and_(e.created_at >= a, e.created_at < b) for a, b in spans))
+        reached = (
+            s.scalar(
+                select(func.count(func.distinct(e.member_id))).where(
+                    e.kind == "purchase", e.voided_at.is_(None), ran
+                )
+            )
+            if spans
+            else 0
+        )
+    users = (
+        select(e.member_id)
+        .where(
+            e.reason == OFFER_BONUS,
+            e.voided_at.is_(None),
+            e.created_at >= start,
+            e.created_at < end,
+            _names_offer(offer_id),
+        )
+        .distinct()
+        .subquery()
+    )
+    used = s.scalar(select(func.count()).select_from(users))
+    p = aliased(LedgerEntry)
+    compared, visits, visits_before = s.execute(
+        select(
+            func.count(func.distinct(p.member_id)),
+            _count_if(p.created_at >= start),
+            _count_if(p.created_at < start),
+        )
+        .join(users, users.c.member_id == p.member_id)
+        .join(Member, Member.id == p.member_id)
+        .where(
+            p.kind == "purchase",
+            p.voided_at.is_(None),
+            p.created_at >= before,
+            p.created_at < end,
+            Member.joined_at < before,
+        )
+    ).one()
+    return int(reached or 0), int(used or 0), int(compared), int(visits), int(visits_before)

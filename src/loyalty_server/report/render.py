@@ -13,7 +13,15 @@ from rich.console import Console
 from rich.table import Table
 
 from .build import Report
-from .kpis import ALL_STORES, DEFINITIONS, PointsFlow, PurchaseKpis, ReferralFunnel
+from .kpis import (
+    ALL_STORES,
+    DEFINITIONS,
+    NpsCounts,
+    OfferUptake,
+    PointsFlow,
+    PurchaseKpis,
+    ReferralFunnel,
+)
 
 ALL_LABEL = "All stores"
 NO_STORE_LABEL = "(no store recorded)"
@@ -100,6 +108,81 @@ def _now_rows(report: Report, f: Format = Text) -> list[tuple[str, str]]:
     return rows
 
 
+def _nps_rows(n: NpsCounts, f: Format = Text) -> list[tuple[str, str]]:
+    return [
+        ("NPS", f.number(n.nps, 1)),
+        ("NPS answers", f.number(n.answers)),
+        ("NPS promoters (9-10)", f.number(n.promoters)),
+        ("NPS passives (7-8)", f.number(n.passives)),
+        ("NPS detractors (0-6)", f.number(n.detractors)),
+    ]
+
+
+def nps_rows(report: Report, f: Format = Text) -> Iterator[tuple[str, str, str, str]]:
+    """NPS as (KPI, store, this period, previous period)."""
+    for store, n in report.nps.items():
+        before = _nps_rows(report.nps_before[store], f)
+        for (name, now), (_, then) in zip(_nps_rows(n, f), before, strict=True):
+            yield name, store_label(store), now, then
+
+
+def _offer_rows(o: OfferUptake, f: Format = Text) -> list[tuple[str, str]]:
+    return [
+        ("Offer window", f"{o.window.first.isoformat()} to {o.window.last.isoformat()}"),
+        ("Offer reached", f.number(o.reached)),
+        ("Offer used", f.number(o.used)),
+        ("Offer used ÷ reached", f.percent(o.use_rate)),
+        ("Offer members compared", f.number(o.compared)),
+        ("Offer extra visits", f.number(o.extra_visits)),
+    ]
+
+
+def offer_rows(report: Report, f: Format = Text) -> Iterator[tuple[str, str, str, str]]:
+    """Offer uptake as (KPI, "offer <id>", this period, "")."""
+    for offer in report.offers:
+        for name, now in _offer_rows(offer, f):
+            yield name, f"offer {offer.offer_id}", now, ""
+
+
+def offer_table_rows(report: Report) -> list[list[str]]:
+    """One line per offer for the table and the page: offer, window, reached, used, used ÷
+    reached, extra visits (members compared)."""
+    lines = []
+    for o in report.offers:
+        figures = dict(_offer_rows(o))
+        kind = " (added to the card)" if o.activate else ""
+        lines.append(
+            [
+                f"{o.name}{kind}",
+                figures["Offer window"],
+                figures["Offer reached"],
+                figures["Offer used"],
+                figures["Offer used ÷ reached"],
+                f"{figures['Offer extra visits']} ({Text.number(o.compared)})",
+            ]
+        )
+    return lines
+
+
+OFFER_HEAD = ["Offer", "Window", "Reached", "Used", "Used ÷ reached", "Extra visits (compared)"]
+
+
+def nps_table_rows(report: Report) -> tuple[list[str], list[list[str]]]:
+    """The NPS table: a column per store (over all stores with the previous period)."""
+    head, columns = ["KPI"], []
+    for store, n in report.nps.items():
+        head.append(store_label(store))
+        columns.append(_nps_rows(n))
+        if store is ALL_STORES:
+            head.append("previous period")
+            columns.append(_nps_rows(report.nps_before[store]))
+    body = [
+        [name, *(column[index][1] for column in columns)]
+        for index, (name, _) in enumerate(columns[0])
+    ]
+    return head, body
+
+
 def rows(report: Report, f: Format = Text) -> Iterator[tuple[str, str, str, str]]:
     """Every figure as (KPI, scope, this period, previous period); "" where there is none.
     The scope is a store, "All stores", "programme" or "programme, now"."""
@@ -162,6 +245,25 @@ def print_table(report: Report, console: Console) -> None:
     if not report.top_rewards:
         top.add_row("(none redeemed)", "", "")
     console.print(top)
+    head, body = nps_table_rows(report)
+    nps = Table(title="NPS, per store", title_justify="left")
+    for index, title in enumerate(head):
+        nps.add_column(
+            title,
+            justify="left" if index == 0 else "right",
+            style="dim" if title == "previous period" else None,
+        )
+    for line in body:
+        nps.add_row(*line)
+    console.print(nps)
+    offers = Table(title="Offer uptake", title_justify="left")
+    for index, title in enumerate(OFFER_HEAD):
+        offers.add_column(title, justify="left" if index < 2 else "right")
+    for line in offer_table_rows(report):
+        offers.add_row(*line)
+    if not report.offers:
+        offers.add_row("(no offer ran in the period)", *[""] * (len(OFFER_HEAD) - 1))
+    console.print(offers)
     console.print("[bold]Definitions[/bold]")
     for term, meaning in DEFINITIONS.items():
         console.print(f"  [bold]{term}[/bold]: {meaning}.", highlight=False)
@@ -196,6 +298,26 @@ def _flow_json(flow: PointsFlow) -> dict[str, Any]:
 
 def _funnel_json(funnel: ReferralFunnel) -> dict[str, Any]:
     return asdict(funnel) | {"join_rate": funnel.join_rate, "purchase_rate": funnel.purchase_rate}
+
+
+def _nps_json(n: NpsCounts) -> dict[str, Any]:
+    return asdict(n) | {"answers": n.answers, "nps": n.nps}
+
+
+def _offer_json(o: OfferUptake) -> dict[str, Any]:
+    return {
+        "offer_id": o.offer_id,
+        "name": o.name,
+        "activate": o.activate,
+        "window": {"from": o.window.first.isoformat(), "to": o.window.last.isoformat()},
+        "reached": o.reached,
+        "used": o.used,
+        "use_rate": o.use_rate,
+        "compared": o.compared,
+        "visits": o.visits,
+        "visits_before": o.visits_before,
+        "extra_visits": o.extra_visits,
+    }
 
 
 def as_json(report: Report) -> dict[str, Any]:
@@ -246,6 +368,20 @@ def as_json(report: Report) -> dict[str, Any]:
         },
         "weeks": [_plain(asdict(w)) for w in report.weeks],
         "top_rewards": [asdict(r) for r in report.top_rewards],
+        "nps": [
+            {
+                "store": None if store is ALL_STORES else store,
+                "label": store_label(store),
+                "current": _nps_json(n),
+                "previous": _nps_json(report.nps_before[store]),
+            }
+            for store, n in report.nps.items()
+        ],
+        "nps_weeks": [
+            {"first": w.first} | _nps_json(n)
+            for w, n in zip(report.weeks, report.nps_weeks, strict=True)
+        ],
+        "offers": [_offer_json(o) for o in report.offers],
         "definitions": DEFINITIONS,
     }
 
@@ -256,4 +392,6 @@ def csv_text(report: Report) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["kpi", "scope", "current", "previous"])
     writer.writerows(rows(report, Raw))
+    writer.writerows(nps_rows(report, Raw))
+    writer.writerows(offer_rows(report, Raw))
     return out.getvalue()

@@ -53,8 +53,8 @@ def test_report_page_opens_offline_with_every_chart(browser, report_file):
     assert "All stores" in stores.inner_text() and ledger.PIER in stores.inner_text()
     assert page.get_by_role("cell", name="87.5 %").count() == 1  # the redemption rate
     charts = page.locator("svg[role=img]")
-    assert charts.count() == 4
-    for index in range(4):
+    assert charts.count() == 5  # weekly activity and points, tiers, top rewards, weekly NPS
+    for index in range(5):
         box = charts.nth(index).bounding_box()
         assert box is not None and box["width"] > 300 and box["height"] > 80
     assert page.get_by_role("term").filter(has_text="Breakage").count() == 1

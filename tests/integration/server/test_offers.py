@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from loyalty_server.models import LedgerEntry, Member, MemberBadge
+from loyalty_server.report.build import build_report
+from loyalty_server.report.period import Period
 from tests.support.clocked_server import ClockedServer, clocked_server
 from tests.support.loyalty_http import assert_problem
 from tests.support.programmes import DEMO_PROGRAMME, without_offers, write_programme
@@ -152,6 +154,33 @@ def test_an_add_to_card_offer_pays_only_once_added_and_adding_twice_is_one_add(s
     fresh = shop.client.get("/v1/me/offers", headers=member)
     cached = {"If-None-Match": fresh.headers["ETag"]}
     assert shop.client.get("/v1/me/offers", headers=member | cached).status_code == 304
+
+
+def test_the_owners_report_counts_what_the_till_booked_for_each_offer(shop):
+    member, number = _member(shop)
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    assert shop.client.put("/v1/me/offers/pastry/activation", headers=member).status_code == 200
+    voided = _credit(shop, till, number, "10.00", "till-offer-0006")
+    reply = shop.client.post(
+        f"/v1/checkout/credits/{voided['credit_id']}/void",
+        json={},
+        headers=till | {"Idempotency-Key": "till-void-0006"},
+    )
+    assert reply.status_code == 200, reply.text
+
+    programme = shop.ctx.programme
+    today = shop.clock.now.astimezone(ZoneInfo(programme.time_zone)).date()
+    period = Period(today, today)
+    offers = build_report(shop.ctx.db, programme, period, shop.clock.now).offers
+    used = {o.offer_id: (o.reached, o.used) for o in offers}
+    # The member added pastry (reached); both bonuses were withdrawn with the void.
+    assert used["pastry"] == (1, 0) and used["double-today"][1] == 0
+    assert "next-week" not in used  # it has not run yet
+
+    _credit(shop, till, number, "10.00", "till-offer-0007")
+    offers = build_report(shop.ctx.db, programme, period, shop.clock.now).offers
+    used = {o.offer_id: o.used for o in offers}
+    assert (used["pastry"], used["double-today"]) == (1, 1)
 
 
 def test_adding_an_offer_the_member_does_not_have_is_refused(shop):

@@ -92,3 +92,43 @@ def test_an_unknown_store_or_a_backwards_period_is_refused(shop):
     assert result.returncode == 2 and "ends (2026-10-01) before it starts" in result.stderr
     result = run_cli("report", "--from", "10/01/2026", database_url=shop)
     assert result.returncode == 2 and "must be a date like" in result.stderr
+
+
+def test_nps_and_offer_uptake_in_json_csv_and_the_table(shop):
+    data = json.loads(_ok(run_cli("report", *PERIOD, "--json", database_url=shop)))
+    overall, market, pier = data["nps"]
+    assert (overall["label"], overall["current"]["nps"], overall["current"]["answers"]) == (
+        "All stores",
+        25.0,  # (2 promoters − 1 detractor) of 4 answers
+        4,
+    )
+    assert (overall["previous"]["nps"], market["current"]["nps"]) == (0.0, 100.0)
+    assert (pier["store"], pier["current"]["answers"]) == (ledger.PIER, 3)
+    assert [w["answers"] for w in data["nps_weeks"]] == [2, 1, 1, 0]
+    offers = {o["offer_id"]: o for o in data["offers"]}
+    assert list(offers) == ["double-tuesdays", "welcome", "we-miss-you", "gold-weekends"]
+    tuesdays = offers["double-tuesdays"]
+    assert (tuesdays["reached"], tuesdays["used"], tuesdays["extra_visits"]) == (1, 1, 1)
+    assert offers["welcome"]["use_rate"] == pytest.approx(1 / 3)
+    assert offers["welcome"]["extra_visits"] is None
+
+    lines = list(
+        csv.reader(io.StringIO(_ok(run_cli("report", *PERIOD, "--csv", database_url=shop))))
+    )
+    assert ["NPS", "All stores", "25.0", "0.0"] in lines
+    assert ["NPS answers", ledger.MARKET, "1", "1"] in lines
+    assert ["Offer used", "offer double-tuesdays", "1", ""] in lines
+    assert ["Offer extra visits", "offer welcome", "", ""] in lines
+
+    table = _ok(run_cli("report", *PERIOD, database_url=shop))
+    assert "NPS, per store" in table and "Offer uptake" in table
+    assert "We miss you" in table and "33.3 %" in table and "1 (1)" in table
+
+
+def test_the_page_holds_the_nps_and_offer_tables(shop, tmp_path):
+    page = tmp_path / "report.html"
+    _ok(run_cli("report", *PERIOD, "--html", str(page), database_url=shop))
+    text = page.read_text(encoding="utf-8")
+    assert "<h2>NPS, per store</h2>" in text and "<h2>Offer uptake</h2>" in text
+    assert 'aria-label="NPS per week"' in text
+    assert "<td>Welcome to Harbor</td><td>2026-10-01 to 2026-10-28</td><td>3</td>" in text

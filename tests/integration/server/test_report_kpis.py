@@ -4,6 +4,8 @@ by hand there and in tests/unit/server/report/test_kpis.py."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -91,3 +93,56 @@ def test_one_store_only(database_url):
         db.dispose()
     assert list(only.stores) == [ledger.MARKET]
     assert only.stores[ledger.MARKET].active == 2
+
+
+def test_nps_per_store_and_overall_with_the_number_of_answers(report):
+    # October: A 10 and B 6 and 8 at the Pier, A 9 at Market St; E's dismissal is no answer.
+    nps = {store: (n.answers, n.nps) for store, n in report.nps.items()}
+    assert nps == {ALL_STORES: (4, 25.0), ledger.MARKET: (1, 100.0), ledger.PIER: (3, 0.0)}
+    assert list(report.nps) == [ALL_STORES, ledger.MARKET, ledger.PIER]
+    # September: B 10 at the Pier, C 3 at Market St. D's 0 of 10-31 is in neither period.
+    before = {store: (n.answers, n.nps) for store, n in report.nps_before.items()}
+    assert before == {ALL_STORES: (2, 0.0), ledger.MARKET: (1, -100.0), ledger.PIER: (1, 100.0)}
+    weeks = [(n.promoters, n.passives, n.detractors) for n in report.nps_weeks]
+    assert weeks == [(1, 0, 1), (1, 0, 0), (0, 1, 0), (0, 0, 0)]
+
+
+def test_offer_uptake_per_offer_that_ran_in_the_period(report):
+    uptake = {
+        o.offer_id: (o.reached, o.used, o.compared, o.visits, o.visits_before)
+        for o in report.offers
+    }
+    assert uptake == {
+        # B bought on Tuesday 10-20 with its bonus; 10-03 and 10-20 against 09-12.
+        "double-tuesdays": (1, 1, 1, 2, 1),
+        # A, B and E bought in October (C's was voided); E used it but joined on 10-14.
+        "welcome": (3, 1, 0, 0, 0),
+        "we-miss-you": (3, 0, 0, 0, 0),
+        # B's Saturday 10-03 purchase reached it; C's bonus was withdrawn with the void.
+        "gold-weekends": (1, 0, 0, 0, 0),
+    }  # pastry-pairing starts in November, holiday-cheer in December: not in October
+    assert [o.extra_visits for o in report.offers] == [1, None, None, None]
+
+
+def test_an_offer_added_to_the_card_reached_those_who_added_it_in_its_window(database_url):
+    programme = load_programme(demo_programme_path())
+    moved = [
+        replace(o, starts=date(2026, 10, 20)) if o.id == "pastry-pairing" else o
+        for o in programme.offers
+    ]
+    db = Database(database_url)
+    try:
+        upgrade(db)
+        ledger.insert(db)
+        report = build_report(
+            db,
+            replace(programme, offers=tuple(moved)),
+            Period(*ledger.PERIOD),
+            ledger.NOW,
+        )
+    finally:
+        db.dispose()
+    pastry = next(o for o in report.offers if o.offer_id == "pastry-pairing")
+    assert (pastry.window.first, pastry.window.last) == (date(2026, 10, 20), date(2026, 10, 28))
+    # D added it on 10-10 (before it ran: still reached); A on 10-30, after its window.
+    assert (pastry.activate, pastry.reached, pastry.used) == (True, 1, 0)

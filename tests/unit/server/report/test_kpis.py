@@ -69,7 +69,8 @@ def test_no_purchases_gives_no_ratios_rather_than_zeros():
 
 
 def test_redemption_rate_and_breakage():
-    # October: issued 50 + 70 + 45 + 30 + 40 + 25 + 50 + 90 = 400 (the voided 80 is not),
+    # October: issued 50 + 70 + 45 + 30 + (20 + 20) + 25 + 50 + (45 + 45) = 400, a purchase
+    # and its offer's bonus in brackets (C's voided 40 + 40 is not),
     # redeemed 100 + 150 + 100 = 350, expired 20.
     flow = PointsFlow(issued=400, redeemed=350, expired=20)
     assert flow.redemption_rate == pytest.approx(0.875)
@@ -78,7 +79,7 @@ def test_redemption_rate_and_breakage():
 
 
 def test_liability_in_points_rewards_and_money():
-    # Left now: A 20, B 70, D 45 + 10, E 40 + 25 = 210 (C's 100 expired on 10-31).
+    # Left now: A 20, B 25 + 45, D 45 + 10, E 20 + 20 + 25 = 210 (C's 100 expired on 10-31).
     owed = liability(210, [100, 200, 300], Decimal("0.01"))
     assert owed.reward_cost == 200
     assert owed.rewards_owed == pytest.approx(1.05)
