@@ -12,7 +12,7 @@ from .. import rules, schemas
 from ..models import InboxState, LedgerEntry, Member, Voucher
 from ..programme import Programme
 from ..rules import inbox as inbox_rules
-from . import feedback
+from . import feedback, offers
 from .points import load_lots
 
 
@@ -101,6 +101,12 @@ def messages(
         vouchers=_voucher_facts(s, member.id, now),
         stamps=_stamp_fact(s, member, programme),
         tier=_tier_fact(s, member, programme),
+        offered=inbox_rules.offers(
+            offers.member_offers(s, member, programme, now),
+            now,
+            programme.time_zone,
+            member.joined_at,
+        ),
     )
 
 
@@ -117,6 +123,7 @@ def inbox_view(s: Session, member: Member, programme: Programme, now: datetime) 
             )
         ).all()
     )
+    offer_names = {o.id: dict(o.name) for o in programme.offers}
     items = []
     for m in messages(s, member, programme, now):
         state = states.get(m.id)
@@ -136,6 +143,8 @@ def inbox_view(s: Session, member: Member, programme: Programme, now: datetime) 
                 reward_name=dict(reward.name) if reward else None,
                 tier_name=dict(tier.name) if tier else None,
                 stamps_left=m.stamps_left,
+                offer_id=m.offer_id,
+                offer_name=offer_names.get(m.offer_id) if m.offer_id else None,
             )
         )
     return schemas.Inbox(
