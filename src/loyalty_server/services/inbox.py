@@ -91,22 +91,19 @@ def _tier_fact(s: Session, member: Member, programme: Programme) -> inbox_rules.
 
 
 def messages(
-    s: Session, member: Member, programme: Programme, now: datetime
+    s: Session, member: Member, programme: Programme, now: datetime, *, with_offers: bool = True
 ) -> list[inbox_rules.Message]:
-    """Every message due for the member at ``now`` (read and dismissed ones too)."""
+    """Every message due for the member at ``now`` (read and dismissed ones too); without
+    the offers' when ``with_offers`` is False (the reminders, which never send them)."""
     lots = load_lots(s, member.id)
+    seen = offers.member_offers(s, member, programme, now) if with_offers else []
     return inbox_rules.inbox(
         now,
         expiring=rules.expiring_soon(lots, now, inbox_rules.POINTS_EXPIRY_DAYS),
         vouchers=_voucher_facts(s, member.id, now),
         stamps=_stamp_fact(s, member, programme),
         tier=_tier_fact(s, member, programme),
-        offered=inbox_rules.offers(
-            offers.member_offers(s, member, programme, now),
-            now,
-            programme.time_zone,
-            member.joined_at,
-        ),
+        offered=inbox_rules.offers(seen, now, programme.time_zone, member.joined_at),
     )
 
 
