@@ -229,8 +229,9 @@ class InboxMessage(BaseModel):
         "its id, and read and dismissed state is kept per id."
     )
     kind: str = Field(
-        description="points_expiring | voucher_expiring | stamp_card | birthday_voucher | "
-        "tier_reached | tier_at_risk (more kinds may come: show what you know, skip the rest)."
+        description="offer | points_expiring | voucher_expiring | stamp_card | "
+        "birthday_voucher | tier_reached | tier_at_risk (more kinds may come: show what you "
+        "know, skip the rest)."
     )
     at: datetime = Field(description="When the message arose; the inbox is newest first.")
     read: bool
@@ -241,12 +242,17 @@ class InboxMessage(BaseModel):
     )
     on: date | None = Field(
         default=None,
-        description="The day points or a voucher expire, or the tier is requalified.",
+        description="The day points or a voucher expire, or the tier is requalified; offer: "
+        "the first day of the offer's run (after today: it is still to come).",
     )
     voucher_code: str | None = None
     reward_name: Texts | None = None
     tier_name: Texts | None = None
     stamps_left: int | None = None
+    offer_id: str | None = Field(
+        default=None, description="offer: the offer's id in GET /v1/me/offers."
+    )
+    offer_name: Texts | None = None
 
 
 class FeedbackAsk(BaseModel):

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 
 from .models import Inbox, InboxMessage
 
 #: The message kinds this app can word; a newer server's other kinds are left out.
 KNOWN_KINDS = frozenset(
     {
+        "offer",
         "points_expiring",
         "voucher_expiring",
         "stamp_card",
@@ -19,6 +21,19 @@ KNOWN_KINDS = frozenset(
         "tier_at_risk",
     }
 )
+
+
+def text_keys(m: InboxMessage, today: date) -> tuple[str, str]:
+    """The catalogue keys of a message's title and sentence: an offer whose run starts after
+    ``today`` says when it starts, one already running says it is on now."""
+    if m.kind == "offer" and m.on is not None and m.on > today:
+        return "inbox.offer.title", "inbox.offer.upcoming"
+    return f"inbox.{m.kind}.title", f"inbox.{m.kind}.body"
+
+
+def opens(m: InboxMessage) -> str | None:
+    """The screen a message leads to when tapped (None: it is only marked read)."""
+    return "/offers" if m.kind == "offer" else None
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ MessageId = Annotated[
 @router.get("", response_model=schemas.Inbox, responses=NOT_MODIFIED)
 def my_inbox(who: MemberAuth, ctx: CtxDep, request: Request) -> Response:
     """The messages due now, newest first, without the dismissed ones; `unread` counts the
-    rest. Derived on each read from the member's points, vouchers, stamps and tier."""
+    rest. Derived on each read from the member's points, vouchers, stamps, tier and offers."""
     _settled_member(ctx, who.member_id)
     with ctx.db.read() as s:
         member = s.get(Member, who.member_id)

@@ -3,8 +3,7 @@
 Each message has an id that names its event (``points-expiring:2026-12-05``,
 ``voucher-expiring:<voucher id>``), so the same event always gives the same id: read and
 dismissed state is kept per id, and a reminder e-mail is sent once per id. Each kind is one
-small function over plain facts; `inbox` runs them all. A new kind (an offer for the member)
-is one more function whose messages `inbox` adds to the list.
+small function over plain facts; `inbox` runs them all.
 """
 
 from __future__ import annotations
@@ -12,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from ..programme import WEEKDAYS, Offer
 from .months import add_months
+from .offers import MemberOffer, shop_time
 
 #: Points that expire within this many days are announced.
 POINTS_EXPIRY_DAYS = 30
@@ -24,8 +26,12 @@ TIER_REACHED_DAYS = 30
 #: A tier that the points will not keep is announced this many days before requalification.
 TIER_AT_RISK_DAYS = 30
 
+#: An offer is announced this many days before its run starts.
+OFFER_NOTICE_DAYS = 3
+
 #: The kinds of message, in the words of the contract.
 KINDS = (
+    "offer",
     "points_expiring",
     "voucher_expiring",
     "stamp_card",
@@ -50,6 +56,7 @@ class Message:
     reward_id: str | None = None
     tier_code: str | None = None
     stamps_left: int | None = None
+    offer_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -188,6 +195,61 @@ def tier_messages(tier: TierFact, now: datetime) -> list[Message]:
     return found
 
 
+def offer_run(offer: Offer, today: date) -> tuple[date, date] | None:
+    """The offer's run going on ``today`` or else its next one: the first and last day of a
+    stretch of days in a row on which it runs (an offer without days of the week runs from
+    its first day to its last; "every Tuesday" runs one day a week). None: no run is left."""
+    days = {WEEKDAYS.index(d) for d in offer.days}
+    if not days or len(days) == len(WEEKDAYS):
+        return (offer.starts, offer.ends) if offer.ends >= today else None
+    one = timedelta(days=1)
+    first = max(today, offer.starts)
+    while first <= offer.ends and first.weekday() not in days:
+        first += one
+    if first > offer.ends:
+        return None
+    while first - one >= offer.starts and (first - one).weekday() in days:
+        first -= one
+    last = first
+    while last + one <= offer.ends and (last + one).weekday() in days:
+        last += one
+    return first, last
+
+
+def offers(
+    seen: Iterable[MemberOffer],
+    now: datetime,
+    time_zone: str,
+    joined_at: datetime | None = None,
+) -> list[Message]:
+    """An offer for the member: one message per offer of theirs (``seen``, from
+    `member_offers`: aimed at them, uses left) whose run goes on today or starts within
+    `OFFER_NOTICE_DAYS` (the shop's dates), unless it is already added to the card. The id
+    names the offer and the run's first day, so a weekly offer's next run is news again."""
+    today = shop_time(now, time_zone).date()
+    zone = ZoneInfo(time_zone)
+    found = []
+    for m in seen:
+        if m.activated:
+            continue
+        run = offer_run(m.offer, today)
+        if run is None or run[0] > today + timedelta(days=OFFER_NOTICE_DAYS):
+            continue
+        announced = datetime.combine(run[0] - timedelta(days=OFFER_NOTICE_DAYS), time(), zone)
+        if joined_at is not None:
+            announced = max(announced, joined_at)
+        found.append(
+            Message(
+                id=f"offer:{m.offer.id}:{run[0].isoformat()}",
+                kind="offer",
+                at=announced.astimezone(UTC),
+                on=run[0],
+                offer_id=m.offer.id,
+            )
+        )
+    return found
+
+
 def inbox(
     now: datetime,
     *,
@@ -195,9 +257,12 @@ def inbox(
     vouchers: Sequence[VoucherFact] = (),
     stamps: StampFact | None = None,
     tier: TierFact | None = None,
+    offered: Iterable[Message] = (),
 ) -> list[Message]:
-    """Every message due at ``now``, newest first (then by id, so the order is stable)."""
+    """Every message due at ``now``, newest first (then by id, so the order is stable);
+    ``offered``: the `offers` messages, made by the caller (they need the shop's clock)."""
     found = [
+        *offered,
         *points_expiring(expiring, now),
         *vouchers_expiring(vouchers, now),
         *birthday_vouchers(vouchers, now),

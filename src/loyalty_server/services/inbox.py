@@ -12,7 +12,7 @@ from .. import rules, schemas
 from ..models import InboxState, LedgerEntry, Member, Voucher
 from ..programme import Programme
 from ..rules import inbox as inbox_rules
-from . import feedback
+from . import feedback, offers
 from .points import load_lots
 
 
@@ -91,16 +91,19 @@ def _tier_fact(s: Session, member: Member, programme: Programme) -> inbox_rules.
 
 
 def messages(
-    s: Session, member: Member, programme: Programme, now: datetime
+    s: Session, member: Member, programme: Programme, now: datetime, *, with_offers: bool = True
 ) -> list[inbox_rules.Message]:
-    """Every message due for the member at ``now`` (read and dismissed ones too)."""
+    """Every message due for the member at ``now`` (read and dismissed ones too); without
+    the offers' when ``with_offers`` is False (the reminders, which never send them)."""
     lots = load_lots(s, member.id)
+    seen = offers.member_offers(s, member, programme, now) if with_offers else []
     return inbox_rules.inbox(
         now,
         expiring=rules.expiring_soon(lots, now, inbox_rules.POINTS_EXPIRY_DAYS),
         vouchers=_voucher_facts(s, member.id, now),
         stamps=_stamp_fact(s, member, programme),
         tier=_tier_fact(s, member, programme),
+        offered=inbox_rules.offers(seen, now, programme.time_zone, member.joined_at),
     )
 
 
@@ -117,6 +120,7 @@ def inbox_view(s: Session, member: Member, programme: Programme, now: datetime) 
             )
         ).all()
     )
+    offer_names = {o.id: dict(o.name) for o in programme.offers}
     items = []
     for m in messages(s, member, programme, now):
         state = states.get(m.id)
@@ -136,6 +140,8 @@ def inbox_view(s: Session, member: Member, programme: Programme, now: datetime) 
                 reward_name=dict(reward.name) if reward else None,
                 tier_name=dict(tier.name) if tier else None,
                 stamps_left=m.stamps_left,
+                offer_id=m.offer_id,
+                offer_name=offer_names.get(m.offer_id) if m.offer_id else None,
             )
         )
     return schemas.Inbox(

@@ -91,7 +91,7 @@ def due(ctx: ServerContext, now: datetime) -> list[Reminder]:
                     select(Voucher.id, Voucher.code).where(Voucher.member_id == member.id)
                 ).all()
             )
-            for m in messages(s, member, programme, now):
+            for m in messages(s, member, programme, now, with_offers=False):
                 if m.kind not in inbox_rules.REMINDER_KINDS or m.id in done:
                     continue
                 lang = member.language

@@ -27,6 +27,8 @@ class InboxMessage(Wire):
     reward_name: Texts | None = None
     tier_name: Texts | None = None
     stamps_left: int | None = None
+    offer_id: str | None = None
+    offer_name: Texts | None = None
 
 
 @dataclass(frozen=True)

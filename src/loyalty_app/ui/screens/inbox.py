@@ -1,11 +1,15 @@
-"""Inbox: the messages the programme sends (points or a voucher about to expire, a stamp
-card one visit from its reward, the birthday voucher, a tier reached or at risk). Opening a
-message marks it read; a dismissed one goes for good. Both work offline (queued)."""
+"""Inbox: the messages the programme sends (an offer for the member, points or a voucher about
+to expire, a stamp card one visit from its reward, the birthday voucher, a tier reached or at
+risk). Opening a message marks it read (an offer's also opens the offers); a dismissed one
+goes for good. Both work offline (queued)."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import flet as ft
 
+from ...domain.inbox import opens, text_keys
 from ...domain.models import InboxMessage, text
 from ...i18n import fmt_date, fmt_number, t
 from ..context import use_app
@@ -14,6 +18,7 @@ from ..state import AppState
 from ..widgets import empty_state, heading, icon_button, labelled_button, sync_note
 
 _ICONS = {
+    "offer": ft.Icons.LOCAL_OFFER,
     "points_expiring": ft.Icons.HOURGLASS_BOTTOM,
     "voucher_expiring": ft.Icons.CONFIRMATION_NUMBER,
     "stamp_card": ft.Icons.LOCAL_CAFE,
@@ -23,16 +28,18 @@ _ICONS = {
 }
 
 
-def message_texts(lang: str, m: InboxMessage) -> tuple[str, str]:
-    """The title and the sentence of a message in `lang`."""
+def message_texts(lang: str, m: InboxMessage, today: date | None = None) -> tuple[str, str]:
+    """The title and the sentence of a message in `lang` (``today``: the device's date)."""
     values = {
         "points": fmt_number(lang, m.points or 0),
         "date": fmt_date(lang, m.on) if m.on else "",
         "code": m.voucher_code or "",
         "reward": text(m.reward_name, lang) if m.reward_name else "",
         "tier": text(m.tier_name, lang) if m.tier_name else "",
+        "offer": text(m.offer_name, lang) if m.offer_name else "",
     }
-    return t(lang, f"inbox.{m.kind}.title", **values), t(lang, f"inbox.{m.kind}.body", **values)
+    title, body = text_keys(m, today or datetime.now(UTC).date())
+    return t(lang, title, **values), t(lang, body, **values)
 
 
 def _message_card(app: AppState, m: InboxMessage) -> ft.Control:
@@ -40,7 +47,10 @@ def _message_card(app: AppState, m: InboxMessage) -> ft.Control:
     title, body = message_texts(lang, m)
 
     async def read() -> None:
+        page, route = ft.context.page, opens(m)
         await app.read_message(m.id)
+        if route is not None:
+            page.navigate(route)
 
     async def dismiss() -> None:
         await app.dismiss_message(m.id)

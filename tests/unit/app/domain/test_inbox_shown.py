@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from loyalty_app.domain.inbox import shown
+from loyalty_app.domain.inbox import opens, shown, text_keys
 from loyalty_app.domain.models import Inbox, InboxMessage
 
 AT = datetime(2026, 5, 15, tzinfo=UTC)
@@ -15,7 +15,7 @@ def message(id: str, kind: str = "points_expiring", read: bool = False) -> Inbox
 
 
 INBOX = Inbox(
-    items=(message("a"), message("b"), message("c", read=True), message("d", kind="offer")),
+    items=(message("a"), message("b"), message("c", read=True), message("d", kind="raffle")),
     unread=3,
 )
 
@@ -33,3 +33,39 @@ def test_a_queued_read_counts_at_once_and_a_queued_dismiss_hides():
     view = shown(INBOX, [("a", "read"), ("b", "dismiss")])
     assert [(m.id, m.read) for m in view.items] == [("a", True), ("c", True)]
     assert view.unread == 0
+
+
+def offer(on: date) -> InboxMessage:
+    return InboxMessage(
+        id=f"offer:double:{on.isoformat()}",
+        kind="offer",
+        at=AT,
+        read=False,
+        on=on,
+        offer_id="double",
+        offer_name={"en": "Double points", "zh-Hans": "双倍积分", "zh-Hant": "雙倍積分"},
+    )
+
+
+def test_an_offer_is_shown_and_counted():
+    view = shown(Inbox(items=(offer(date(2026, 5, 15)),), unread=1))
+    assert [m.offer_id for m in view.items] == ["double"] and view.unread == 1
+
+
+def test_an_offer_says_it_is_on_from_its_first_day_and_when_it_starts_before():
+    today = date(2026, 5, 15)
+    assert text_keys(offer(today), today) == ("inbox.offer.title", "inbox.offer.body")
+    assert text_keys(offer(date(2026, 5, 1)), today) == ("inbox.offer.title", "inbox.offer.body")
+    assert text_keys(offer(date(2026, 5, 17)), today) == (
+        "inbox.offer.title",
+        "inbox.offer.upcoming",
+    )
+    assert text_keys(message("a"), today) == (
+        "inbox.points_expiring.title",
+        "inbox.points_expiring.body",
+    )
+
+
+def test_an_offer_opens_the_offers_and_other_messages_stay():
+    assert opens(offer(date(2026, 5, 15))) == "/offers"
+    assert opens(message("a")) is None
