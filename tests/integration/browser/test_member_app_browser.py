@@ -346,8 +346,7 @@ def test_a_mistyped_e_mail_address_is_called_an_e_mail_address(browser, start_ap
     page = open_app(browser, fresh)
     field = page.get_by_role("textbox", name="E-mail address")
     field.wait_for(timeout=20_000)
-    field.click()
-    page.keyboard.type("not-an-email", delay=8)
+    type_into(page, "E-mail address", "not-an-email")
     page.get_by_role("button", name="Send code").click()
     page.get_by_text("That e-mail address does not look right.").wait_for(timeout=10_000)
     page.mouse.move(5, 600)
@@ -356,8 +355,12 @@ def test_a_mistyped_e_mail_address_is_called_an_e_mail_address(browser, start_ap
     assert "phone" not in _screen_text(page)
     # The refused address stays in the field, to be corrected rather than typed again.
     field.click()
+    page.wait_for_function("() => document.activeElement?.value === 'not-an-email'", timeout=10_000)
     page.keyboard.press("End")
     page.keyboard.type("@harbor.demo", delay=8)
+    page.wait_for_function(
+        "() => document.activeElement?.value === 'not-an-email@harbor.demo'", timeout=10_000
+    )
     page.keyboard.press("Enter")
     page.get_by_text("A code is on its way to not-an-email@harbor.demo.").wait_for(timeout=10_000)
 
