@@ -11,7 +11,7 @@ import pytest
 from tests.support import member_browser as member
 from tests.support.loyalty_http import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgres_too]
+pytestmark = pytest.mark.browser
 
 
 def test_an_invite_link_opens_sign_up_with_its_code(
