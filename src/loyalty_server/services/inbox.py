@@ -13,21 +13,7 @@ from ..models import InboxState, LedgerEntry, Member, Voucher
 from ..programme import Programme
 from ..rules import inbox as inbox_rules
 from . import feedback, offers
-from .points import load_lots
-
-
-def _points_counting_at(s: Session, member_id: str, programme: Programme, at: datetime) -> int:
-    """Qualifying points earned so far that will still be inside the window at ``at``."""
-    since = rules.add_months(at, -programme.qualifying_window_months)
-    total = s.scalar(
-        select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
-            LedgerEntry.member_id == member_id,
-            LedgerEntry.qualifying.is_(True),
-            LedgerEntry.voided_at.is_(None),
-            LedgerEntry.created_at > since,
-        )
-    )
-    return int(total or 0)
+from .points import load_lots, qualifying_points
 
 
 def _voucher_facts(s: Session, member_id: str, now: datetime) -> list[inbox_rules.VoucherFact]:
@@ -79,7 +65,7 @@ def _tier_fact(s: Session, member: Member, programme: Programme) -> inbox_rules.
     base = min(programme.tiers, key=lambda t: t.qualifying_points)
     counting = 0
     if member.requalify_at is not None:
-        counting = _points_counting_at(s, member.id, programme, member.requalify_at)
+        counting = qualifying_points(s, member.id, programme, member.requalify_at, up_to_now=False)
     return inbox_rules.TierFact(
         code=tier.code,
         is_base=tier.code == base.code,

@@ -127,17 +127,22 @@ def spend(
     return post(s, member, now, amount=-points, kind=kind, reason=reason, details=details)
 
 
-def qualifying_points(s: Session, member_id: str, programme: Programme, now: datetime) -> int:
+def qualifying_points(
+    s: Session, member_id: str, programme: Programme, now: datetime, *, up_to_now: bool = True
+) -> int:
+    """Qualifying points inside the window that ends at `now`. With `up_to_now=False`, `now`
+    may lie ahead (a requalification date): the points booked so far that will still count
+    then."""
     since = rules.add_months(now, -programme.qualifying_window_months)
-    total = s.scalar(
-        select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
-            LedgerEntry.member_id == member_id,
-            LedgerEntry.qualifying.is_(True),
-            LedgerEntry.voided_at.is_(None),
-            LedgerEntry.created_at > since,
-            LedgerEntry.created_at <= now,
-        )
-    )
+    conditions = [
+        LedgerEntry.member_id == member_id,
+        LedgerEntry.qualifying.is_(True),
+        LedgerEntry.voided_at.is_(None),
+        LedgerEntry.created_at > since,
+    ]
+    if up_to_now:
+        conditions.append(LedgerEntry.created_at <= now)
+    total = s.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(*conditions))
     return int(total or 0)
 
 
