@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.support.browser import ErrorBoxFound, assert_no_error_box, error_boxes
+from tests.support.browser import ErrorBoxFound, assert_no_error_box, error_boxes, screenshot
 
 ROOT = Path(__file__).resolve().parents[2]
 LIGHT = (248, 249, 255)  # Material 3 light background (Flet's default seed)
@@ -153,3 +153,54 @@ def test_committed_screenshots(path):
     """The README's screenshots, taken from the real screens in Chromium (member app in two
     languages, kiosk in three), hold no error box."""
     assert_no_error_box(path, where=str(path.relative_to(ROOT)))
+
+
+class FramesPage:
+    """Stands in for a Playwright page whose screenshots are the given frames, one per call
+    (the last one repeats): the timing of a fade cannot be pinned in a real browser."""
+
+    url = "http://127.0.0.1/vouchers"
+
+    def __init__(self, *frames: bytes) -> None:
+        self.frames = list(frames)
+        self.taken = 0
+
+    def screenshot(self, path=None, **kwargs) -> bytes:
+        frame = self.frames[min(self.taken, len(self.frames) - 1)]
+        self.taken += 1
+        if path is not None:
+            Path(path).write_bytes(frame)
+        return frame
+
+    def wait_for_timeout(self, ms: float) -> None:
+        pass
+
+
+def fading_barrier() -> list[bytes]:
+    """A dialog's barrier fading out over a light page: flat greys of the error box's range
+    for a few frames, then the page."""
+    frames = []
+    for grey in (188, 205, 230, 248):
+        im = image()
+        ImageDraw.Draw(im).rectangle((0, 56, 419, 299), fill=(grey, grey + 3, grey + 6))
+        frames.append(png(im))
+    return frames + [png(image())]
+
+
+def test_a_fading_dialog_barrier_is_judged_once_it_has_settled(tmp_path):
+    frames = fading_barrier()
+    assert error_boxes(frames[0])  # the first frame alone looks like an error box
+    page = FramesPage(*frames)
+    shot = tmp_path / "redeem.png"
+    assert screenshot(page, shot) == frames[-1]
+    assert shot.read_bytes() == frames[-1]  # the settled picture is the one kept
+
+
+def test_an_error_box_that_stays_is_reported_after_settling(tmp_path):
+    im = image()
+    ImageDraw.Draw(im).rectangle((0, 56, 419, 299), fill=release_error_box(LIGHT))
+    page = FramesPage(png(im))
+    with pytest.raises(ErrorBoxFound) as found:
+        screenshot(page, tmp_path / "broken.png")
+    assert found.value.path == str(tmp_path / "broken.png")
+    assert page.taken >= 2  # looked again before saying so

@@ -10,7 +10,7 @@ import pytest
 
 from loyalty_app.i18n import t
 from tests.support import kiosk_browser
-from tests.support.browser import enable_semantics, on_demand, wait_first_frame
+from tests.support.browser import enable_semantics, wait_first_frame
 from tests.support.kiosk_browser import PIN, fill, see, set_up_kiosk, wait_ready_to_type
 from tests.support.servers import add_staff
 
@@ -53,7 +53,27 @@ def test_the_staff_pin_field_keeps_the_focus_after_the_pointer_rested_on_staff(
     see(page, "Staff settings")
 
 
-@on_demand("in one full run the set-up's credential field never took the focus; alone it passes")
+def test_a_field_that_took_the_focus_by_itself_takes_a_tap_by_its_label(
+    browser, start_app, module_server, tmp_path
+):
+    """The set-up's credential field takes the focus as soon as it is drawn (autofocus). Once
+    the app has long drawn it, a tap on it by its label still leaves the focus on it and its
+    text in it. With the accessibility tree switched on after the form was drawn, the focus
+    stayed in Flutter's unlabelled editing input (5 of 5 tries with a 1 s pause or more):
+    pages now have the tree from the start."""
+    kiosk_browser.FAILURE_SHOTS[0] = str(tmp_path)
+    app = start_app("--backend", module_server.base_url, "--kiosk", "checkout")
+    page = browser.open(app.url, width=1000, height=800)
+    wait_first_frame(page)
+    assert page.evaluate("() => document.querySelectorAll('flt-semantics').length > 0")
+    label = t("en", "kiosk.credential")
+    page.get_by_label(label, exact=True).wait_for(timeout=20_000)
+    page.wait_for_timeout(2_000)  # the form has taken the focus long before the tap
+    enable_semantics(page)
+    fill(page, label, "not-a-credential")
+    assert page.evaluate(ACTIVE_LABEL) == label
+
+
 def test_a_refused_join_keeps_the_focus_and_the_text_in_the_field(
     browser, start_app, module_server, tmp_path
 ):

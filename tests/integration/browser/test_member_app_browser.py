@@ -15,7 +15,6 @@ import pytest
 from tests.support.browser import (
     enable_semantics,
     glyph_report,
-    on_demand,
     screenshot,
     wait_cjk_glyphs,
     wait_first_frame,
@@ -366,10 +365,6 @@ def test_a_mistyped_e_mail_address_is_called_an_e_mail_address(browser, start_ap
     page.get_by_text("A code is on its way to not-an-email@harbor.demo.").wait_for(timeout=10_000)
 
 
-@on_demand(
-    "in two full runs on a quiet machine the code field never appeared after Send code; "
-    "alone and in its module it passes"
-)
 def test_a_wrong_code_stays_in_its_field_with_the_reason(browser, start_app, module_server):
     """A refused code is kept (one wrong digit is corrected, not the six typed again), with
     the reason under it; the name typed with it stays too."""

@@ -36,7 +36,7 @@ import sqlalchemy as sa
 
 from loyalty_app.i18n import LANGUAGES, problem_text, t
 from tests.support import member_browser as member
-from tests.support.browser import ON_DEMAND, AppProcess, wait_cjk_glyphs
+from tests.support.browser import AppProcess, wait_cjk_glyphs
 from tests.support.databases import postgres_server_url
 from tests.support.gallery import THEMES, VIEWPORTS, Gallery, button, image, text
 
@@ -51,11 +51,6 @@ RUN_THEMES = THEMES if EVERYTHING else ("light",)
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        not EVERYTHING and not ON_DEMAND,
-        reason="on demand (LOYALTY_GALLERY=1): in a full run on a quiet machine a code typed "
-        "after a wrong one never reached its field; in its own runs it passes",
-    ),
     pytest.mark.skipif(
         postgres_server_url() is not None,
         reason="pictures do not depend on the database: the SQLite pass takes them",
