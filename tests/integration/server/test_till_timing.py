@@ -87,6 +87,30 @@ def test_a_scanned_code_is_not_credited_by_another_till_or_after_the_window(shop
     assert _balance(shop, member) == before
 
 
+def test_a_credit_queued_after_an_online_scan_pays_once_when_it_comes_late(shop):
+    """The till scanned online, then the link went down: the credit, sent with its scan time
+    when the link is back after the window, pays once; from another till it does not."""
+    member, card = _member(shop)
+    till = shop.staff("Ana Souza", "Harbor Coffee Pier 7")
+    other = shop.staff("Noor Haddad", "Harbor Coffee Pier 9")
+    scanned = shop.clock.now.timestamp()
+    token = make_token(card, scanned)
+    before = _balance(shop, member)
+    body = {"token": token, "scanned_at": _iso(scanned)}
+    assert shop.client.post("/v1/checkout/scan", json=body, headers=till).is_success
+    shop.clock.advance(20 * 60)
+    queued = body | {"amount": "6.40"}
+    elsewhere = _credit(shop, other, queued, "till-2-credit-0002")
+    assert_problem(elsewhere, 409, "token-replayed")
+    late = _credit(shop, till, queued, "till-1-credit-0005")
+    assert late.status_code == 201, late.text
+    assert late.json()["points"] == 64
+    twice = _credit(shop, till, queued, "till-1-credit-0006")
+    assert_problem(twice, 409, "token-replayed")
+    member, _ = _member(shop)  # the first access token has expired by now
+    assert _balance(shop, member) == before + 64
+
+
 def test_offline_kiosk_credit_verifies_the_code_against_the_scan_time(shop):
     member, card = _member(shop)  # the card is issued now
     till = shop.staff("Lena", "Harbor Pier 7")

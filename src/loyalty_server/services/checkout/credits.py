@@ -75,7 +75,16 @@ def credit(
         body=body.model_dump(mode="json"),
         status=201,
         lock=lambda s: _lock_payer(ctx, s, staff, parsed, body.scanned_at),
-        work=lambda s, payer, now: _credit(ctx, s, staff, payer, amount, body.categories, now),
+        work=lambda s, payer, now: _credit(
+            ctx,
+            s,
+            staff,
+            payer,
+            amount,
+            body.categories,
+            now,
+            scan_time_sent=body.scanned_at is not None,
+        ),
     )
 
 
@@ -112,9 +121,20 @@ def _scanned_here(
 
 
 def _use_card_step(
-    ctx: ServerContext, s: Session, staff: StaffPrincipal, card_step: tuple[str, int], now: datetime
+    ctx: ServerContext,
+    s: Session,
+    staff: StaffPrincipal,
+    card_step: tuple[str, int],
+    now: datetime,
+    *,
+    scan_time_sent: bool,
 ) -> CardStepUse:
-    """A code scanned just before, by the same staff, may pay for one credit; else it is used."""
+    """A code scanned before by the same staff may pay for one credit; else it is used.
+
+    Without a scan time the credit must come within the scan-to-credit window. A credit that
+    carries its scan time (kiosks send it with every credit) had its code verified as of
+    that time, as an offline scan's is, so a credit queued while the link was down and sent
+    when it is back still pays; the scan still pays for one credit only."""
     card_id, step = card_step
     step_use = s.get(CardStepUse, card_step)
     if step_use is None:
@@ -123,7 +143,10 @@ def _use_card_step(
     elif (
         step_use.staff_id != staff.staff_id
         or step_use.credit_entry_id is not None
-        or step_use.used_at < now - timedelta(seconds=ctx.settings.scan_to_credit_seconds)
+        or (
+            not scan_time_sent
+            and step_use.used_at < now - timedelta(seconds=ctx.settings.scan_to_credit_seconds)
+        )
     ):
         raise CODE_REPLAYED
     return step_use
@@ -137,10 +160,16 @@ def _credit(
     amount: Decimal,
     categories: list[str],
     now: datetime,
+    *,
+    scan_time_sent: bool = False,
 ) -> schemas.CreditResult:
     programme = ctx.programme
     member, card_step = payer
-    step_use = None if card_step is None else _use_card_step(ctx, s, staff, card_step, now)
+    step_use = (
+        None
+        if card_step is None
+        else _use_card_step(ctx, s, staff, card_step, now, scan_time_sent=scan_time_sent)
+    )
     # What this credit changes besides the points, so a void can put each thing back.
     undo: dict[str, object] = {
         "tier_before": member.tier_code,
