@@ -376,26 +376,13 @@ def screenshot(
     if not allow_error_box and error_boxes(png):
         # A dialog's barrier half-way through its fade tints the page a flat grey of the
         # same range for a few frames; an error box stays. Judge the settled picture.
-        png = settled_screenshot(page, png, **kwargs)
-        if path is not None:
-            Path(path).write_bytes(png)
+        from .gallery import CaptureFailed, settled_screenshot  # gallery builds on this module
+
+        with contextlib.suppress(CaptureFailed):
+            settled_screenshot(page, timeout=5.0)
+        png = page.screenshot(path=str(path) if path is not None else None, **kwargs)
         assert_no_error_box(png, where=f"a screenshot of {page.url}", path=path)
     return png
-
-
-def settled_screenshot(
-    page, first: bytes | None = None, *, timeout: float = 3.0, **kwargs
-) -> bytes:
-    """A screenshot once two taken SETTLE_PAUSE_MS apart are the same (animations over), or
-    the last one taken when the page is still moving after ``timeout`` seconds."""
-    previous = first if first is not None else page.screenshot(**kwargs)
-    deadline = time.monotonic() + timeout
-    while True:
-        page.wait_for_timeout(SETTLE_PAUSE_MS)
-        current = page.screenshot(**kwargs)
-        if current == previous or time.monotonic() > deadline:
-            return current
-        previous = current
 
 
 def _image(png: bytes | str | os.PathLike | Image.Image) -> Image.Image:
@@ -692,7 +679,6 @@ def has_cjk_glyphs(
 # (Colors.GREY_400 is #BDBDBD; a "silver" tier colour #C0C0C0) at least 40 x 20 px.
 
 ERROR_BOX_RANGE = (180, 197)
-SETTLE_PAUSE_MS = 250
 FLAT_STEP = 2
 MIN_ERROR_BOX = (40, 20)
 

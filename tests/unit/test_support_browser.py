@@ -172,9 +172,6 @@ class FramesPage:
             Path(path).write_bytes(frame)
         return frame
 
-    def wait_for_timeout(self, ms: float) -> None:
-        pass
-
 
 def fading_barrier() -> list[bytes]:
     """A dialog's barrier fading out over a light page: flat greys of the error box's range
