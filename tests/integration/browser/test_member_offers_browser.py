@@ -2,8 +2,9 @@
 against the real server: the Rewards screen leads to "Offers for you", each offer says what it
 gives and when, "Add to card" adds one, and the offer's bonus line shows in the points
 history; the card screen draws the stamp card; Account leads to the badges and to How to
-earn. On a phone in en / zh-Hans / zh-Hant, with screenshots checked for Flutter's error box
-(docs/screenshots/offers-*.png, stamps-*, achievements-*, how-to-earn-*).
+earn. On a phone and a desktop in en / zh-Hans / zh-Hant, with screenshots checked for
+Flutter's error box (docs/screenshots/offers-*.png, stamps-*, achievements-*, how-to-earn-*;
+the desktop's end in -desktop).
 
 The demo programme's own offers and challenges (their texts are in the bundled font
 subsets), the offers dated around today so they run whatever day the test runs."""
@@ -90,6 +91,20 @@ def open_offers(page, lang: str) -> None:  # noqa: ANN001
     page.wait_for_function("() => location.pathname === '/offers'", timeout=TIMEOUT_MS)
 
 
+DESKTOP = (1280, 860)
+
+
+def on_desktop(browser, app, phone, lang: str, reach):  # noqa: ANN001, ANN201
+    """The same member's app in a desktop window (one live Flutter page at a time in this
+    browser: the phone's page is closed first), signed in already, at the screen ``reach``
+    brings it to."""
+    browser.close_page(phone)
+    page = member.open_app(browser, app.url, *DESKTOP)
+    member.wait_card(page, lang)
+    reach(page)
+    return page
+
+
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 def test_offers_are_listed_added_to_the_card_and_paid_in_each_language(
     browser, module_server, tmp_path, lang
@@ -134,6 +149,13 @@ def test_offers_are_listed_added_to_the_card_and_paid_in_each_language(
         line = t(lang, "reason.offer_bonus", offer=offer_name(lang, "double-tuesdays"))
         wait_node(page, line, first=False)
         shot(page, f"offers-points-{lang}.png")
+
+        def added(desktop) -> None:  # noqa: ANN001
+            open_offers(desktop, lang)
+            wait_node(desktop, "\n" + t(lang, "offers.on_card"), first=False)
+
+        page = on_desktop(browser, app, page, lang, added)
+        shot(page, f"offers-{lang}-desktop.png")
     finally:
         if page is not None:  # one live Flutter page at a time in this browser
             browser.close_page(page)
@@ -158,11 +180,18 @@ def test_the_card_screen_shows_the_stamp_card_in_each_language(
             headers = {"Authorization": f"Bearer {session['access_token']}"}
             punch = client.get("/v1/me", headers=headers).json()["punch_card"]
         count = t(lang, "stamps.count", stamps=punch["stamps"], of=punch["of"])
-        wait_node(page, count, first=False)
-        # The stamp card is below the member number: scroll the card screen to it.
-        page.mouse.move(195, 500)
-        page.mouse.wheel(0, 3000)
+
+        def stamp_card(on) -> None:  # noqa: ANN001
+            wait_node(on, count, first=False)
+            # The stamp card is below the member number: scroll the card screen to it.
+            width = on.viewport_size["width"]
+            on.mouse.move(width // 2, 500)
+            on.mouse.wheel(0, 3000)
+
+        stamp_card(page)
         shot(page, f"stamps-{lang}.png")
+        page = on_desktop(browser, app, page, lang, stamp_card)
+        shot(page, f"stamps-{lang}-desktop.png")
     finally:
         if page is not None:  # one live Flutter page at a time in this browser
             browser.close_page(page)
@@ -182,20 +211,26 @@ def test_how_to_earn_explains_the_programme_in_each_language(
     try:
         page = member.open_app(browser, app.url)
         member.sign_in_demo(page, lang)
-        member.go(page, lang, "account")
-        entry = re.compile(rf"^{re.escape(t(lang, 'earn.entry'))}(\s|$)")
-        page.get_by_role("button", name=entry).first.click()
-        page.wait_for_function("() => location.pathname === '/how-to-earn'", timeout=TIMEOUT_MS)
         rate = t(lang, "earn.rate", points="10", unit="$1.00" if lang == "en" else "US$1.00")
-        wait_node(page, rate, first=False)
         offer = t(
             lang,
             "earn.offer",
             offer=offer_name(lang, "double-tuesdays"),
             gift=t(lang, "offers.multiplier", multiplier="2"),
         )
-        wait_node(page, offer, first=False)
+
+        def how_to_earn(on) -> None:  # noqa: ANN001
+            member.go(on, lang, "account")
+            entry = re.compile(rf"^{re.escape(t(lang, 'earn.entry'))}(\s|$)")
+            on.get_by_role("button", name=entry).first.click()
+            on.wait_for_function("() => location.pathname === '/how-to-earn'", timeout=TIMEOUT_MS)
+            wait_node(on, rate, first=False)
+            wait_node(on, offer, first=False)
+
+        how_to_earn(page)
         shot(page, f"how-to-earn-{lang}.png")
+        page = on_desktop(browser, app, page, lang, how_to_earn)
+        shot(page, f"how-to-earn-{lang}-desktop.png")
     finally:
         if page is not None:  # one live Flutter page at a time in this browser
             browser.close_page(page)
@@ -215,15 +250,21 @@ def test_achievements_show_earned_and_open_badges_in_each_language(
     try:
         page = member.open_app(browser, app.url)
         member.sign_in_demo(page, lang)
-        member.go(page, lang, "account")
-        entry = re.compile(rf"^{re.escape(t(lang, 'badges.entry'))}(\s|$)")
-        page.get_by_role("button", name=entry).first.click()
-        page.wait_for_function("() => location.pathname === '/achievements'", timeout=TIMEOUT_MS)
         block = DEMO_PROGRAMME.read_text(encoding="utf-8").split('id = "explorer"')[1]
         explorer = re.search(rf'^name\.{lang} = "([^"]+)"', block, re.M).group(1)
-        wait_node(page, explorer, first=False)
-        wait_node(page, t(lang, "badges.progress", reached=0, count=3), first=False)
+
+        def achievements(on) -> None:  # noqa: ANN001
+            member.go(on, lang, "account")
+            entry = re.compile(rf"^{re.escape(t(lang, 'badges.entry'))}(\s|$)")
+            on.get_by_role("button", name=entry).first.click()
+            on.wait_for_function("() => location.pathname === '/achievements'", timeout=TIMEOUT_MS)
+            wait_node(on, explorer, first=False)
+            wait_node(on, t(lang, "badges.progress", reached=0, count=3), first=False)
+
+        achievements(page)
         shot(page, f"achievements-{lang}.png")
+        page = on_desktop(browser, app, page, lang, achievements)
+        shot(page, f"achievements-{lang}-desktop.png")
     finally:
         if page is not None:  # one live Flutter page at a time in this browser
             browser.close_page(page)
