@@ -54,6 +54,9 @@ THEMES = ("system", "light", "dark")
 NOTICE_SECONDS = float(os.environ.get("LOYALTY_NOTICE_SECONDS") or 4.0)
 #: While the card shows: how often `GET /v1/me` asks whether a till credited points.
 CARD_POLL_SECONDS = 4.0
+# Syncs that must start after the call, not join one already running: the member tapped
+# Refresh, redeemed, or the card's poll saw the balance move.
+FRESH_TRIGGERS = frozenset({"manual", "redeem", "poll"})
 
 
 def tab_of(location: str) -> str:
@@ -210,13 +213,14 @@ class AppState:
 
     async def refresh(self, trigger: str = "manual") -> None:
         """Sync and show what changed. Called while a sync runs, this joins it (the session
-        runs one sync at a time) — except after a redeem (``trigger="redeem"``): a sync that
-        began before the redeem may have read the old balance, so a new one follows it."""
+        runs one sync at a time) — except when the member asked (a tap on Refresh), after a
+        redeem, or when the card's poll saw a change: a sync that began before may have read
+        the old balance (a till's credit made meanwhile), so a new one follows it."""
         if self.phase != "signed_in":
             return
         self.syncing = True
         try:
-            report = await self.session.sync(trigger, fresh=trigger == "redeem")
+            report = await self.session.sync(trigger, fresh=trigger in FRESH_TRIGGERS)
             self.connectivity = report.connectivity
             if report.signed_out:
                 # The maximum session age gets its own words; any other end is "signed out".

@@ -72,11 +72,10 @@ UNDER_ACCOUNT |= {"等級": "我的", "設定": "我的"}
 def go(page, tab: str) -> None:
     if tab in UNDER_ACCOUNT:
         go(page, UNDER_ACCOUNT[tab])
-    # A tab by its exact name ("我的" is also the start of "我的兑换券"), else a button.
+    # A tab by its exact name ("我的" is also the start of "我的兑换券"), else a button;
+    # waited for (after a language switch the new names come with the next frame).
     tabs = page.get_by_role("tab", name=tab, exact=True)
-    target = tabs if tabs.count() else page.get_by_role("button", name=tab)
-    target.first.click()
-    time.sleep(0.8)
+    tabs.or_(page.get_by_role("button", name=tab)).first.click()
 
 
 def to_the_devices(page) -> None:
@@ -128,8 +127,7 @@ def test_settings_lists_the_devices_and_signs_another_one_out(browser, app, modu
     )
     assert refresh.status_code == 401
     assert refresh.json()["type"] == "/problems/invalid-refresh-token"
-    time.sleep(0.5)
-    assert page.get_by_text("Kitchen tablet", exact=True).count() == 0
+    page.get_by_text("Kitchen tablet", exact=True).wait_for(state="detached", timeout=10_000)
     assert page.get_by_text("This device", exact=True).count() == 1  # this one is still in
 
 
@@ -137,23 +135,24 @@ def test_the_devices_in_simplified_chinese(browser, app, module_server):
     ipad = other_device(module_server, "iPad")
     page = settings_page(browser, app)
     page.get_by_role("button", name="简体中文").first.click()
-    time.sleep(1.0)
-    # Back to Settings afresh: a SegmentedButton keeps its English segment widths after the
-    # switch until it is built again (the theme picker's 跟随系统 would be clipped).
-    go(page, "会员卡")
-    go(page, "设置")
-    page.get_by_text("已登录的设备").wait_for(timeout=15_000)
-    page.get_by_text("iPad", exact=True).wait_for(timeout=15_000)
-    assert page.get_by_text("本机", exact=True).count() == 1
-    to_the_devices(page)
-    screenshot(page, SHOTS / "devices-zh-Hans.png")
+    try:
+        # Back to Settings afresh: a SegmentedButton keeps its English segment widths after
+        # the switch until it is built again (the theme picker's 跟随系统 would be clipped).
+        go(page, "会员卡")
+        go(page, "设置")
+        page.get_by_text("已登录的设备").wait_for(timeout=15_000)
+        page.get_by_text("iPad", exact=True).wait_for(timeout=15_000)
+        assert page.get_by_text("本机", exact=True).count() == 1
+        to_the_devices(page)
+        screenshot(page, SHOTS / "devices-zh-Hans.png")
 
-    confirm_shot = SHOTS / "devices-confirm-zh-Hans.png"
-    sign_out_from_dialog(page, "让该设备退出登录", "退出登录", confirm_shot)
-    page.get_by_text("“iPad”已退出登录。").wait_for(timeout=10_000)
-    assert not still_signed_in(module_server, ipad)
-    page.get_by_role("button", name="English").first.click()
-    time.sleep(1.0)
+        confirm_shot = SHOTS / "devices-confirm-zh-Hans.png"
+        sign_out_from_dialog(page, "让该设备退出登录", "退出登录", confirm_shot)
+        page.get_by_text("“iPad”已退出登录。").wait_for(timeout=10_000)
+        assert not still_signed_in(module_server, ipad)
+    finally:  # the app (the member's phone) is in English again for the next test
+        page.get_by_role("button", name="English").first.click()
+        page.get_by_role("tab", name="Account", exact=True).wait_for(timeout=15_000)
 
 
 def test_offline_the_devices_say_so(browser, app, module_server):
