@@ -7,7 +7,6 @@ category chosen."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,7 +14,7 @@ from loyalty_app.auth.secrets import KeyringSecretStore
 from loyalty_app.session import KioskError, KioskSession
 from loyalty_app.ui.kiosk.state import KioskState
 from tests.support.loyalty_http import sign_in
-from tests.support.programmes import DEMO_PROGRAMME, without_offers, write_programme
+from tests.support.programmes import category_programme
 from tests.support.secret_service import needs_secret_service
 from tests.support.servers import add_staff
 
@@ -23,24 +22,6 @@ pytestmark = needs_secret_service
 
 PIN = "2468"
 CATEGORIES = ["drinks", "food", "merchandise", "experiences"]
-NAME = '{ en = "Pastry with it", zh-Hans = "配份糕点", zh-Hant = "配份糕點" }'
-
-
-def category_programme(folder) -> str:  # noqa: ANN001
-    """The demo programme with one offer, for food only (dated around today in every time
-    zone), and one challenge: three categories tried."""
-    today = datetime.now(UTC).date()
-    extra = (
-        f'\n[[offers]]\nid = "food-bonus"\nname = {NAME}\ndescription = {NAME}\npoints = 50\n'
-        f"starts = {today - timedelta(days=2)}\nends = {today + timedelta(days=30)}\n"
-        'category = "food"\n'
-        '\n[[challenges]]\nid = "explorer"\n'
-        'name = { en = "Explorer", zh-Hans = "探索家", zh-Hant = "探索家" }\n'
-        'description = { en = "Three categories", zh-Hans = "三个类别", zh-Hant = "三個類別" }\n'
-        'goal = "categories"\ncount = 3\npoints = 150\n'
-    )
-    text = without_offers(DEMO_PROGRAMME.read_text(encoding="utf-8")) + extra
-    return write_programme(folder, "harbor_categories.toml", text)
 
 
 @pytest.fixture(scope="module")
