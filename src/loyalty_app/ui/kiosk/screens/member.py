@@ -131,15 +131,15 @@ def _category_chip(kiosk, category) -> ft.Control:  # noqa: ANN001
         content=ft.Container(
             ft.Row(
                 [
-                    ft.Icon(ft.Icons.CHECK, size=20, visible=chosen),
-                    ft.Text(name, size=18),
+                    ft.Icon(ft.Icons.CHECK, size=18, visible=chosen),
+                    ft.Text(name, size=16),
                 ],
                 tight=True,
-                spacing=6,
+                spacing=4,
                 vertical_alignment=ft.CrossAxisAlignment.CENTER,
             ),
             height=CHIP_HEIGHT,
-            padding=ft.Padding.symmetric(horizontal=18),
+            padding=ft.Padding.symmetric(horizontal=14),
             border_radius=CHIP_HEIGHT // 2,
             border=ft.Border.all(1, ft.Colors.PRIMARY if chosen else ft.Colors.OUTLINE),
             bgcolor=ft.Colors.SECONDARY_CONTAINER if chosen else None,
@@ -156,14 +156,15 @@ def _categories(kiosk) -> list[ft.Control]:  # noqa: ANN001
     if not choices:
         return []
     return [
-        ft.Text(t(kiosk.lang, "kiosk.categories"), size=18),
+        ft.Text(t(kiosk.lang, "kiosk.categories"), size=16),
+        # One line for the demo's four (two chosen) beside the keypad: a second line pushed
+        # Credit points below the fold of an 800 px till once a refusal was shown.
         ft.Row(
             [_category_chip(kiosk, c) for c in choices],
             wrap=True,
-            spacing=10,
-            run_spacing=10,
+            spacing=8,
+            run_spacing=8,
             alignment=ft.MainAxisAlignment.CENTER,
-            width=480,
             key="categories",
         ),
     ]
