@@ -44,6 +44,9 @@ class KioskState:
     pending: int = 0
     rejected: list[OutboxItem] = field(default_factory=list)
     programme: Programme | None = None
+    # The programme's categories, a chip each at checkout; read from the store at each sync,
+    # not at each keystroke's re-render.
+    purchase_categories: tuple[Category, ...] = ()
     error: str | None = None  # a problem slug (err.<slug>) or a kiosk refusal (kerr.<kind>)
     error_detail: str = ""  # the server's words, for the log only
     member: MemberRef | None = None
@@ -105,6 +108,7 @@ class KioskState:
         self.rejected = [i for i in status.rejected if i.kind == "credit"]
         self.store_name = self.session.store_name
         self.programme = self.session.programme()
+        self.purchase_categories = self.session.categories()
 
     def touch(self) -> None:
         self.activity.last = time.monotonic()
@@ -216,7 +220,7 @@ class KioskState:
 
     def category_choices(self) -> tuple[Category, ...]:
         """The programme's categories, one chip each on the checkout member screen."""
-        return self.session.categories()
+        return self.purchase_categories
 
     def toggle_category(self, code: str) -> None:
         """A category chip tapped: the purchase includes it, or no longer does. The amount
