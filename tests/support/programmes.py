@@ -10,6 +10,7 @@ tests of offers and challenges write their own."""
 from __future__ import annotations
 
 import tempfile
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -46,3 +47,23 @@ def steady_programme() -> Path:
     return write_programme(
         folder, "harbor_steady.toml", without_offers(DEMO_PROGRAMME.read_text(encoding="utf-8"))
     )
+
+
+_FOOD_BONUS = '{ en = "Food bonus", zh-Hans = "轻食奖励", zh-Hant = "輕食獎勵" }'
+
+
+def category_programme(folder: Path) -> Path:
+    """The demo programme with one offer, for purchases marked "food" (+50 points, dated
+    around today in every time zone), and one challenge: three categories tried (+150)."""
+    today = datetime.now(UTC).date()
+    extra = (
+        f'\n[[offers]]\nid = "food-bonus"\nname = {_FOOD_BONUS}\ndescription = {_FOOD_BONUS}\n'
+        f"points = 50\nstarts = {today - timedelta(days=2)}\nends = {today + timedelta(days=30)}\n"
+        'category = "food"\n'
+        '\n[[challenges]]\nid = "explorer"\n'
+        'name = { en = "Explorer", zh-Hans = "探索家", zh-Hant = "探索家" }\n'
+        'description = { en = "Three categories", zh-Hans = "三个类别", zh-Hant = "三個類別" }\n'
+        'goal = "categories"\ncount = 3\npoints = 150\n'
+    )
+    text = without_offers(DEMO_PROGRAMME.read_text(encoding="utf-8")) + extra
+    return write_programme(folder, "harbor_categories.toml", text)

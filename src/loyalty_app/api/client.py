@@ -239,12 +239,15 @@ class LoyaltyApi(ApiHttp):
         token: str | None = None,
         member_number: str | None = None,
         scanned_at: datetime | None = None,
+        categories: list[str] | None = None,
     ) -> Answer[CreditResult]:
         body = {
             "amount": amount,
             "token": token,
             "member_number": member_number,
             "scanned_at": iso(scanned_at, "scanned_at") if scanned_at is not None else None,
+            # Left out when none were named: a credit's body stays what it was before.
+            "categories": list(categories) if categories else None,
         }
         return await self._answer(
             CreditResult,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from ..api.errors import ApiError, Rejected, ServerError, Unreachable
 from ..auth.secrets import SecretStore
 from ..domain.models import (
     Catalogue,
+    Category,
     CheckoutMember,
     CreditResult,
     JoinResult,
@@ -31,6 +33,7 @@ from ..domain.models import (
     VoidResult,
     VoucherRedeemResult,
 )
+from ..kiosk.categories import CategoryError, for_credit
 from ..kiosk.pin import PinError, hash_pin, verify_pin
 from ..store.store import Store
 from ..sync.engine import KIOSK_RESOURCES, SyncEngine
@@ -69,6 +72,11 @@ class CreditOutcome:
     status: str  # done | pending | rejected
     intent: OutboxItem
     result: CreditResult | None = None
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The categories the purchase was marked with, as sent (or queued) with it."""
+        return tuple(self.intent.payload.get("categories") or ())
 
 
 @dataclass
@@ -177,6 +185,11 @@ class KioskSession:
         catalogue = self.store.read("rewards", Catalogue)
         return catalogue.items if catalogue else ()
 
+    def categories(self) -> tuple[Category, ...]:
+        """The programme's categories (from the last catalogue), for marking a purchase."""
+        catalogue = self.store.read("rewards", Catalogue)
+        return catalogue.categories if catalogue else ()
+
     def ladder(self) -> TierLadder | None:
         return self.store.read("tiers", TierLadder)
 
@@ -277,10 +290,24 @@ class KioskSession:
             raise KioskError(f"amount_{exc.kind}", exc.message) from exc
         return str(amount)
 
-    async def credit(self, member: MemberRef, amount_text: str) -> CreditOutcome:
-        """Queue the credit with its idempotency key, then try to deliver it at once."""
+    def check_categories(self, chosen: Iterable[str]) -> list[str]:
+        """The categories a credit names: the programme's own, each once, in its order."""
+        try:
+            return for_credit(chosen, [c.id for c in self.categories()])
+        except CategoryError as exc:
+            raise KioskError("unknown_category", str(exc)) from exc
+
+    async def credit(
+        self, member: MemberRef, amount_text: str, categories: Iterable[str] = ()
+    ) -> CreditOutcome:
+        """Queue the credit with its idempotency key, then try to deliver it at once. The
+        categories go with it (queued too when offline): offers for a category and the
+        categories challenge count them."""
         amount = self.check_amount(amount_text)
+        codes = self.check_categories(categories)
         payload: dict[str, Any] = {"amount": amount}
+        if codes:
+            payload["categories"] = codes
         if member.token:
             payload["token"] = member.token
         else:

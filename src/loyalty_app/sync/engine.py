@@ -70,6 +70,7 @@ async def _push_credit(api: LoyaltyApi, intent: Intent) -> Answer[Any]:
         token=p.get("token"),
         member_number=p.get("member_number"),
         scanned_at=scanned_at,
+        categories=p.get("categories"),
     )
 
 

@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 
 import flet as ft
 
-from ...domain.models import JoinResult, Programme, Reward, VoucherRedeemResult
+from ...domain.models import Category, JoinResult, Programme, Reward, VoucherRedeemResult
 from ...domain.rewards import can_afford
 from ...i18n import LANGUAGES
 from ...kiosk.amount_entry import apply_key
 from ...kiosk.camera import SeenCodes, camera_available
+from ...kiosk.categories import toggle
 from ...kiosk.scan_input import EntryTimer
 from ...session import CreditOutcome, KioskError, KioskSession, MemberRef, OutboxItem, SessionError
 
@@ -43,10 +44,14 @@ class KioskState:
     pending: int = 0
     rejected: list[OutboxItem] = field(default_factory=list)
     programme: Programme | None = None
+    # The programme's categories, a chip each at checkout; read from the store at each sync,
+    # not at each keystroke's re-render.
+    purchase_categories: tuple[Category, ...] = ()
     error: str | None = None  # a problem slug (err.<slug>) or a kiosk refusal (kerr.<kind>)
     error_detail: str = ""  # the server's words, for the log only
     member: MemberRef | None = None
     amount: str = ""  # the purchase amount as keyed in on the member screen
+    categories: tuple[str, ...] = ()  # what the purchase included, as tapped on the chips
     voucher_pick: str | None = None  # a voucher tapped on the member screen, to confirm
     last_credit: CreditOutcome | None = None
     voucher: VoucherRedeemResult | None = None
@@ -103,6 +108,7 @@ class KioskState:
         self.rejected = [i for i in status.rejected if i.kind == "credit"]
         self.store_name = self.session.store_name
         self.programme = self.session.programme()
+        self.purchase_categories = self.session.categories()
 
     def touch(self) -> None:
         self.activity.last = time.monotonic()
@@ -120,7 +126,7 @@ class KioskState:
     def reset(self) -> None:
         self.phase = "attract"
         self.member = self.last_credit = self.voucher = self.joined = None
-        self.amount, self.voucher_pick = "", None
+        self.amount, self.voucher_pick, self.categories = "", None, ()
         self.staff_unlocked = self.staff_open = self.void_open = False
         self.clear_error()
         self.scans += 1
@@ -212,6 +218,18 @@ class KioskState:
             self.clear_error()
             self.touch()
 
+    def category_choices(self) -> tuple[Category, ...]:
+        """The programme's categories, one chip each on the checkout member screen."""
+        return self.purchase_categories
+
+    def toggle_category(self, code: str) -> None:
+        """A category chip tapped: the purchase includes it, or no longer does. The amount
+        is left alone (its keys keep coming from the page, whatever was tapped)."""
+        if self.phase != "member" or self.mode != "checkout" or self.busy:
+            return
+        self.touch()
+        self.categories = toggle(self.categories, code, [c.id for c in self.category_choices()])
+
     async def credit(self, amount_text: str | None = None) -> None:
         """Book the amount keyed in (or the one given). One at a time: a second Enter while
         the first is on its way books nothing."""
@@ -223,12 +241,13 @@ class KioskState:
         self.touch()
         self.busy = True
         try:
-            self.last_credit = await self.session.credit(self.member, amount_text)
-        except KioskError as exc:
+            self.last_credit = await self.session.credit(self.member, amount_text, self.categories)
+        except KioskError as exc:  # nothing was booked: the amount and the chips stay
             self._fail(exc.kind, exc.detail)
             return
         finally:
             self.busy = False
+        self.categories = ()  # they went with this credit; the next purchase starts afresh
         if self.last_credit.status == "rejected":
             intent = self.last_credit.intent
             self._fail(intent.problem or "server-error", intent.detail or "")

@@ -26,6 +26,21 @@ def CreditedScreen() -> ft.Control:
     lang, outcome = kiosk.lang, kiosk.last_credit
     programme = kiosk.programme
     lines: list[ft.Control]
+    # The categories the purchase was marked with, in the kiosk's language (a code the
+    # programme has dropped since is shown as its code).
+    names = {c.id: text(c.name, lang) for c in kiosk.category_choices()}
+    bought = ft.Text(
+        t(
+            lang,
+            "kiosk.credited_categories",
+            categories=t(lang, "kiosk.categories_joiner").join(
+                names.get(code, code) for code in outcome.categories
+            ),
+        ),
+        size=18,
+        key="credited-categories",
+        visible=bool(outcome.categories),
+    )
     if outcome.status == "done" and outcome.result:
         r = outcome.result
         money = fmt_money(lang, r.purchase_amount, r.currency)
@@ -67,6 +82,7 @@ def CreditedScreen() -> ft.Control:
                 )
                 for offer in r.offers
             ),
+            bought,
             ft.Text(
                 t(lang, "kiosk.new_balance", points=fmt_number(lang, r.balance)),
                 size=22,
@@ -138,7 +154,8 @@ def CreditedScreen() -> ft.Control:
         amount = outcome.intent.payload.get("amount", "")
         money = fmt_money(lang, amount, programme.currency) if programme and amount else amount
         lines = [
-            ft.Text(t(lang, "kiosk.credit_pending", amount=money), size=24, key="credit-pending")
+            ft.Text(t(lang, "kiosk.credit_pending", amount=money), size=24, key="credit-pending"),
+            bought,
         ]
     else:
         lines = []
