@@ -1,5 +1,5 @@
 """The inbox in real Chromium against the real server, in en / zh-Hans / zh-Hant on a phone
-(and a desktop in English), light and dark: the demo member's messages on first run, the
+and a desktop, light and dark: the demo member's messages on first run, the
 unread count on the Account page, a message read and one dismissed; then the server stopped
 and the app restarted: the inbox still shows, from the store. Every picture is checked
 (tests/support/gallery.py: texts by role and name, no error box, no console error, the
@@ -15,7 +15,7 @@ import pytest
 from loyalty_app.i18n import LANGUAGES, t
 from tests.support import member_browser as member
 from tests.support.browser import AppProcess, wait_cjk_glyphs
-from tests.support.gallery import Gallery, button, text
+from tests.support.gallery import VIEWPORTS, Gallery, button, text
 
 pytestmark = pytest.mark.browser
 
@@ -26,10 +26,10 @@ SHOP = {"en": "Harbor Coffee", "zh-Hans": "港湾咖啡", "zh-Hant": "港灣咖�
 FONT_FALLBACK = re.compile(r"status of 404 .*/assets/fonts/notosans(sc|tc|hk)/")
 
 
-def _open(browser, app: AppProcess, lang: str, first: str):  # noqa: ANN001, ANN202
+def _open(browser, app: AppProcess, lang: str, first: str, viewport: str = "phone"):  # noqa: ANN001, ANN202
     """The app's page once its first screen is drawn (in Chinese: with the bundled font's
     glyphs, the text `first` being a catalogue key on that screen) and loaded."""
-    page = member.open_app(browser, app.url)
+    page = member.open_app(browser, app.url, *VIEWPORTS[viewport])
     if lang != "en":
         glyphs = wait_cjk_glyphs(page, page.get_by_text(t(lang, first), exact=True).first)
         assert glyphs.verdict, glyphs.summary()
@@ -145,5 +145,39 @@ def test_the_inbox_read_dismissed_and_shown_offline(browser, demo_server, tmp_pa
             [text(expiring), text(t(lang, "sync.offline", when="\x00").split("\x00")[0].strip())],
         )
         assert page.get_by_text(stamps).count() == 0  # dismissed stays dismissed
+    finally:
+        app.stop()
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+def test_the_inbox_and_the_feedback_question_on_a_desktop_in_chinese(
+    browser, demo_server, tmp_path, lang
+):
+    """The first run's inbox and feedback question in a desktop window, in a page opened at
+    that size (Flutter's web renderer crashed resizing a Chinese page from phone to desktop;
+    English is taken by resizing in the test above)."""
+    data = tmp_path / "desktop"
+    data.mkdir()
+    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "system"}}')
+    app = AppProcess(data, "--backend", demo_server.base_url, log_path=tmp_path / "app.log")
+    app.start()
+    try:
+        page = _open(browser, app, lang, "signin.title", viewport="desktop")
+        shots = Gallery(browser, page, SHOTS, lang, viewports=("desktop",), opened_at="desktop")
+        member.sign_in_demo(page, lang)
+        member.go(page, lang, "inbox")
+        _fonts_settled(browser, page, shots)
+        question = t(lang, "feedback.question", shop=SHOP[lang])
+        # The question above the messages: both in one picture.
+        shots.capture(
+            "inbox",
+            "feedback",
+            [
+                text(question),
+                button("10", exact=True),
+                text(t(lang, "inbox.birthday_voucher.title")),
+                text(t(lang, "inbox.points_expiring.title")),
+            ],
+        )
     finally:
         app.stop()
