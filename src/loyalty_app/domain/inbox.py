@@ -23,11 +23,17 @@ KNOWN_KINDS = frozenset(
 )
 
 
+EXPIRING = ("points_expiring", "voucher_expiring")
+
+
 def text_keys(m: InboxMessage, today: date) -> tuple[str, str]:
     """The catalogue keys of a message's title and sentence: an offer whose run starts after
-    ``today`` says when it starts, one already running says it is on now."""
+    ``today`` says when it starts, one already running says it is on now; points or a
+    voucher that expire ``today`` say so (a date alone does not tell it is today)."""
     if m.kind == "offer" and m.on is not None and m.on > today:
         return "inbox.offer.title", "inbox.offer.upcoming"
+    if m.kind in EXPIRING and m.on == today:
+        return f"inbox.{m.kind}.title", f"inbox.{m.kind}.today"
     return f"inbox.{m.kind}.title", f"inbox.{m.kind}.body"
 
 

@@ -27,6 +27,8 @@ MESSAGES: dict[str, str] = {
     "inbox.points_expiring.body": "{points} points expire on {date}. Spend them on a reward before then.",
     "inbox.voucher_expiring.title": "A voucher expires soon",
     "inbox.voucher_expiring.body": "{reward} (code {code}) expires on {date}.",
+    "inbox.points_expiring.today": "{points} points expire today. Spend them on a reward before the day is out.",
+    "inbox.voucher_expiring.today": "{reward} (code {code}) expires today.",
     "inbox.stamp_card.title": "One more stamp",
     "inbox.stamp_card.body": "One more visit and your next {reward} is free.",
     "inbox.birthday_voucher.title": "Happy birthday!",

@@ -27,6 +27,8 @@ MESSAGES: dict[str, str] = {
     "inbox.points_expiring.body": "{points} 积分将于 {date} 过期，请在此之前兑换奖励。",
     "inbox.voucher_expiring.title": "兑换券即将过期",
     "inbox.voucher_expiring.body": "{reward}（券码 {code}）将于 {date} 过期。",
+    "inbox.points_expiring.today": "{points} 积分将于今天过期，请尽快兑换奖励。",
+    "inbox.voucher_expiring.today": "{reward}（券码 {code}）将于今天过期。",
     "inbox.stamp_card.title": "再集一枚印章",
     "inbox.stamp_card.body": "再光临一次，下一份{reward}就免费了。",
     "inbox.birthday_voucher.title": "生日快乐！",

@@ -27,6 +27,8 @@ MESSAGES: dict[str, str] = {
     "inbox.points_expiring.body": "{points} 積分將於 {date} 到期，請在此之前兌換獎勵。",
     "inbox.voucher_expiring.title": "兌換券即將到期",
     "inbox.voucher_expiring.body": "{reward}（券碼 {code}）將於 {date} 到期。",
+    "inbox.points_expiring.today": "{points} 積分將於今天到期，請盡快兌換獎勵。",
+    "inbox.voucher_expiring.today": "{reward}（券碼 {code}）將於今天到期。",
     "inbox.stamp_card.title": "再集一枚印章",
     "inbox.stamp_card.body": "再光臨一次，下一份{reward}就免費了。",
     "inbox.birthday_voucher.title": "生日快樂！",

@@ -66,6 +66,28 @@ def test_an_offer_says_it_is_on_from_its_first_day_and_when_it_starts_before():
     )
 
 
+def test_points_or_a_voucher_expiring_today_say_today():
+    today = date(2026, 11, 30)
+    for kind in ("points_expiring", "voucher_expiring"):
+        due = InboxMessage(id=kind, kind=kind, at=AT, read=False, points=207, on=today)
+        later = InboxMessage(
+            id=kind, kind=kind, at=AT, read=False, points=56, on=date(2026, 12, 23)
+        )
+        assert text_keys(due, today) == (f"inbox.{kind}.title", f"inbox.{kind}.today")
+        assert text_keys(later, today) == (f"inbox.{kind}.title", f"inbox.{kind}.body")
+
+
+def test_the_words_for_today_in_each_language():
+    from loyalty_app.ui.screens.inbox import message_texts
+
+    today = date(2026, 11, 30)
+    due = InboxMessage(id="p", kind="points_expiring", at=AT, read=False, points=207, on=today)
+    said = {lang: message_texts(lang, due, today)[1] for lang in ("en", "zh-Hans", "zh-Hant")}
+    assert said["en"].startswith("207 points expire today.")
+    assert "今天" in said["zh-Hans"] and "今天" in said["zh-Hant"]
+    assert all("2026" not in words for words in said.values())
+
+
 def test_an_offer_opens_the_offers_and_other_messages_stay():
     assert opens(offer(date(2026, 5, 15))) == "/offers"
     assert opens(message("a")) is None
