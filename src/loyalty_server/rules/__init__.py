@@ -28,6 +28,7 @@ from .offers import (
     open_offers,
 )
 from .tiers import TierDecision, TierProgress, evaluate_tier, tier_for_points, tier_progress
+from .totals import LedgerLine, LedgerTotals, totals_of
 from .visits import EARLIEST_BIRTH_YEAR, birthday_bonus_due, plausible_birthday, punch
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "newly_reached",
     "EARLIEST_BIRTH_YEAR",
     "InsufficientPoints",
+    "LedgerLine",
+    "LedgerTotals",
     "Lot",
     "MemberFacts",
     "MemberOffer",
@@ -65,4 +68,5 @@ __all__ = [
     "spendable",
     "tier_for_points",
     "tier_progress",
+    "totals_of",
 ]

@@ -86,16 +86,34 @@ def post(
         staff_id=staff_id,
     )
     s.add(entry)
+    member.points_open += entry.remaining
+    if qualifying:
+        member.qualifying_total += amount
     member.version += 1
     s.flush()
     return entry
 
 
-def take_from_lots(s: Session, allocation: list[tuple[int, int]]) -> None:
+def take_from_lots(s: Session, member: Member, allocation: list[tuple[int, int]]) -> None:
+    """Take points out of the member's lots (and out of its running total)."""
     for lot_id, points in allocation:
-        lot = s.get(LedgerEntry, lot_id)
-        assert lot is not None and lot.remaining >= points
-        lot.remaining -= points
+        take_from_lot(member, s.get(LedgerEntry, lot_id), points)
+
+
+def take_from_lot(member: Member, lot: LedgerEntry | None, points: int) -> None:
+    """`points` out of one of the member's lots, and out of the running total with it."""
+    assert lot is not None and lot.member_id == member.id and lot.remaining >= points
+    lot.remaining -= points
+    member.points_open -= points
+
+
+def void_entry(member: Member, entry: LedgerEntry, now: datetime) -> None:
+    """Mark an entry of the member's voided; its qualifying points stop counting. (Its
+    points come off the lots separately, and a `void` line is posted for them.)"""
+    assert entry.member_id == member.id and entry.voided_at is None
+    entry.voided_at = now
+    if entry.qualifying:
+        member.qualifying_total -= entry.amount
 
 
 def spend(
@@ -123,7 +141,7 @@ def spend(
             needed=exc.needed,
             balance=exc.available,
         ) from exc
-    take_from_lots(s, allocation)
+    take_from_lots(s, member, allocation)
     return post(s, member, now, amount=-points, kind=kind, reason=reason, details=details)
 
 
@@ -233,7 +251,7 @@ def settle(s: Session, member: Member, programme: Programme, now: datetime) -> l
     for lot_id, points in rules.expire_lots(lots, now):
         lot = s.get(LedgerEntry, lot_id)
         assert lot is not None and lot.expires_at is not None
-        lot.remaining -= points
+        take_from_lot(member, lot, points)
         day = lot.expires_at.date()
         total, last, earned = by_date.get(day, (0, lot.expires_at, set()))
         by_date[day] = (total + points, max(last, lot.expires_at), earned | {lot.created_at.date()})
