@@ -167,3 +167,31 @@ def test_check_ledger_finds_a_tampered_total_and_fix_sets_it_right(shop):
     again = run_cli("check-ledger", database_url=url)
     assert again.returncode == 0 and "ledger ok" in again.stdout
     assert _stored(shop, member["member_id"]).points_open == 120
+
+
+def test_the_migration_backfills_the_totals_of_existing_ledgers(database_url):
+    from alembic import command
+
+    from loyalty_server.db import Database
+    from loyalty_server.migrate import alembic_config
+
+    # The demo members' real ledgers, booked through the services.
+    with clocked_server(database_url) as demo, demo.ctx.db.read() as s:
+        before = recomputed_totals(s)
+    assert sum(t.points_open for t in before.values()) > 0
+    db = Database(database_url)
+    try:
+        config = alembic_config(database_url)
+        with db.engine.execution_options(sqlite_immediate=True).begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0011")  # the totals' columns are gone
+            command.upgrade(config, "head")  # and come back, filled from the ledger
+        with db.read() as s:
+            assert mismatches(s) == []
+            rows = s.execute(
+                select(Member.id, Member.points_open).where(Member.id.in_(list(before)))
+            ).all()
+        stored = {member_id: points_open for member_id, points_open in rows}
+        assert stored == {i: t.points_open for i, t in before.items()}
+    finally:
+        db.dispose()

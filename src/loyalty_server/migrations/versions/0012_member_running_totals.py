@@ -15,13 +15,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("points_open", sa.Integer(), server_default="0", nullable=False)
-        )
-        batch_op.add_column(
-            sa.Column("qualifying_total", sa.Integer(), server_default="0", nullable=False)
-        )
+    # Plain ALTER TABLE on both databases (SQLite adds and, since 3.35, drops a column in
+    # place): a batch copy of `members` would fail on the tables that refer to it.
+    op.add_column(
+        "members", sa.Column("points_open", sa.Integer(), server_default="0", nullable=False)
+    )
+    op.add_column(
+        "members",
+        sa.Column("qualifying_total", sa.Integer(), server_default="0", nullable=False),
+    )
     # The members that exist get the totals of their ledger so far (rules.totals).
     op.execute(
         "UPDATE members SET"
@@ -33,6 +35,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.drop_column("qualifying_total")
-        batch_op.drop_column("points_open")
+    op.drop_column("members", "qualifying_total")
+    op.drop_column("members", "points_open")
