@@ -66,13 +66,15 @@ def current_staff(
             "Staff credential needed",
             "This is for staff: set up the kiosk with a staff credential.",
         )
-    # Looked up on every request (one indexed read): a revoked credential stops at once, in
-    # every server process.
+    # Looked up on every request (one indexed read, in Core: no ORM session), never cached:
+    # a revoked credential stops at once, in every server process.
     digest = token_hash(creds.credentials)
-    with ctx.db.read() as s:
-        staff = s.scalar(
-            select(Staff).where(Staff.token_hash == digest, Staff.revoked_at.is_(None))
-        )
+    with ctx.db.read_core() as conn:
+        staff = conn.execute(
+            select(Staff.id, Staff.name, Staff.store).where(
+                Staff.token_hash == digest, Staff.revoked_at.is_(None)
+            )
+        ).first()
     if staff is None:
         raise Problem(
             403,

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..context import ServerContext
@@ -91,10 +91,18 @@ def _fingerprint(path: str, payload: Any) -> str:
 
 
 def _replay(s: Session, scope: str, key: str, fingerprint: str) -> tuple[int, Any] | None:
-    record = s.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
+    # Core statements on the session's connection (same transaction): no ORM object is needed,
+    # and nothing the work has pending can change the answer (no autoflush needed).
+    record = (
+        s.connection()
+        .execute(
+            select(
+                IdempotencyRecord.request_hash,
+                IdempotencyRecord.status_code,
+                IdempotencyRecord.body,
+            ).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
         )
+        .first()
     )
     if record is None:
         return None
@@ -111,8 +119,9 @@ def _replay(s: Session, scope: str, key: str, fingerprint: str) -> tuple[int, An
 def _remember(
     s: Session, scope: str, key: str, fingerprint: str, status: int, body: Any, now: datetime
 ) -> None:
-    s.add(
-        IdempotencyRecord(
+    s.flush()  # the work's pending ORM changes go first, as before
+    s.connection().execute(
+        insert(IdempotencyRecord).values(
             scope=scope,
             key=key,
             request_hash=fingerprint,
@@ -121,4 +130,3 @@ def _remember(
             created_at=now,
         )
     )
-    s.flush()

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import rules
@@ -165,7 +165,13 @@ def qualifying_points(
 
 
 def update_tier(s: Session, member: Member, programme: Programme, now: datetime) -> str:
-    """Apply the tier rules; returns the change ("up", "down", "requalified" or "none")."""
+    """Apply the tier rules; returns the change ("up", "down", "requalified" or "none").
+    The window's qualifying points are summed only when the member's running total of
+    qualifying points (a ceiling of any window's) could move the tier."""
+    if rules.tier_unchanged_below(
+        programme.tiers, member.tier_code, member.requalify_at, member.qualifying_total, now
+    ):
+        return "none"
     decision = rules.evaluate_tier(
         programme.tiers,
         member.tier_code,
@@ -218,11 +224,7 @@ def _birthday_voucher_due(member: Member, programme: Programme, now: datetime) -
 def needs_settling(s: Session, member: Member, programme: Programme, now: datetime) -> bool:
     """A cheap read: is anything due (expired lots, birthday bonus or voucher,
     requalification)?"""
-    if member.requalify_at is not None and member.requalify_at <= now:
-        return True
-    if programme.birthday and _birthday_due(member, programme, now):
-        return True
-    if _birthday_voucher_due(member, programme, now):
+    if _due_by_date(member, programme, now):
         return True
     expired = s.scalar(
         select(LedgerEntry.id)
@@ -234,6 +236,42 @@ def needs_settling(s: Session, member: Member, programme: Programme, now: dateti
         .limit(1)
     )
     return expired is not None
+
+
+def settle_for_earning(
+    s: Session, member: Member, programme: Programme, now: datetime
+) -> list[rules.Lot] | None:
+    """`settle`, for a write that only adds points (a credit). None, after one indexed probe,
+    when nothing is due, every open lot is spendable now and new points are spendable at
+    once (no pending hold): the member's balance is then the running total `points_open`
+    until the transaction ends, and no lot need be loaded. Otherwise `settle`'s lots."""
+    if programme.pending_hold_days == 0 and not _due_by_date(member, programme, now):
+        s.flush()  # Core on the session's connection below: whatever is pending goes first
+        unspendable = s.connection().scalar(
+            select(LedgerEntry.id)
+            .where(
+                LedgerEntry.member_id == member.id,
+                LedgerEntry.remaining > 0,
+                or_(
+                    LedgerEntry.expires_at <= now,
+                    LedgerEntry.available_at > now,
+                    and_(LedgerEntry.available_at.is_(None), LedgerEntry.created_at > now),
+                ),
+            )
+            .limit(1)
+        )
+        if unspendable is None:
+            return None
+    return settle(s, member, programme, now)
+
+
+def _due_by_date(member: Member, programme: Programme, now: datetime) -> bool:
+    """A requalification, birthday bonus or birthday voucher due (nothing read)."""
+    if member.requalify_at is not None and member.requalify_at <= now:
+        return True
+    if programme.birthday and _birthday_due(member, programme, now):
+        return True
+    return _birthday_voucher_due(member, programme, now)
 
 
 def settle(s: Session, member: Member, programme: Programme, now: datetime) -> list[rules.Lot]:

@@ -20,6 +20,7 @@ from loyalty_server.admin import AdminError
 from loyalty_server.admin.members import adjust
 from loyalty_server.models import LedgerEntry, Member
 from loyalty_server.problems import Problem
+from loyalty_server.services import points
 from loyalty_server.services.ledger_check import mismatches, recomputed_totals
 from loyalty_server.services.redeem import redeem
 from tests.support.clocked_server import ClockedServer, clocked_server
@@ -111,6 +112,10 @@ def test_totals_equal_a_full_recomputation_after_any_sequence(shop, script):
             )
             assert reply.status_code == 201, reply.text
             credits.append(reply.json()["credit_id"])
+            # The credit's answer reads the running total: it is what the lots hold.
+            with shop.ctx.db.read() as s:
+                lots = points.load_lots(s, members[step[1]]["member_id"])
+            assert reply.json()["balance"] == rules.spendable(lots, shop.clock.now)
         elif kind == "void" and credits:
             credit_id = credits[step[1] % len(credits)]
             reply = shop.client.post(

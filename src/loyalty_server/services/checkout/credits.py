@@ -147,7 +147,8 @@ def _credit(
         "requalify_before": member.requalify_at.isoformat() if member.requalify_at else None,
         "stamps_before": member.punch_stamps,
     }
-    lots = points.settle(s, member, programme, now)
+    # None: every lot is spendable and stays so; the balance is the running total.
+    lots = points.settle_for_earning(s, member, programme, now)
     tier = programme.tier(member.tier_code)
     earn = rules.purchase_points(amount, programme, tier)
     # Before the purchase is booked: a win-back offer looks at the visit before this one.
@@ -174,9 +175,9 @@ def _credit(
         purchase_amount=amount,
         staff_id=staff.staff_id,
     )
-    lots.append(points.lot_of(entry))
     bonus_entries = offers.post_bonuses(s, member, programme, bonuses, entry, now)
-    lots.extend(points.lot_of(e) for e in bonus_entries)
+    if lots is not None:
+        lots.extend(points.lot_of(e) for e in (entry, *bonus_entries))
     if bonus_entries:
         undo["offer_entries"] = [e.id for e in bonus_entries]
     if step_use is not None:
@@ -189,10 +190,10 @@ def _credit(
         referral_bonus = pay_referral_bonus(s, member, programme, now)
         if referral_bonus:
             undo["referral"] = True
-            lots = points.load_lots(s, member.id)
+            lots = None if lots is None else points.load_lots(s, member.id)
     challenges.record_categories(s, member, categories, now)
     goals = {"visits", "categories"} if categories else {"visits"}
-    if challenges.award(s, member, programme, now, goals):
+    if challenges.award(s, member, programme, now, goals) and lots is not None:
         lots = points.load_lots(s, member.id)
     if referral_bonus and member.referred_by_id:
         referrer = s.get(Member, member.referred_by_id)  # locked by the referral bonus
@@ -221,7 +222,7 @@ def _credit(
         multiplier=str(earn.multiplier),
         tier=tier_ref(programme.tier(member.tier_code)),
         tier_change=change,
-        balance=points.balance_of(lots, now),
+        balance=member.points_open if lots is None else points.balance_of(lots, now),
         punch_card=punch_state(member, programme),
         voucher_issued=issued,
         referral_bonus=referral_bonus,
