@@ -56,6 +56,8 @@ def run_once(
        is returned as it was first sent (same status, same body); the same key with a
        different `path` or `body` is 422 idempotency-key-reused. (A `lock` that locks
        nothing, as for joining, leaves twins on PostgreSQL to the unique index on the key.)
+       On SQLite, whose write transactions exclude each other from their first statement,
+       the lookup of step 0 already is this one.
     3. `work(s, locked, now)` does the change and returns the answer as a schema model.
        A Problem it raises rolls everything back, and the key stays unused.
     4. The answer is stored under the key, and commits together with the work.
@@ -77,9 +79,13 @@ def run_once(
         if stored is not None:
             return stored
         locked = lock(s)
-        stored = _replay(s, scope, key, fingerprint)
-        if stored is not None:
-            return stored
+        # On SQLite the transaction has been exclusive since its first statement (BEGIN
+        # IMMEDIATE, before the lookup above): no twin can have committed since, so step 2
+        # would read the same thing again.
+        if not ctx.db.is_sqlite:
+            stored = _replay(s, scope, key, fingerprint)
+            if stored is not None:
+                return stored
         answer = work(s, locked, now).model_dump(mode="json")
         _remember(s, scope, key, fingerprint, status, answer, now)
         return status, answer
