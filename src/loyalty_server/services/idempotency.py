@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from ..context import ServerContext
@@ -96,20 +96,17 @@ def _fingerprint(path: str, payload: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+# Statements built once per process; each request binds its values.
+_STORED = select(
+    IdempotencyRecord.request_hash, IdempotencyRecord.status_code, IdempotencyRecord.body
+).where(IdempotencyRecord.scope == bindparam("scope"), IdempotencyRecord.key == bindparam("key"))
+_REMEMBER = insert(IdempotencyRecord)
+
+
 def _replay(s: Session, scope: str, key: str, fingerprint: str) -> tuple[int, Any] | None:
     # Core statements on the session's connection (same transaction): no ORM object is needed,
     # and nothing the work has pending can change the answer (no autoflush needed).
-    record = (
-        s.connection()
-        .execute(
-            select(
-                IdempotencyRecord.request_hash,
-                IdempotencyRecord.status_code,
-                IdempotencyRecord.body,
-            ).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
-        )
-        .first()
-    )
+    record = s.connection().execute(_STORED, {"scope": scope, "key": key}).first()
     if record is None:
         return None
     if record.request_hash != fingerprint:
@@ -127,12 +124,13 @@ def _remember(
 ) -> None:
     s.flush()  # the work's pending ORM changes go first, as before
     s.connection().execute(
-        insert(IdempotencyRecord).values(
-            scope=scope,
-            key=key,
-            request_hash=fingerprint,
-            status_code=status,
-            body=json.dumps(body, default=str),
-            created_at=now,
-        )
+        _REMEMBER,
+        {
+            "scope": scope,
+            "key": key,
+            "request_hash": fingerprint,
+            "status_code": status,
+            "body": json.dumps(body, default=str),
+            "created_at": now,
+        },
     )

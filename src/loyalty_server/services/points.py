@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import rules
@@ -17,10 +17,26 @@ from ..problems import Problem
 from ..programme import Programme
 from . import vouchers
 
+# Statements of the credit path built once per process; each call binds its values.
+_MEMBER_FOR_UPDATE = select(Member).where(Member.id == bindparam("member_id")).with_for_update()
+_UNSPENDABLE_LOT = (
+    select(LedgerEntry.id)
+    .where(
+        LedgerEntry.member_id == bindparam("member_id"),
+        LedgerEntry.remaining > 0,
+        or_(
+            LedgerEntry.expires_at <= bindparam("now"),
+            LedgerEntry.available_at > bindparam("now"),
+            and_(LedgerEntry.available_at.is_(None), LedgerEntry.created_at > bindparam("now")),
+        ),
+    )
+    .limit(1)
+)
+
 
 def lock_member(s: Session, member_id: str) -> Member:
     """Take the member's row lock (SQLite write transactions are already exclusive)."""
-    member = s.scalar(select(Member).where(Member.id == member_id).with_for_update())
+    member = s.scalar(_MEMBER_FOR_UPDATE, {"member_id": member_id})
     if member is None:
         raise Problem(404, "member-not-found", "Member not found", "No such member.")
     return member
@@ -247,19 +263,7 @@ def settle_for_earning(
     until the transaction ends, and no lot need be loaded. Otherwise `settle`'s lots."""
     if programme.pending_hold_days == 0 and not _due_by_date(member, programme, now):
         s.flush()  # Core on the session's connection below: whatever is pending goes first
-        unspendable = s.connection().scalar(
-            select(LedgerEntry.id)
-            .where(
-                LedgerEntry.member_id == member.id,
-                LedgerEntry.remaining > 0,
-                or_(
-                    LedgerEntry.expires_at <= now,
-                    LedgerEntry.available_at > now,
-                    and_(LedgerEntry.available_at.is_(None), LedgerEntry.created_at > now),
-                ),
-            )
-            .limit(1)
-        )
+        unspendable = s.connection().scalar(_UNSPENDABLE_LOT, {"member_id": member.id, "now": now})
         if unspendable is None:
             return None
     return settle(s, member, programme, now)
