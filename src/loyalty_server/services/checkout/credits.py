@@ -155,6 +155,19 @@ def _credit(
     bonuses = offers.purchase_bonuses(
         s, member, programme, offers.amount_facts(amount, earn.base, categories), now
     )
+    # The stamp before the purchase is booked: the member row's changes then go out in the
+    # purchase's flush (one UPDATE of the member, not a second at commit). Nothing else in a
+    # credit reads the stamps.
+    issued = None
+    if programme.punch_card is not None:
+        member.punch_stamps, due = rules.punch(member.punch_stamps, programme.punch_card)
+        reward = programme.reward(programme.punch_card.reward_id)
+        if due and reward is not None:
+            voucher = vouchers.issue(
+                s, member, reward, now, source="punch_card", ledger_entry_id=None
+            )
+            undo["voucher_id"] = voucher.id
+            issued = vouchers.voucher_view(voucher, programme, now)
     entry = points.post(
         s,
         member,
@@ -199,16 +212,6 @@ def _credit(
         referrer = s.get(Member, member.referred_by_id)  # locked by the referral bonus
         if referrer is not None:
             challenges.award(s, referrer, programme, now, {"referrals"})
-    issued = None
-    if programme.punch_card is not None:
-        member.punch_stamps, due = rules.punch(member.punch_stamps, programme.punch_card)
-        reward = programme.reward(programme.punch_card.reward_id)
-        if due and reward is not None:
-            voucher = vouchers.issue(
-                s, member, reward, now, source="punch_card", ledger_entry_id=None
-            )
-            undo["voucher_id"] = voucher.id
-            issued = vouchers.voucher_view(voucher, programme, now)
     entry.details = json.dumps(json.loads(entry.details) | {"undo": undo})
     return schemas.CreditResult(
         credit_id=entry.id,
