@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .context import ServerContext
 from .formats import IDEMPOTENCY_KEY
@@ -56,6 +56,12 @@ def current_member(
     return principal
 
 
+# Built once per process (a statement, not a result): each request only binds its digest.
+_STAFF_BY_TOKEN = select(Staff.id, Staff.name, Staff.store).where(
+    Staff.token_hash == bindparam("digest"), Staff.revoked_at.is_(None)
+)
+
+
 def current_staff(
     ctx: CtxDep, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_staff_bearer)]
 ) -> StaffPrincipal:
@@ -66,13 +72,11 @@ def current_staff(
             "Staff credential needed",
             "This is for staff: set up the kiosk with a staff credential.",
         )
-    # Looked up on every request (one indexed read): a revoked credential stops at once, in
-    # every server process.
+    # Looked up on every request (one indexed read, in Core: no ORM session), never cached:
+    # a revoked credential stops at once, in every server process.
     digest = token_hash(creds.credentials)
-    with ctx.db.read() as s:
-        staff = s.scalar(
-            select(Staff).where(Staff.token_hash == digest, Staff.revoked_at.is_(None))
-        )
+    with ctx.db.read_core() as conn:
+        staff = conn.execute(_STAFF_BY_TOKEN, {"digest": digest}).first()
     if staff is None:
         raise Problem(
             403,

@@ -75,6 +75,12 @@ class Member(Base):
     first_purchase_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Running totals of the ledger (rules.totals), kept in the same transaction as every
+    # ledger write (services.points): the sum of the lots' remaining points, and the
+    # qualifying points ever booked and not voided. `loyalty-server check-ledger` compares
+    # them with a full recomputation.
+    points_open: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    qualifying_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Device(Base):

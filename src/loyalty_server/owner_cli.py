@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from .admin_cli import ADMIN_COMMANDS, add_admin_commands, run_admin
 from .settings import Settings
 
-OWNER_COMMANDS = ("report", *ADMIN_COMMANDS)
+OWNER_COMMANDS = ("report", "check-ledger", *ADMIN_COMMANDS)
 
 
 def _day(value: str) -> date:
@@ -59,6 +59,15 @@ def add_owner_commands(
     report.add_argument(
         "--html", type=Path, metavar="FILE", help="also write a self-contained HTML page"
     )
+    check = sub.add_parser(
+        "check-ledger",
+        help="compare every member's running totals with a full recomputation from the "
+        "ledger (exit 1 on a mismatch)",
+    )
+    common(check)
+    check.add_argument(
+        "--fix", action="store_true", help="set the wrong totals to the recomputed values"
+    )
     add_admin_commands(sub, common)
 
 
@@ -73,12 +82,34 @@ def run_owner(args: argparse.Namespace, settings: Settings) -> int:
         upgrade(db)
         if args.command == "report":
             return _report(db, programme, args)
+        if args.command == "check-ledger":
+            return _check_ledger(db, args)
         from .context import ServerContext
         from .mailer import Mailer
 
         return run_admin(ServerContext(settings, db, programme, Mailer(None, "")), args)
     finally:
         db.dispose()
+
+
+def _check_ledger(db, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from .services.ledger_check import check_ledger
+
+    found = check_ledger(db, fix=args.fix)
+    for m in found:
+        print(
+            f"member {m.number}: points_open {m.stored.points_open} (ledger says "
+            f"{m.recomputed.points_open}), qualifying_total {m.stored.qualifying_total} "
+            f"(ledger says {m.recomputed.qualifying_total})"
+        )
+    if not found:
+        print("ledger ok: every member's running totals match the ledger")
+        return 0
+    if args.fix:
+        print(f"fixed {len(found)} member(s): their totals now match the ledger")
+        return 0
+    print(f"{len(found)} member(s) with totals that differ from the ledger (--fix sets them)")
+    return 1
 
 
 def _fail(message: str) -> int:

@@ -76,6 +76,7 @@ from loyalty_server.models import (
     TierChange,
     Voucher,
 )
+from loyalty_server.services.ledger_check import check_ledger
 
 PERIOD = (date(2026, 10, 1), date(2026, 10, 28))
 NOW = datetime(2026, 11, 1, 20, tzinfo=UTC)
@@ -271,3 +272,6 @@ def insert(db: Database) -> None:
             )
         for index, day in enumerate(VISITS):
             s.add(ReferralVisit(referral_code="CODEA", visited_at=at(day), visitor=f"v{index}"))
+    # Written row by row, not through services.points: the members' running totals are set
+    # from the ledger afterwards, as the server keeps them.
+    assert check_ledger(db, fix=True)

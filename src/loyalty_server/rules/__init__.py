@@ -27,7 +27,15 @@ from .offers import (
     offer_bonuses,
     open_offers,
 )
-from .tiers import TierDecision, TierProgress, evaluate_tier, tier_for_points, tier_progress
+from .tiers import (
+    TierDecision,
+    TierProgress,
+    evaluate_tier,
+    tier_for_points,
+    tier_progress,
+    tier_unchanged_below,
+)
+from .totals import LedgerLine, LedgerTotals, totals_of
 from .visits import EARLIEST_BIRTH_YEAR, birthday_bonus_due, plausible_birthday, punch
 
 __all__ = [
@@ -37,6 +45,8 @@ __all__ = [
     "newly_reached",
     "EARLIEST_BIRTH_YEAR",
     "InsufficientPoints",
+    "LedgerLine",
+    "LedgerTotals",
     "Lot",
     "MemberFacts",
     "MemberOffer",
@@ -65,4 +75,6 @@ __all__ = [
     "spendable",
     "tier_for_points",
     "tier_progress",
+    "tier_unchanged_below",
+    "totals_of",
 ]

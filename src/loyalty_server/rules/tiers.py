@@ -89,6 +89,29 @@ def evaluate_tier(
     return TierDecision(reached.code, next_date(reached), change)
 
 
+def tier_unchanged_below(
+    tiers: Sequence[TierLike],
+    current_code: str,
+    requalify_at: datetime | None,
+    qualifying_ceiling: int,
+    now: datetime,
+) -> bool:
+    """Whether :func:`evaluate_tier` keeps ``current_code`` and ``requalify_at`` as they are
+    ("none") for any qualifying points up to ``qualifying_ceiling``: no higher tier is within
+    reach and no requalification is due. Then the window's points need not be summed (the
+    member's qualifying points ever booked are such a ceiling)."""
+    ordered = _ordered(tiers)
+    codes = [tier.code for tier in ordered]
+    if current_code not in codes:
+        return False
+    rank = codes.index(current_code)
+    if rank + 1 < len(ordered) and qualifying_ceiling >= ordered[rank + 1].qualifying_points:
+        return False
+    if rank == 0:
+        return requalify_at is None
+    return requalify_at is not None and now < requalify_at
+
+
 @dataclass(frozen=True)
 class TierProgress:
     current: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from .. import rules, schemas
@@ -29,12 +29,14 @@ def record_categories(s: Session, member: Member, categories: list[str], now: da
     s.flush()
 
 
+# Built once per process; each call binds the member.
+_EARNED = select(MemberBadge.challenge_id, MemberBadge.earned_at).where(
+    MemberBadge.member_id == bindparam("member_id")
+)
+
+
 def _earned(s: Session, member_id: str) -> dict[str, datetime]:
-    rows = s.execute(
-        select(MemberBadge.challenge_id, MemberBadge.earned_at).where(
-            MemberBadge.member_id == member_id
-        )
-    )
+    rows = s.execute(_EARNED, {"member_id": member_id})
     return {challenge_id: earned_at for challenge_id, earned_at in rows}
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from ..context import ServerContext
@@ -56,6 +56,8 @@ def run_once(
        is returned as it was first sent (same status, same body); the same key with a
        different `path` or `body` is 422 idempotency-key-reused. (A `lock` that locks
        nothing, as for joining, leaves twins on PostgreSQL to the unique index on the key.)
+       On SQLite, whose write transactions exclude each other from their first statement,
+       the lookup of step 0 already is this one.
     3. `work(s, locked, now)` does the change and returns the answer as a schema model.
        A Problem it raises rolls everything back, and the key stays unused.
     4. The answer is stored under the key, and commits together with the work.
@@ -77,9 +79,13 @@ def run_once(
         if stored is not None:
             return stored
         locked = lock(s)
-        stored = _replay(s, scope, key, fingerprint)
-        if stored is not None:
-            return stored
+        # On SQLite the transaction has been exclusive since its first statement (BEGIN
+        # IMMEDIATE, before the lookup above): no twin can have committed since, so step 2
+        # would read the same thing again.
+        if not ctx.db.is_sqlite:
+            stored = _replay(s, scope, key, fingerprint)
+            if stored is not None:
+                return stored
         answer = work(s, locked, now).model_dump(mode="json")
         _remember(s, scope, key, fingerprint, status, answer, now)
         return status, answer
@@ -90,12 +96,17 @@ def _fingerprint(path: str, payload: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+# Statements built once per process; each request binds its values.
+_STORED = select(
+    IdempotencyRecord.request_hash, IdempotencyRecord.status_code, IdempotencyRecord.body
+).where(IdempotencyRecord.scope == bindparam("scope"), IdempotencyRecord.key == bindparam("key"))
+_REMEMBER = insert(IdempotencyRecord)
+
+
 def _replay(s: Session, scope: str, key: str, fingerprint: str) -> tuple[int, Any] | None:
-    record = s.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
-        )
-    )
+    # Core statements on the session's connection (same transaction): no ORM object is needed,
+    # and nothing the work has pending can change the answer (no autoflush needed).
+    record = s.connection().execute(_STORED, {"scope": scope, "key": key}).first()
     if record is None:
         return None
     if record.request_hash != fingerprint:
@@ -111,14 +122,15 @@ def _replay(s: Session, scope: str, key: str, fingerprint: str) -> tuple[int, An
 def _remember(
     s: Session, scope: str, key: str, fingerprint: str, status: int, body: Any, now: datetime
 ) -> None:
-    s.add(
-        IdempotencyRecord(
-            scope=scope,
-            key=key,
-            request_hash=fingerprint,
-            status_code=status,
-            body=json.dumps(body, default=str),
-            created_at=now,
-        )
+    s.flush()  # the work's pending ORM changes go first, as before
+    s.connection().execute(
+        _REMEMBER,
+        {
+            "scope": scope,
+            "key": key,
+            "request_hash": fingerprint,
+            "status_code": status,
+            "body": json.dumps(body, default=str),
+            "created_at": now,
+        },
     )
-    s.flush()

@@ -50,6 +50,8 @@ def create_member(
             referral_code=new_referral_code(),
             is_demo=is_demo,
             punch_stamps=0,
+            points_open=0,
+            qualifying_total=0,
             version=1,
             language="en",
         )

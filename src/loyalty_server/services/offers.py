@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from .. import rules, schemas
@@ -19,6 +19,22 @@ from . import points
 OFFER_BONUS = "offer_bonus"
 
 
+# The credit path's reads, built once per process; each call binds the member.
+_OFFER_STATES = select(
+    MemberOfferState.offer_id, MemberOfferState.activated_at, MemberOfferState.uses
+).where(MemberOfferState.member_id == bindparam("member_id"))
+_LAST_PURCHASE = (
+    select(LedgerEntry.created_at)
+    .where(
+        LedgerEntry.member_id == bindparam("member_id"),
+        LedgerEntry.kind == "purchase",
+        LedgerEntry.voided_at.is_(None),
+    )
+    .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
+    .limit(1)
+)
+
+
 def member_facts(
     s: Session, member: Member, *, states: bool = True, last_purchase: bool = True
 ) -> rules.MemberFacts:
@@ -26,11 +42,7 @@ def member_facts(
     its open offers look at (activations and uses; the last purchase for win-back offers)."""
     activated, used = set(), {}
     if states:
-        rows = s.execute(
-            select(
-                MemberOfferState.offer_id, MemberOfferState.activated_at, MemberOfferState.uses
-            ).where(MemberOfferState.member_id == member.id)
-        )
+        rows = s.execute(_OFFER_STATES, {"member_id": member.id})
         for offer_id, activated_at, uses in rows:
             if activated_at is not None:
                 activated.add(offer_id)
@@ -38,16 +50,7 @@ def member_facts(
     last = None
     if last_purchase and member.first_purchase_at is not None:
         # The newest first along the (member, date) index: stops at the first purchase found.
-        last = s.scalar(
-            select(LedgerEntry.created_at)
-            .where(
-                LedgerEntry.member_id == member.id,
-                LedgerEntry.kind == "purchase",
-                LedgerEntry.voided_at.is_(None),
-            )
-            .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
-            .limit(1)
-        )
+        last = s.scalar(_LAST_PURCHASE, {"member_id": member.id})
     return rules.MemberFacts(
         tier_code=member.tier_code,
         joined_at=member.joined_at,

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import rules
@@ -17,10 +17,26 @@ from ..problems import Problem
 from ..programme import Programme
 from . import vouchers
 
+# Statements of the credit path built once per process; each call binds its values.
+_MEMBER_FOR_UPDATE = select(Member).where(Member.id == bindparam("member_id")).with_for_update()
+_UNSPENDABLE_LOT = (
+    select(LedgerEntry.id)
+    .where(
+        LedgerEntry.member_id == bindparam("member_id"),
+        LedgerEntry.remaining > 0,
+        or_(
+            LedgerEntry.expires_at <= bindparam("now"),
+            LedgerEntry.available_at > bindparam("now"),
+            and_(LedgerEntry.available_at.is_(None), LedgerEntry.created_at > bindparam("now")),
+        ),
+    )
+    .limit(1)
+)
+
 
 def lock_member(s: Session, member_id: str) -> Member:
     """Take the member's row lock (SQLite write transactions are already exclusive)."""
-    member = s.scalar(select(Member).where(Member.id == member_id).with_for_update())
+    member = s.scalar(_MEMBER_FOR_UPDATE, {"member_id": member_id})
     if member is None:
         raise Problem(404, "member-not-found", "Member not found", "No such member.")
     return member
@@ -86,16 +102,34 @@ def post(
         staff_id=staff_id,
     )
     s.add(entry)
+    member.points_open += entry.remaining
+    if qualifying:
+        member.qualifying_total += amount
     member.version += 1
     s.flush()
     return entry
 
 
-def take_from_lots(s: Session, allocation: list[tuple[int, int]]) -> None:
+def take_from_lots(s: Session, member: Member, allocation: list[tuple[int, int]]) -> None:
+    """Take points out of the member's lots (and out of its running total)."""
     for lot_id, points in allocation:
-        lot = s.get(LedgerEntry, lot_id)
-        assert lot is not None and lot.remaining >= points
-        lot.remaining -= points
+        take_from_lot(member, s.get(LedgerEntry, lot_id), points)
+
+
+def take_from_lot(member: Member, lot: LedgerEntry | None, points: int) -> None:
+    """`points` out of one of the member's lots, and out of the running total with it."""
+    assert lot is not None and lot.member_id == member.id and lot.remaining >= points
+    lot.remaining -= points
+    member.points_open -= points
+
+
+def void_entry(member: Member, entry: LedgerEntry, now: datetime) -> None:
+    """Mark an entry of the member's voided; its qualifying points stop counting. (Its
+    points come off the lots separately, and a `void` line is posted for them.)"""
+    assert entry.member_id == member.id and entry.voided_at is None
+    entry.voided_at = now
+    if entry.qualifying:
+        member.qualifying_total -= entry.amount
 
 
 def spend(
@@ -123,7 +157,7 @@ def spend(
             needed=exc.needed,
             balance=exc.available,
         ) from exc
-    take_from_lots(s, allocation)
+    take_from_lots(s, member, allocation)
     return post(s, member, now, amount=-points, kind=kind, reason=reason, details=details)
 
 
@@ -147,7 +181,13 @@ def qualifying_points(
 
 
 def update_tier(s: Session, member: Member, programme: Programme, now: datetime) -> str:
-    """Apply the tier rules; returns the change ("up", "down", "requalified" or "none")."""
+    """Apply the tier rules; returns the change ("up", "down", "requalified" or "none").
+    The window's qualifying points are summed only when the member's running total of
+    qualifying points (a ceiling of any window's) could move the tier."""
+    if rules.tier_unchanged_below(
+        programme.tiers, member.tier_code, member.requalify_at, member.qualifying_total, now
+    ):
+        return "none"
     decision = rules.evaluate_tier(
         programme.tiers,
         member.tier_code,
@@ -200,11 +240,7 @@ def _birthday_voucher_due(member: Member, programme: Programme, now: datetime) -
 def needs_settling(s: Session, member: Member, programme: Programme, now: datetime) -> bool:
     """A cheap read: is anything due (expired lots, birthday bonus or voucher,
     requalification)?"""
-    if member.requalify_at is not None and member.requalify_at <= now:
-        return True
-    if programme.birthday and _birthday_due(member, programme, now):
-        return True
-    if _birthday_voucher_due(member, programme, now):
+    if _due_by_date(member, programme, now):
         return True
     expired = s.scalar(
         select(LedgerEntry.id)
@@ -216,6 +252,30 @@ def needs_settling(s: Session, member: Member, programme: Programme, now: dateti
         .limit(1)
     )
     return expired is not None
+
+
+def settle_for_earning(
+    s: Session, member: Member, programme: Programme, now: datetime
+) -> list[rules.Lot] | None:
+    """`settle`, for a write that only adds points (a credit). None, after one indexed probe,
+    when nothing is due, every open lot is spendable now and new points are spendable at
+    once (no pending hold): the member's balance is then the running total `points_open`
+    until the transaction ends, and no lot need be loaded. Otherwise `settle`'s lots."""
+    if programme.pending_hold_days == 0 and not _due_by_date(member, programme, now):
+        s.flush()  # Core on the session's connection below: whatever is pending goes first
+        unspendable = s.connection().scalar(_UNSPENDABLE_LOT, {"member_id": member.id, "now": now})
+        if unspendable is None:
+            return None
+    return settle(s, member, programme, now)
+
+
+def _due_by_date(member: Member, programme: Programme, now: datetime) -> bool:
+    """A requalification, birthday bonus or birthday voucher due (nothing read)."""
+    if member.requalify_at is not None and member.requalify_at <= now:
+        return True
+    if programme.birthday and _birthday_due(member, programme, now):
+        return True
+    return _birthday_voucher_due(member, programme, now)
 
 
 def settle(s: Session, member: Member, programme: Programme, now: datetime) -> list[rules.Lot]:
@@ -233,7 +293,7 @@ def settle(s: Session, member: Member, programme: Programme, now: datetime) -> l
     for lot_id, points in rules.expire_lots(lots, now):
         lot = s.get(LedgerEntry, lot_id)
         assert lot is not None and lot.expires_at is not None
-        lot.remaining -= points
+        take_from_lot(member, lot, points)
         day = lot.expires_at.date()
         total, last, earned = by_date.get(day, (0, lot.expires_at, set()))
         by_date[day] = (total + points, max(last, lot.expires_at), earned | {lot.created_at.date()})

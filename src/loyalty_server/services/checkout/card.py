@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from loyalty_core.card.format import CARD_ALGORITHM, CARD_DIGITS, CARD_PERIOD
@@ -149,10 +149,17 @@ CODE_REPLAYED = Problem(
 )
 
 
+# Built once per process; each call binds the number.
+_MEMBER_BY_NUMBER = select(Member).where(Member.number == bindparam("number"))
+_MEMBER_BY_NUMBER_FOR_UPDATE = _MEMBER_BY_NUMBER.with_for_update()
+
+
 def member_by_number(s: Session, number: str, *, lock: bool = False) -> Member:
     """The member with this (check-digit verified) number, row-locked if `lock`; else 404."""
-    query = select(Member).where(Member.number == normalise_member_number(number))
-    member = s.scalar(query.with_for_update() if lock else query)
+    member = s.scalar(
+        _MEMBER_BY_NUMBER_FOR_UPDATE if lock else _MEMBER_BY_NUMBER,
+        {"number": normalise_member_number(number)},
+    )
     if member is None:
         raise Problem(
             404,

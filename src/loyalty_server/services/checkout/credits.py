@@ -176,13 +176,27 @@ def _credit(
         "requalify_before": member.requalify_at.isoformat() if member.requalify_at else None,
         "stamps_before": member.punch_stamps,
     }
-    lots = points.settle(s, member, programme, now)
+    # None: every lot is spendable and stays so; the balance is the running total.
+    lots = points.settle_for_earning(s, member, programme, now)
     tier = programme.tier(member.tier_code)
     earn = rules.purchase_points(amount, programme, tier)
     # Before the purchase is booked: a win-back offer looks at the visit before this one.
     bonuses = offers.purchase_bonuses(
         s, member, programme, offers.amount_facts(amount, earn.base, categories), now
     )
+    # The stamp before the purchase is booked: the member row's changes then go out in the
+    # purchase's flush (one UPDATE of the member, not a second at commit). Nothing else in a
+    # credit reads the stamps.
+    issued = None
+    if programme.punch_card is not None:
+        member.punch_stamps, due = rules.punch(member.punch_stamps, programme.punch_card)
+        reward = programme.reward(programme.punch_card.reward_id)
+        if due and reward is not None:
+            voucher = vouchers.issue(
+                s, member, reward, now, source="punch_card", ledger_entry_id=None
+            )
+            undo["voucher_id"] = voucher.id
+            issued = vouchers.voucher_view(voucher, programme, now)
     entry = points.post(
         s,
         member,
@@ -203,9 +217,9 @@ def _credit(
         purchase_amount=amount,
         staff_id=staff.staff_id,
     )
-    lots.append(points.lot_of(entry))
     bonus_entries = offers.post_bonuses(s, member, programme, bonuses, entry, now)
-    lots.extend(points.lot_of(e) for e in bonus_entries)
+    if lots is not None:
+        lots.extend(points.lot_of(e) for e in (entry, *bonus_entries))
     if bonus_entries:
         undo["offer_entries"] = [e.id for e in bonus_entries]
     if step_use is not None:
@@ -218,25 +232,15 @@ def _credit(
         referral_bonus = pay_referral_bonus(s, member, programme, now)
         if referral_bonus:
             undo["referral"] = True
-            lots = points.load_lots(s, member.id)
+            lots = None if lots is None else points.load_lots(s, member.id)
     challenges.record_categories(s, member, categories, now)
     goals = {"visits", "categories"} if categories else {"visits"}
-    if challenges.award(s, member, programme, now, goals):
+    if challenges.award(s, member, programme, now, goals) and lots is not None:
         lots = points.load_lots(s, member.id)
     if referral_bonus and member.referred_by_id:
         referrer = s.get(Member, member.referred_by_id)  # locked by the referral bonus
         if referrer is not None:
             challenges.award(s, referrer, programme, now, {"referrals"})
-    issued = None
-    if programme.punch_card is not None:
-        member.punch_stamps, due = rules.punch(member.punch_stamps, programme.punch_card)
-        reward = programme.reward(programme.punch_card.reward_id)
-        if due and reward is not None:
-            voucher = vouchers.issue(
-                s, member, reward, now, source="punch_card", ledger_entry_id=None
-            )
-            undo["voucher_id"] = voucher.id
-            issued = vouchers.voucher_view(voucher, programme, now)
     entry.details = json.dumps(json.loads(entry.details) | {"undo": undo})
     return schemas.CreditResult(
         credit_id=entry.id,
@@ -250,7 +254,7 @@ def _credit(
         multiplier=str(earn.multiplier),
         tier=tier_ref(programme.tier(member.tier_code)),
         tier_change=change,
-        balance=points.balance_of(lots, now),
+        balance=member.points_open if lots is None else points.balance_of(lots, now),
         punch_card=punch_state(member, programme),
         voucher_issued=issued,
         referral_bonus=referral_bonus,

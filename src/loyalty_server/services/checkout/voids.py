@@ -97,7 +97,7 @@ def _void(
     undo = json.loads(entry.details).get("undo", {})
     voucher = _completed_voucher(s, undo)
     _take_back(s, member, entry, now)
-    entry.voided_at = now
+    points.void_entry(member, entry, now)
     points.post(
         s,
         member,
@@ -133,7 +133,7 @@ def _take_back(s: Session, member: Member, entry: LedgerEntry, now: datetime) ->
     """An entry's points off the member's balance: from its own lot first (even while still
     pending), the rest oldest-first; 409 when they were spent."""
     from_lot = min(entry.remaining, entry.amount)
-    entry.remaining -= from_lot
+    points.take_from_lot(member, entry, from_lot)
     rest = entry.amount - from_lot
     if rest:
         # Loaded after the line above (the query flushes it): this lot is not counted twice.
@@ -141,7 +141,7 @@ def _take_back(s: Session, member: Member, entry: LedgerEntry, now: datetime) ->
             allocation = rules.allocate_spend(points.load_lots(s, member.id), rest, now)
         except rules.InsufficientPoints as exc:
             raise _SPENT from exc
-        points.take_from_lots(s, allocation)
+        points.take_from_lots(s, member, allocation)
 
 
 def _completed_voucher(s: Session, undo: dict) -> Voucher | None:
@@ -170,7 +170,7 @@ def _withdraw_offer_bonuses(
         if bonus is None or bonus.voided_at is not None:
             continue
         _take_back(s, member, bonus, now)
-        bonus.voided_at = now
+        points.void_entry(member, bonus, now)
         details = json.loads(bonus.details)
         points.post(
             s,
@@ -206,7 +206,7 @@ def _withdraw_referral_bonus(s: Session, member: Member, entry: LedgerEntry, now
     for bonus in paid:
         owner = member if bonus.member_id == member.id else points.lock_member(s, bonus.member_id)
         _take_back(s, owner, bonus, now)
-        bonus.voided_at = now
+        points.void_entry(owner, bonus, now)
         points.post(
             s,
             owner,
