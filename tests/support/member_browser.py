@@ -16,6 +16,7 @@ from loyalty_app.i18n import t
 
 from .browser import enable_semantics, wait_first_frame
 from .gallery import settled_screenshot
+from .kiosk_browser import SETTLED
 
 # Destination -> the catalogue key of its label in the navigation.
 DESTINATIONS = {
@@ -110,12 +111,32 @@ def type_into(page, label: str, value: str, *, replace: bool = False) -> None:  
         "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)",
         timeout=TIMEOUT_MS,
     )
+    # Keys (Ctrl+A too) pressed before Flutter has handled the tap that focused the field
+    # are lost: its handling is queued on the page's main thread, done two frames later.
+    page.evaluate(SETTLED)
     if replace:
         page.keyboard.press("Control+A")
+        page.wait_for_function(
+            "() => { const a = document.activeElement;"
+            " return !a?.value || (a.selectionStart === 0 && a.selectionEnd === a.value.length); }",
+            timeout=TIMEOUT_MS,
+        )
     page.keyboard.type(value, delay=5)
-    page.wait_for_function(
-        "value => document.activeElement?.value?.endsWith(value)", arg=value, timeout=TIMEOUT_MS
+    check = (
+        "value => document.activeElement?.value === value"
+        if replace
+        else ("value => document.activeElement?.value?.endsWith(value)")
     )
+    try:
+        page.wait_for_function(check, arg=value, timeout=TIMEOUT_MS)
+    except Exception as exc:
+        held = page.evaluate(
+            "() => [document.activeElement?.getAttribute('aria-label'),"
+            " document.activeElement?.value]"
+        )
+        raise AssertionError(
+            f"typed {value!r} into {label!r}; the focused field holds {held}"
+        ) from exc
 
 
 def request_code(page, lang: str, email: str) -> None:  # noqa: ANN001
