@@ -177,6 +177,7 @@ def sign_in_member_app(browser, app) -> object:
 
 def set_up_kiosk(browser, app, credential: str) -> object:
     from tests.support.browser import enable_semantics, wait_first_frame
+    from tests.support.kiosk_browser import fill
 
     page = browser.open(app.url, width=1000, height=800)
     page.context.add_init_script(WS_LOG)
@@ -188,8 +189,7 @@ def set_up_kiosk(browser, app, credential: str) -> object:
         ("Staff PIN (4–8 digits)", PIN),
         ("Staff PIN again", PIN),
     ):
-        page.get_by_label(label).first.click()
-        page.keyboard.type(value, delay=KEY_DELAY_MS)
+        fill(page, label, value)  # tapped, focused and settled before the keys go
     page.get_by_role("button", name="Save and start").click()
     try:
         page.get_by_text(ATTRACT).wait_for(timeout=30_000)
