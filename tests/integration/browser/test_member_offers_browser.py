@@ -95,30 +95,50 @@ def open_offers(page, lang: str) -> None:  # noqa: ANN001
 DESKTOP = (1280, 860)
 
 
-def on_desktop(browser, app, phone, lang: str, reach):  # noqa: ANN001, ANN201
-    """The same member's app in a desktop window (one live Flutter page at a time in this
-    browser: the phone's page is closed first), signed in already, at the screen ``reach``
-    brings it to."""
-    browser.close_page(phone)
-    page = member.open_app(browser, app.url, *DESKTOP)
-    member.wait_card(page, lang)
-    reach(page)
-    return page
+class DemoMember:
+    """The demo member's app (its own data folder, in ``lang``, light theme), signed in on a
+    phone page (``page``); stopped with its page on leaving the ``with``."""
+
+    def __init__(self, browser, server, tmp_path, lang: str) -> None:  # noqa: ANN001
+        self.browser, self.lang = browser, lang
+        data = tmp_path / "data"
+        data.mkdir()
+        (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
+        self.app = AppProcess(data, "--backend", server.base_url, log_path=tmp_path / "app.log")
+        self.page = None
+
+    def __enter__(self) -> DemoMember:
+        self.app.start()
+        try:
+            self.page = member.open_app(self.browser, self.app.url)
+            member.sign_in_demo(self.page, self.lang)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.page is not None:  # one live Flutter page at a time in this browser
+            self.browser.close_page(self.page)
+        self.app.stop()
+
+    def to_desktop(self, reach):  # noqa: ANN001, ANN201
+        """The same member's app in a desktop window instead of the phone's page (closed
+        first), signed in already, at the screen ``reach`` brings it to."""
+        self.browser.close_page(self.page)
+        self.page = None
+        self.page = member.open_app(self.browser, self.app.url, *DESKTOP)
+        member.wait_card(self.page, self.lang)
+        reach(self.page)
+        return self.page
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 def test_offers_are_listed_and_added_to_the_card_in_each_language(
     browser, module_server, tmp_path, lang
 ):
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
-    app = AppProcess(data, "--backend", module_server.base_url, log_path=tmp_path / "app.log")
-    app.start()
-    page = None
-    try:
-        page = member.open_app(browser, app.url)
-        member.sign_in_demo(page, lang)
+    with DemoMember(browser, module_server, tmp_path, lang) as phone:
+        page = phone.page
         open_offers(page, lang)
         # Each offer is one card: its texts are one node of the accessibility tree.
         for offer_id in SHOWN:
@@ -141,27 +161,16 @@ def test_offers_are_listed_and_added_to_the_card_in_each_language(
             open_offers(desktop, lang)
             wait_node(desktop, "\n" + t(lang, "offers.on_card"), first=False)
 
-        page = on_desktop(browser, app, page, lang, added)
+        page = phone.to_desktop(added)
         shot(page, f"offers-{lang}-desktop.png")
-    finally:
-        if page is not None:  # one live Flutter page at a time in this browser
-            browser.close_page(page)
-        app.stop()
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 def test_the_card_screen_shows_the_stamp_card_in_each_language(
     browser, module_server, tmp_path, lang
 ):
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
-    app = AppProcess(data, "--backend", module_server.base_url, log_path=tmp_path / "app.log")
-    app.start()
-    page = None
-    try:
-        page = member.open_app(browser, app.url)
-        member.sign_in_demo(page, lang)
+    with DemoMember(browser, module_server, tmp_path, lang) as phone:
+        page = phone.page
         with client_for(module_server) as client:
             session = client.post("/v1/auth/demo", json={"device_name": "check"}).json()
             headers = {"Authorization": f"Bearer {session['access_token']}"}
@@ -177,27 +186,16 @@ def test_the_card_screen_shows_the_stamp_card_in_each_language(
 
         stamp_card(page)
         shot(page, f"stamps-{lang}.png")
-        page = on_desktop(browser, app, page, lang, stamp_card)
+        page = phone.to_desktop(stamp_card)
         shot(page, f"stamps-{lang}-desktop.png")
-    finally:
-        if page is not None:  # one live Flutter page at a time in this browser
-            browser.close_page(page)
-        app.stop()
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 def test_how_to_earn_explains_the_programme_in_each_language(
     browser, module_server, tmp_path, lang
 ):
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
-    app = AppProcess(data, "--backend", module_server.base_url, log_path=tmp_path / "app.log")
-    app.start()
-    page = None
-    try:
-        page = member.open_app(browser, app.url)
-        member.sign_in_demo(page, lang)
+    with DemoMember(browser, module_server, tmp_path, lang) as phone:
+        page = phone.page
         rate = t(lang, "earn.rate", points="10", unit="$1.00" if lang == "en" else "US$1.00")
         offer = t(
             lang,
@@ -216,27 +214,16 @@ def test_how_to_earn_explains_the_programme_in_each_language(
 
         how_to_earn(page)
         shot(page, f"how-to-earn-{lang}.png")
-        page = on_desktop(browser, app, page, lang, how_to_earn)
+        page = phone.to_desktop(how_to_earn)
         shot(page, f"how-to-earn-{lang}-desktop.png")
-    finally:
-        if page is not None:  # one live Flutter page at a time in this browser
-            browser.close_page(page)
-        app.stop()
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 def test_achievements_show_earned_and_open_badges_in_each_language(
     browser, module_server, tmp_path, lang
 ):
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
-    app = AppProcess(data, "--backend", module_server.base_url, log_path=tmp_path / "app.log")
-    app.start()
-    page = None
-    try:
-        page = member.open_app(browser, app.url)
-        member.sign_in_demo(page, lang)
+    with DemoMember(browser, module_server, tmp_path, lang) as phone:
+        page = phone.page
         block = DEMO_PROGRAMME.read_text(encoding="utf-8").split('id = "explorer"')[1]
         explorer = re.search(rf'^name\.{lang} = "([^"]+)"', block, re.M).group(1)
 
@@ -250,12 +237,8 @@ def test_achievements_show_earned_and_open_badges_in_each_language(
 
         achievements(page)
         shot(page, f"achievements-{lang}.png")
-        page = on_desktop(browser, app, page, lang, achievements)
+        page = phone.to_desktop(achievements)
         shot(page, f"achievements-{lang}-desktop.png")
-    finally:
-        if page is not None:  # one live Flutter page at a time in this browser
-            browser.close_page(page)
-        app.stop()
 
 
 #: The bonus line after a till's credit, in the browser: on demand until the cause of its
@@ -272,15 +255,8 @@ def test_achievements_show_earned_and_open_badges_in_each_language(
 def test_a_till_credit_shows_the_offers_bonus_line_in_each_language(
     browser, module_server, tmp_path, lang
 ):
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
-    app = AppProcess(data, "--backend", module_server.base_url, log_path=tmp_path / "app.log")
-    app.start()
-    page = None
-    try:
-        page = member.open_app(browser, app.url)
-        member.sign_in_demo(page, lang)
+    with DemoMember(browser, module_server, tmp_path, lang) as phone:
+        page = phone.page
         with client_for(module_server) as client:
             till = Till(client, add_staff(module_server.database_url, f"Till {lang}", "Pier 7"))
             number = client.post("/v1/auth/demo", json={"device_name": "till"}).json()
@@ -294,7 +270,3 @@ def test_a_till_credit_shows_the_offers_bonus_line_in_each_language(
         line = t(lang, "reason.offer_bonus", offer=offer_name(lang, "double-tuesdays"))
         wait_node(page, line, first=False)
         shot(page, f"offers-points-{lang}.png")
-    finally:
-        if page is not None:  # one live Flutter page at a time in this browser
-            browser.close_page(page)
-        app.stop()
