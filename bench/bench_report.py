@@ -45,6 +45,7 @@ DAYS = 730
 TIERS = [("green", 0.80), ("gold", 0.17), ("reserve", 0.03)]
 REWARDS = ["extra-shot", "oat-milk", "brewed-coffee", "handcrafted-drink", "pastry", "lunch-combo"]
 NOW = datetime(2026, 11, 30, 20, tzinfo=UTC)
+OFFERS = [offer.id for offer in load_programme(demo_programme_path()).offers]
 NULL = "\\N"  # COPY text format
 
 
@@ -60,13 +61,16 @@ SELECT md5('m' || i)::uuid::text, lpad(i::text, 12, '0'), 'm' || i || '@bench.te
 FROM (SELECT i, random() AS r, %(now)s - random() * interval '730 days' AS joined
       FROM generate_series(0, %(members)s - 1) AS i) AS g
 """
-# Purchases 82 %, bonuses 5 %, redemptions 8 %, expiries 5 %; 1 % of purchases voided;
-# 40 % of the points earned in the last year still held.
+# Purchases 82 %, bonuses 5 % (three in five of them an offer's bonus line, naming one of the
+# programme's offers as the till writes it), redemptions 8 %, expiries 5 %; 1 % of purchases
+# voided; 40 % of the points earned in the last year still held.
 LEDGER_SQL = """
 INSERT INTO ledger_entries (member_id, created_at, amount, kind, reason, details, qualifying,
                             remaining, available_at, expires_at, purchase_amount, staff_id,
                             voided_at)
-SELECT member_id, at, points, kind, kind, '{}', kind = 'purchase',
+SELECT member_id, at, points, kind, CASE WHEN offer IS NULL THEN kind ELSE 'offer_bonus' END,
+       CASE WHEN offer IS NULL THEN '{}' ELSE '{"offer_id": "' || offer || '"}' END,
+       kind = 'purchase',
        CASE WHEN points > 0 AND at > %(now)s - interval '365 days' AND random() < 0.4
             THEN points ELSE 0 END,
        CASE WHEN points > 0 THEN at END, CASE WHEN points > 0 THEN at + interval '365 days' END,
@@ -75,6 +79,8 @@ SELECT member_id, at, points, kind, kind, '{}', kind = 'purchase',
        CASE WHEN kind = 'purchase' AND random() < 0.01 THEN at END
 FROM (
   SELECT m.id AS member_id, m.joined_at + u * (%(now)s - m.joined_at) AS at, kind, cents,
+         CASE WHEN kind = 'bonus' AND random() < 0.6
+              THEN (%(offers)s::text[])[1 + floor(random() * %(n_offers)s)::int] END AS offer,
          CASE kind WHEN 'purchase' THEN cents / 10
                    WHEN 'bonus' THEN (ARRAY[25, 50, 300, 500])[1 + floor(random() * 4)::int]
                    ELSE -(50 + floor(random() * 550)::int) END AS points
@@ -127,6 +133,8 @@ def generate(url: str, members: int, entries: int, seed: float = 0.14) -> None:
         "entries": entries,
         "staff": staff,
         "rewards": REWARDS,
+        "offers": OFFERS,
+        "n_offers": len(OFFERS),
     }
     with psycopg.connect(conninfo) as conn:
         conn.execute("SELECT setseed(%s)", (seed,))

@@ -168,7 +168,7 @@ def _nps(
 def _offers(s: Session, programme: Programme, period: Period) -> list[OfferUptake]:
     """Uptake of the programme's offers that ran in the period, in file order."""
     zone = programme.time_zone
-    found = []
+    running = []
     for offer in programme.offers:
         window = offer_window(offer.starts, offer.ends, period)
         if window is None:
@@ -177,16 +177,24 @@ def _offers(s: Session, programme: Programme, period: Period) -> list[OfferUptak
         if offer.from_hour is not None and offer.until_hour is not None:
             hours = (offer.from_hour, offer.until_hour)
         spans = running_spans(window, zone, [WEEKDAYS.index(d) for d in offer.days], hours)
-        figures = queries.offer_uptake(
-            s,
-            offer.id,
-            offer.activate,
-            spans,
-            window.previous().start(zone),
-            window.start(zone),
-            window.end(zone),
+        running.append((offer, window, spans))
+    # Offers paid at the till reach whoever bought while they ran: all counted in one pass.
+    bought = queries.offers_reached(
+        s, {offer.id: spans for offer, _, spans in running if not offer.activate}
+    )
+    found = []
+    for offer, window, _ in running:
+        reached = (
+            queries.offer_activations(s, offer.id, window.end(zone))
+            if offer.activate
+            else bought[offer.id]
         )
-        found.append(OfferUptake(offer.id, offer.name["en"], offer.activate, window, *figures))
+        figures = queries.offer_uptake(
+            s, offer.id, window.previous().start(zone), window.start(zone), window.end(zone)
+        )
+        found.append(
+            OfferUptake(offer.id, offer.name["en"], offer.activate, window, reached, *figures)
+        )
     return found
 
 

@@ -303,37 +303,62 @@ def _names_offer(offer_id: str) -> ColumnElement:
     return LedgerEntry.details.like(f"%{needle}%", escape="\\")
 
 
-def offer_uptake(
-    s: Session,
-    offer_id: str,
-    activate: bool,
-    spans: Sequence[tuple[datetime, datetime]],
-    before: datetime,
-    start: datetime,
-    end: datetime,
-) -> tuple[int, int, int, int, int]:
-    """(reached, used, compared, visits, visits before) of one offer whose window is
-    `start` to `end`, ran in `spans` within it, and whose window before starts at `before`."""
+def offers_reached(
+    s: Session, spans: dict[str, Sequence[tuple[datetime, datetime]]]
+) -> dict[str, int]:
+    """Members who bought while each offer ran (`spans`: per offer id), in one pass over the
+    purchases: one row per member with a flag per offer, then the flags added up (a count of
+    distinct members per offer sorted the purchases once an offer)."""
+    running = {offer_id: list(ran) for offer_id, ran in spans.items() if ran}
+    if not running:
+        return {offer_id: 0 for offer_id in spans}
     e = LedgerEntry
-    if activate:
-        reached = s.scalar(
+    ids = list(running)
+    flags = [
+        func.max(
+            case(
+                (or_(*(and_(e.created_at >= a, e.created_at < b) for a, b in running[i])), 1),
+                else_=0,
+            )
+        ).label(f"f{n}")
+        for n, i in enumerate(ids)
+    ]
+    per_member = (
+        select(*flags)
+        .where(
+            e.kind == "purchase",
+            e.voided_at.is_(None),
+            e.created_at >= min(a for i in ids for a, _ in running[i]),
+            e.created_at < max(b for i in ids for _, b in running[i]),
+        )
+        .group_by(e.member_id)
+        .subquery()
+    )
+    row = s.execute(select(*(func.sum(c) for c in per_member.c))).one()
+    reached = {offer_id: int(n or 0) for offer_id, n in zip(ids, row, strict=True)}
+    return {offer_id: reached.get(offer_id, 0) for offer_id in spans}
+
+
+def offer_activations(s: Session, offer_id: str, end: datetime) -> int:
+    """Members who added an add-to-card offer to their card before `end`."""
+    return int(
+        s.scalar(
             select(func.count()).where(
                 MemberOfferState.offer_id == offer_id,
                 MemberOfferState.activated_at.is_not(None),
                 MemberOfferState.activated_at < end,
             )
         )
-    else:
-        ran = or_(*(and_(e.created_at >= a, e.created_at < b) for a, b in spans))
-        reached = (
-            s.scalar(
-                select(func.count(func.distinct(e.member_id))).where(
-                    e.kind == "purchase", e.voided_at.is_(None), ran
-                )
-            )
-            if spans
-            else 0
-        )
+        or 0
+    )
+
+
+def offer_uptake(
+    s: Session, offer_id: str, before: datetime, start: datetime, end: datetime
+) -> tuple[int, int, int, int]:
+    """(used, compared, visits, visits before) of one offer whose window is `start` to `end`
+    and whose window before starts at `before`."""
+    e = LedgerEntry
     users = (
         select(e.member_id)
         .where(
@@ -364,4 +389,4 @@ def offer_uptake(
             Member.joined_at < before,
         )
     ).one()
-    return int(reached or 0), int(used or 0), int(compared), int(visits), int(visits_before)
+    return int(used or 0), int(compared), int(visits), int(visits_before)
