@@ -140,20 +140,42 @@ def confirm_dialog(
     confirm: str,
     on_confirm: Callable,
     key: str,
+    working: Callable[[], str] | None = None,
 ) -> None:
     """A modal question with Cancel and a filled confirm button (keys ``cancel-<key>`` and
-    ``confirm-<key>``); `on_confirm` closes it itself (``page.pop_dialog()``)."""
-    page.show_dialog(
-        ft.AlertDialog(
-            modal=True,
-            title=ft.Text(title),
-            content=ft.Text(body),
-            actions=[
-                ft.TextButton(cancel, on_click=lambda: page.pop_dialog(), key=f"cancel-{key}"),
-                ft.FilledButton(confirm, on_click=on_confirm, key=f"confirm-{key}"),
-            ],
-        )
-    )
+    ``confirm-<key>``); `on_confirm` closes it itself (``page.pop_dialog()``).
+
+    `working`: what the confirm does, said in the dialog itself the moment it is tapped (a
+    ring and that text, both buttons off) and sent before `on_confirm` runs. A message shown
+    behind the dialog would only be read once the dialog has faded out: until then Flutter
+    keeps what is behind a modal dialog out of the accessibility tree."""
+    dialog = ft.AlertDialog(modal=True, title=ft.Text(title), content=ft.Text(body))
+
+    async def confirmed(e: ft.Event) -> None:
+        if working is not None:
+            # A column, not a row: the text wraps at the dialog's width on a phone.
+            dialog.content = ft.Column(
+                [
+                    ft.ProgressRing(width=24, height=24, stroke_width=3),
+                    ft.Text(working(), text_align=ft.TextAlign.CENTER),
+                ],
+                key=f"working-{key}",
+                tight=True,
+                horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+            )
+            for action in dialog.actions:
+                action.disabled = True
+            dialog.update()
+            await asyncio.sleep(0)  # the change leaves before anything else the tap does
+        done = on_confirm()
+        if asyncio.iscoroutine(done):
+            await done
+
+    dialog.actions = [
+        ft.TextButton(cancel, on_click=lambda: page.pop_dialog(), key=f"cancel-{key}"),
+        ft.FilledButton(confirm, on_click=confirmed, key=f"confirm-{key}"),
+    ]
+    page.show_dialog(dialog)
 
 
 def empty_state(text: str, icon: ft.IconData = ft.Icons.INFO_OUTLINE) -> ft.Control:

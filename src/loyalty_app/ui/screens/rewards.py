@@ -346,6 +346,9 @@ def RewardDetailPage() -> ft.Control:
             confirm=t(lang, "rewards.confirm"),
             on_confirm=confirmed,
             key="redeem",
+            working=lambda: t(
+                lang, "rewards.queued" if app.connectivity == "offline" else "rewards.redeeming"
+            ),
         )
 
     return ft.Column(
