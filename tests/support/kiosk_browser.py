@@ -4,13 +4,16 @@ the set-up form; and the kiosk screenshots for the README (docs/screenshots/kios
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 from loyalty_app.i18n import t
 
-from .browser import screenshot
+from .browser import AppProcess, enable_semantics, screenshot, wait_first_frame
+from .servers import add_staff
 
 KIOSK_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "kiosk"
 FAILURE_SHOTS: list[str] = ["."]  # where `see` leaves a screenshot when the text never came
@@ -155,3 +158,28 @@ def purchases(base_url: str) -> list[dict]:
         timeout=10,
     ).json()["items"]
     return [e for e in items if e["reason"] == "purchase"]
+
+
+def open_kiosk_page(browser, url: str):  # noqa: ANN001, ANN201
+    """The kiosk's page as a till's 1000 x 800 screen shows it, first frame drawn and the
+    accessibility tree on."""
+    page = browser.open(url, width=1000, height=800)
+    wait_first_frame(page)
+    enable_semantics(page)
+    return page
+
+
+@contextmanager
+def checkout_till(server, tmp: Path, browser, staff: str = "Ana Souza") -> Iterator:  # noqa: ANN001
+    """A checkout kiosk process on `server`, its page open and set up with a new staff
+    credential named `staff`; the process is stopped afterwards whatever happened."""
+    FAILURE_SHOTS[0] = str(tmp)
+    app = AppProcess(
+        tmp / "till", "--backend", server.base_url, "--kiosk", "checkout", log_path=tmp / "till.log"
+    ).start()
+    try:
+        page = open_kiosk_page(browser, app.url)
+        set_up_kiosk(page, add_staff(server.database_url, staff))
+        yield page
+    finally:
+        app.stop()

@@ -250,6 +250,7 @@ MESSAGES: dict[str, str] = {
     "kiosk.join": "Join the programme",
     "kiosk.offline": "Offline: {pending} credits waiting to be sent",
     "kiosk.online": "Online",
+    "kiosk.offline_none": "Offline",
     "kiosk.pending": "{pending} credits waiting to be sent",
     "kiosk.rejected": "Refused by the server: {amount} — {reason}",
     "kiosk.member_balance": "{points} points",

@@ -250,6 +250,7 @@ MESSAGES: dict[str, str] = {
     "kiosk.join": "加入会员",
     "kiosk.offline": "离线：{pending} 笔积分待发送",
     "kiosk.online": "在线",
+    "kiosk.offline_none": "离线",
     "kiosk.pending": "{pending} 笔积分待发送",
     "kiosk.rejected": "服务器拒绝：{amount} — {reason}",
     "kiosk.member_balance": "{points} 积分",

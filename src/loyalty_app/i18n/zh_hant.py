@@ -250,6 +250,7 @@ MESSAGES: dict[str, str] = {
     "kiosk.join": "加入會員",
     "kiosk.offline": "離線：{pending} 筆積分待傳送",
     "kiosk.online": "連線中",
+    "kiosk.offline_none": "離線",
     "kiosk.pending": "{pending} 筆積分待傳送",
     "kiosk.rejected": "伺服器拒絕：{amount} — {reason}",
     "kiosk.member_balance": "{points} 積分",

@@ -278,3 +278,29 @@ def test_a_voucher_tapped_on_the_member_screen_is_used_once_confirmed(
         await state.session.aclose()
 
     asyncio.run(scenario())
+
+
+def test_the_header_says_offline_as_soon_as_a_scan_could_not_be_checked(
+    module_server, client, smtp, tmp_path
+):
+    """The till's header follows what the last scan met: a card that could not be checked
+    (server gone) turns it to offline at once, not at the next sync up to 20 s later, and a
+    card checked by the server turns it back."""
+    member = sign_in(client, smtp, name="Ravi Patel")
+
+    async def scenario() -> None:
+        state = await ready_state(module_server, tmp_path)
+        module_server.stop()
+        try:
+            await scanner_types(state, member.member_number)
+            assert state.phase == "member" and state.member.offline
+            assert state.connectivity == "offline"
+            state.reset()
+        finally:
+            module_server.start()
+        await scanner_types(state, member.member_number)
+        assert state.phase == "member" and not state.member.offline
+        assert state.connectivity == "online"
+        await state.session.aclose()
+
+    asyncio.run(scenario())

@@ -9,19 +9,17 @@ import httpx
 import pytest
 
 from loyalty_app.i18n import t
-from tests.support import kiosk_browser
-from tests.support.browser import AppProcess, enable_semantics, wait_cjk_glyphs, wait_first_frame
+from tests.support.browser import wait_cjk_glyphs
 from tests.support.kiosk_browser import (
+    checkout_till,
     demo_headers,
     purchases,
     scanner_types,
     see,
-    set_up_kiosk,
     shoot,
     unlock_staff,
 )
 from tests.support.programmes import category_programme
-from tests.support.servers import add_staff
 
 pytestmark = pytest.mark.browser
 
@@ -47,24 +45,8 @@ def server_options(tmp_path_factory) -> dict:
 
 @pytest.fixture(scope="module")
 def till(module_server, tmp_path_factory, browser):
-    tmp = tmp_path_factory.mktemp("kiosk-categories")
-    kiosk_browser.FAILURE_SHOTS[0] = str(tmp)
-    app = AppProcess(
-        tmp / "till",
-        "--backend",
-        module_server.base_url,
-        "--kiosk",
-        "checkout",
-        log_path=tmp / "till.log",
-    ).start()
-    try:
-        page = browser.open(app.url, width=1000, height=800)
-        wait_first_frame(page)
-        enable_semantics(page)
-        set_up_kiosk(page, add_staff(module_server.database_url, "Ana Souza"))
+    with checkout_till(module_server, tmp_path_factory.mktemp("kiosk-categories"), browser) as page:
         yield module_server, page
-    finally:
-        app.stop()
 
 
 def mei(base_url: str) -> tuple[str, dict]:

@@ -7,7 +7,7 @@ import pytest
 
 from tests.support import kiosk_browser
 from tests.support.browser import AppProcess, enable_semantics, wait_cjk_glyphs, wait_first_frame
-from tests.support.kiosk_browser import look, see, set_up_kiosk, unlock_staff
+from tests.support.kiosk_browser import look, open_kiosk_page, see, set_up_kiosk, unlock_staff
 from tests.support.servers import add_staff
 
 pytestmark = pytest.mark.browser
@@ -29,13 +29,6 @@ def kiosk(module_server, tmp_path_factory):
     app.stop()
 
 
-def _open(browser, app):  # noqa: ANN001, ANN202
-    page = browser.open(app.url, width=1000, height=800)
-    wait_first_frame(page)
-    enable_semantics(page)
-    return page
-
-
 def _assert_glyphs(page, text: str) -> None:  # noqa: ANN001
     shown = page.get_by_text(text, exact=True).first
     see(page, text)
@@ -45,7 +38,7 @@ def _assert_glyphs(page, text: str) -> None:  # noqa: ANN001
 
 def test_staff_switch_the_kiosk_to_chinese_and_it_stays_chinese(browser, kiosk):
     server, app, tmp = kiosk
-    page = _open(browser, app)
+    page = open_kiosk_page(browser, app.url)
     set_up_kiosk(page, add_staff(server.database_url, "Ana Souza"))
 
     unlock_staff(page)
@@ -65,5 +58,5 @@ def test_staff_switch_the_kiosk_to_chinese_and_it_stays_chinese(browser, kiosk):
 
     app.stop()
     app.start()
-    again = _open(browser, app)
+    again = open_kiosk_page(browser, app.url)
     _assert_glyphs(again, "请扫描会员卡")

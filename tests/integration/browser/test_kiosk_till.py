@@ -9,18 +9,15 @@ import uuid
 import httpx
 import pytest
 
-from tests.support import kiosk_browser
-from tests.support.browser import AppProcess, enable_semantics, wait_first_frame
 from tests.support.cpu_load import cpu_load
 from tests.support.kiosk_browser import (
+    checkout_till,
     demo_headers,
     look,
     purchases,
     scanner_types,
     see,
-    set_up_kiosk,
 )
-from tests.support.servers import add_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres_too]
 
@@ -35,24 +32,8 @@ def server_options() -> dict:
 
 @pytest.fixture(scope="module")
 def till(module_server, tmp_path_factory, browser):
-    tmp = tmp_path_factory.mktemp("kiosk-till")
-    kiosk_browser.FAILURE_SHOTS[0] = str(tmp)
-    app = AppProcess(
-        tmp / "till",
-        "--backend",
-        module_server.base_url,
-        "--kiosk",
-        "checkout",
-        log_path=tmp / "till.log",
-    ).start()
-    try:
-        page = browser.open(app.url, width=1000, height=800)
-        wait_first_frame(page)
-        enable_semantics(page)
-        set_up_kiosk(page, add_staff(module_server.database_url, "Ana Souza"))
+    with checkout_till(module_server, tmp_path_factory.mktemp("kiosk-till"), browser) as page:
         yield module_server, page
-    finally:
-        app.stop()
 
 
 def mei_number(base_url: str) -> str:

@@ -167,6 +167,8 @@ def KioskFrame() -> ft.Control:
     offline = kiosk.connectivity == "offline"
     status = (
         t(lang, "kiosk.offline", pending=kiosk.pending)
+        if offline and kiosk.pending
+        else t(lang, "kiosk.offline_none")
         if offline
         else t(lang, "kiosk.pending", pending=kiosk.pending)
         if kiosk.pending

@@ -172,6 +172,8 @@ class KioskState:
             self.busy = False
         ahead, self.activity.typed_ahead = self.activity.typed_ahead, []
         if isinstance(outcome, MemberRef):
+            # The header follows what this scan met, not only the last sync (every 20 s).
+            self.connectivity = "offline" if outcome.offline else "online"
             self.member, self.phase = outcome, "member"
             if self.mode == "checkout":
                 self._apply_typed_ahead(ahead)
