@@ -5,6 +5,7 @@ of the kiosk's own refusals (a bad PIN, a mistyped amount, a damaged scan)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Iterable
@@ -97,6 +98,7 @@ class KioskSession:
         self.store = Store.open(Path(data_dir) / "kiosk.db", KIOSK_META)
         self._api: LoyaltyApi | None = None
         self._engine: SyncEngine | None = None
+        self._making_api = asyncio.Lock()  # one client however many callers wait for it
         self.staff: StaffMe | None = None
         # Secrets are named per kiosk, so two kiosks on one machine keep their own.
         kiosk_id = self.store.get_meta("kiosk_id")
@@ -143,10 +145,11 @@ class KioskSession:
         return verify_pin(pin, await self.secrets.get(self._pin_secret))
 
     async def api(self) -> LoyaltyApi:
-        if self._api is None:
-            token = await self.secrets.get(self._staff_secret)
-            self._api = LoyaltyApi(self.backend_url, staff_token=token, timeout=8)
-        return self._api
+        async with self._making_api:
+            if self._api is None:
+                token = await self.secrets.get(self._staff_secret)
+                self._api = LoyaltyApi(self.backend_url, staff_token=token, timeout=8)
+            return self._api
 
     async def _reset_api(self) -> None:
         if self._api is not None:
@@ -154,8 +157,9 @@ class KioskSession:
         self._api, self._engine = None, None
 
     async def engine(self) -> SyncEngine:
+        api = await self.api()  # before the check: no await between it and the assignment
         if self._engine is None:
-            self._engine = SyncEngine(await self.api(), self.store, resources=KIOSK_RESOURCES)
+            self._engine = SyncEngine(api, self.store, resources=KIOSK_RESOURCES)
         return self._engine
 
     @property

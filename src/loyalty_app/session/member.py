@@ -124,6 +124,10 @@ class MemberSession:
         self.store = Store.open(self.data_dir / "member.db", SESSION_META)
         self._api: LoyaltyApi | None = None
         self._engine: SyncEngine | None = None
+        # Making the client reads the tokens from the keyring (an await): callers arriving
+        # meanwhile (the pictures at start, a sync) wait for that one client instead of
+        # each making their own (and their own sync engine).
+        self._making_api = asyncio.Lock()
         self._card: CardCredential | None = None
         self._index_checked = False
         #: The programme's logo and reward images, kept beside the store for offline use.
@@ -158,16 +162,17 @@ class MemberSession:
 
     async def api(self) -> LoyaltyApi:
         """The API client with this member's tokens (for the CLI's support commands)."""
-        if self._api is None:
-            holder = None
-            if self.member_id:
-                mid = self.member_id
-                access = await self.secrets.get(_secret_name(mid, ACCESS))
-                refresh = await self.secrets.get(_secret_name(mid, REFRESH))
-                if access and refresh:
-                    holder = TokenHolder(access, refresh, on_change=self._save_tokens)
-            self._api = LoyaltyApi(self.backend_url, holder)
-        return self._api
+        async with self._making_api:
+            if self._api is None:
+                holder = None
+                if self.member_id:
+                    mid = self.member_id
+                    access = await self.secrets.get(_secret_name(mid, ACCESS))
+                    refresh = await self.secrets.get(_secret_name(mid, REFRESH))
+                    if access and refresh:
+                        holder = TokenHolder(access, refresh, on_change=self._save_tokens)
+                self._api = LoyaltyApi(self.backend_url, holder)
+            return self._api
 
     async def _save_tokens(self, access: str, refresh: str) -> None:
         mid = self.member_id
@@ -176,8 +181,9 @@ class MemberSession:
             await self.secrets.set(_secret_name(mid, REFRESH), refresh)
 
     async def engine(self) -> SyncEngine:
+        api = await self.api()  # before the check: no await between it and the assignment
         if self._engine is None:
-            self._engine = SyncEngine(await self.api(), self.store)
+            self._engine = SyncEngine(api, self.store)
         return self._engine
 
     # --- a damaged store ------------------------------------------------------------------------

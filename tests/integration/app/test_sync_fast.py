@@ -262,3 +262,30 @@ def test_the_card_picks_up_a_credit_at_the_till_without_a_refresh(
         await app.session.aclose()
 
     asyncio.run(scenario())
+
+
+def test_callers_at_start_share_one_api_client_and_one_sync_engine(module_server, tmp_path):
+    """An app started signed in reads its tokens from the keyring before it makes its API
+    client; everything asking for the client meanwhile (at start: the programme's pictures,
+    the first sync, the card) waits for that one. Each used to make its own: a TLS context
+    and a keyring read pair apiece on the UI's loop (about a third of the busy time of a
+    launch, bench_launch.py profiled), clients never closed, and sync engines of their own,
+    each with its own one-push-at-a-time lock."""
+
+    async def signed_in(folder) -> AppState:  # noqa: ANN001
+        app = make_state(module_server.base_url, folder)
+        await app.start()
+        await app.try_demo()
+        await app.session.aclose()
+        return make_state(module_server.base_url, folder)  # a new start, signed in
+
+    async def scenario() -> None:
+        app = await signed_in(tmp_path / "phone")
+        session = app.session
+        clients = await asyncio.gather(*(session.api() for _ in range(12)))
+        assert all(c is clients[0] for c in clients)
+        engines = await asyncio.gather(*(session.engine() for _ in range(6)))
+        assert all(e is engines[0] for e in engines) and engines[0].api is clients[0]
+        await session.aclose()
+
+    asyncio.run(scenario())
