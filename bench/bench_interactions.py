@@ -63,7 +63,7 @@ TABS = [
     ("Points", "History"),
     ("Rewards", "I can afford"),
     ("Invite", "Your code"),
-    ("Account", "Tier"),
+    ("Account", "Achievements"),
 ]
 FEEDBACK = ["Redeeming…", "Redeemed. Your voucher", "Queued: will redeem"]
 ANSWER = ["Redeemed. Your voucher"]
@@ -77,6 +77,8 @@ SHOWN = """(prefixes) => {
     const label = el.getAttribute('aria-label');
     if (label) texts.push(label);
     if (el.tagName === 'SPAN') texts.push(el.textContent || '');
+    // A button's own texts (Account's entries) are its text content, not a label or a span.
+    if (el.getAttribute('role') === 'button') texts.push(el.textContent || '');
   }
   return prefixes.some((p) => texts.some((t) => t.startsWith(p)));
 }"""
