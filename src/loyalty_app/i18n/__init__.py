@@ -34,6 +34,13 @@ def t(lang: str, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def t_count(lang: str, key: str, count: int, **values: object) -> str:
+    """`t` for a message about `count` things: `<key>_one` when there is one thing and the
+    catalogues have such a form ("1 credit", not "1 credits"), else `key`."""
+    chosen = f"{key}_one" if count == 1 and f"{key}_one" in en.MESSAGES else key
+    return t(lang, chosen, **values)
+
+
 def problem_text(lang: str, slug: str | None) -> str:
     """What a refusal means, for a person: the catalogue's `err.<slug>` (never the server's
     English `detail`). An unknown slug falls back to the generic server-error message."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import flet as ft
 
-from ...i18n import LANGUAGES, t
+from ...i18n import LANGUAGES, t, t_count
 from ...kiosk.camera import camera_available
 from ...session import KioskSession
 from ..fonts import LANGUAGE_NAMES_FONT, font_for, fonts_for
@@ -166,11 +166,11 @@ def KioskFrame() -> ft.Control:
     mode = t(lang, "kiosk.checkout" if kiosk.mode == "checkout" else "kiosk.self_service")
     offline = kiosk.connectivity == "offline"
     status = (
-        t(lang, "kiosk.offline", pending=kiosk.pending)
+        t_count(lang, "kiosk.offline", kiosk.pending, pending=kiosk.pending)
         if offline and kiosk.pending
         else t(lang, "kiosk.offline_none")
         if offline
-        else t(lang, "kiosk.pending", pending=kiosk.pending)
+        else t_count(lang, "kiosk.pending", kiosk.pending, pending=kiosk.pending)
         if kiosk.pending
         else t(lang, "kiosk.online")
     )

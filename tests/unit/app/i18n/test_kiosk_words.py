@@ -30,3 +30,13 @@ def test_no_kiosk_message_shows_a_command(lang):
 def test_the_check_finds_the_set_up_line_that_once_showed_a_command():
     old = {"kiosk.setup_intro": "Enter a staff credential from `loyalty-server staff add`."}
     assert commandish(old) == old
+
+
+def test_one_waiting_credit_is_one_credit():
+    from loyalty_app.i18n import t_count
+
+    assert t_count("en", "kiosk.pending", 1, pending=1) == "1 credit waiting to be sent"
+    assert t_count("en", "kiosk.pending", 2, pending=2) == "2 credits waiting to be sent"
+    assert t_count("en", "kiosk.offline", 1, pending=1) == "Offline: 1 credit waiting to be sent"
+    assert t_count("zh-Hans", "kiosk.pending", 1, pending=1) == "1 笔积分待发送"
+    assert t_count("en", "kiosk.offline_none", 1) == "Offline"  # no one-form: the key itself
