@@ -23,9 +23,15 @@ class ScreenKeeper:
         self._wakelock = ft.Wakelock()
         mobile = not page.web and page.platform is not None and page.platform.is_mobile()
         self._brightness = ft.ScreenBrightness() if mobile else None
+        self._on = False  # what the device does by itself until the card goes full screen
 
     async def hold(self, on: bool) -> None:
-        """On: stay awake at full brightness; off: back to what the device does by itself."""
+        """On: stay awake at full brightness; off: back to what the device does by itself.
+        Only a change is sent: the card screen's first draw asked the browser to release a
+        wake lock it never held, a round trip while the client was building the screen."""
+        if on == self._on:
+            return
+        self._on = on
         await _quietly(self._wakelock.enable() if on else self._wakelock.disable(), "wakelock")
         if self._brightness is not None:
             brightness = self._brightness
