@@ -61,7 +61,19 @@ def settings_page(browser, app):
         demo.click()
     card.wait_for(timeout=20_000)
     go(page, "Settings")
+    shown(page, "Language", app.log_path.with_name("settings-not-shown.png"))
     return page
+
+
+def shown(page, text: str, shot: Path) -> None:  # noqa: ANN001
+    """Wait for `text`; if it never comes, say what the screen showed (and keep a picture):
+    once in a whole-suite run Settings' devices were not there after the tap on Settings."""
+    try:
+        page.get_by_text(text).first.wait_for(timeout=15_000)
+    except Exception as exc:
+        screenshot(page, shot)
+        said = [s for s in page.locator("flt-semantics").all_inner_texts() if s.strip()]
+        raise AssertionError(f"{text!r} not shown (see {shot}); on screen: {said[:30]}") from exc
 
 
 # Pages under the Account destination, and its name in the language the page is in.
@@ -157,7 +169,7 @@ def test_the_devices_in_simplified_chinese(browser, app, module_server):
 
 def test_offline_the_devices_say_so(browser, app, module_server):
     page = settings_page(browser, app)
-    page.get_by_text("Signed-in devices").wait_for(timeout=15_000)
+    shown(page, "Signed-in devices", app.log_path.with_name("devices-not-shown.png"))
     module_server.stop()
     try:
         page.get_by_role("button", name="Reload devices").first.click()
