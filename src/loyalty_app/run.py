@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import socket
@@ -18,8 +17,6 @@ APP_ROOT = Path(__file__).resolve().parents[2]  # where main.py and app.toml are
 ASSETS = APP_ROOT / "assets"
 # The browser-run build's data folder, kept in the browser's IndexedDB (store/browser.py).
 BROWSER_DATA = Path("/data/loyalty")
-#: Seconds the first render waits for the card's secret (the keyring answers in tens of ms).
-CARD_WAIT = 0.5
 
 
 def parser() -> argparse.ArgumentParser:
@@ -260,7 +257,7 @@ def _member_main(backend: str, data_dir: Path, secrets, config):  # noqa: ANN001
     shared: dict = {}
     page_storage = PageSecureStorage()
 
-    async def session(page: ft.Page) -> None:
+    def session(page: ft.Page) -> None:
         # Imported here, not before serving: `_warm_up` has imported them meanwhile.
         from .session import MemberSession, Prefs
         from .ui.app import App
@@ -270,11 +267,7 @@ def _member_main(backend: str, data_dir: Path, secrets, config):  # noqa: ANN001
         store = _secrets_on(secrets, page_storage, page)
         if "session" not in shared:
             shared["session"] = MemberSession(backend, data_dir, store)
-            # The card's secret before the first render, so that the card screen draws its
-            # QR in it, instead of a render later; not waited for longer than CARD_WAIT (a
-            # slow keyring), in which case the card follows as before.
-            card = asyncio.ensure_future(shared["session"].prefetch_card())
-            await asyncio.wait({card}, timeout=CARD_WAIT)
+            page.run_task(shared["session"].prefetch_card)  # the card's secret first
         page.title = "Harbor Coffee"
         page.render_views(
             App,
