@@ -212,3 +212,11 @@ def add_staff(database_url: str, name: str, store: str = "Harbor Coffee Pier 7")
             f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
         )
     return match.group(0)
+
+
+def revoke_staff(server, name: str) -> None:  # noqa: ANN001
+    """Revokes, with ``staff list`` and ``staff revoke``, the credential of the staff member
+    whose listed line names `name`."""
+    listed = run_cli("staff", "list", database_url=server.database_url).stdout
+    staff_id = next(line for line in listed.splitlines() if name in line).split()[0]
+    assert run_cli("staff", "revoke", staff_id, database_url=server.database_url).returncode == 0

@@ -10,15 +10,9 @@ from loyalty_app.session import KioskSession
 from loyalty_app.ui.kiosk.state import KioskState
 from tests.support.loyalty_http import sign_in
 from tests.support.secret_service import needs_secret_service
-from tests.support.servers import add_staff, run_cli
+from tests.support.servers import add_staff, revoke_staff
 
 pytestmark = needs_secret_service
-
-
-def _revoke(server, name: str) -> None:
-    listed = run_cli("staff", "list", database_url=server.database_url).stdout
-    staff_id = next(line for line in listed.splitlines() if name in line).split()[0]
-    assert run_cli("staff", "revoke", staff_id, database_url=server.database_url).returncode == 0
 
 
 def test_a_revoked_kiosk_returns_to_set_up_and_posts_its_queued_credit_once(
@@ -39,7 +33,7 @@ def test_a_revoked_kiosk_returns_to_set_up_and_posts_its_queued_credit_once(
         await kiosk.credit("6.40")
         assert kiosk.last_credit.status == "pending"
         module_server.start()
-        _revoke(module_server, "Kiosk 5")
+        revoke_staff(module_server, "Kiosk 5")
         await kiosk.sync()
         assert kiosk.phase == "setup" and kiosk.error == "credential_revoked"
         assert kiosk.pending == 1 and kiosk.rejected == []  # the credit still waits

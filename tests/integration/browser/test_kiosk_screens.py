@@ -26,7 +26,7 @@ from tests.support.kiosk_browser import (
     shoot,
     unlock_staff,
 )
-from tests.support.servers import add_staff, run_cli
+from tests.support.servers import add_staff, revoke_staff
 
 pytestmark = pytest.mark.browser
 LANGS = ("en", "zh-Hans", "zh-Hant")
@@ -209,12 +209,6 @@ def without_value(lang: str, key: str) -> str:
     return max(before, after, key=len).strip()
 
 
-def revoke(server, name: str) -> None:  # noqa: ANN001
-    listed = run_cli("staff", "list", database_url=server.database_url).stdout
-    staff_id = next(line for line in listed.splitlines() if name in line).split()[0]
-    assert run_cli("staff", "revoke", staff_id, database_url=server.database_url).returncode == 0
-
-
 def test_offline_and_revoked_checkout_screens_in_three_languages(
     browser, start_app, module_server, tmp_path
 ):
@@ -249,7 +243,7 @@ def test_offline_and_revoked_checkout_screens_in_three_languages(
             page.get_by_role("button", name=t(lang, "kiosk.next")).click()
             see(page, t_count(lang, "kiosk.offline", 1, pending=1))
             shoot(page, f"checkout-offline-attract-{lang}")
-            revoke(module_server, staff)
+            revoke_staff(module_server, staff)
         finally:
             module_server.start()
         # The kiosk's next sync (every 20 s) learns of the revocation.

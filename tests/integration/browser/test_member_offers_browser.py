@@ -24,6 +24,7 @@ from loyalty_app.i18n import LANGUAGES, t
 from tests.support import member_browser as member
 from tests.support.browser import AppProcess, screenshot
 from tests.support.gallery import settled_screenshot
+from tests.support.kiosk_browser import demo_headers
 from tests.support.loyalty_http import Till, client_for
 from tests.support.programmes import DEMO_PROGRAMME, without_offers, write_programme
 from tests.support.servers import add_staff
@@ -172,8 +173,7 @@ def test_the_card_screen_shows_the_stamp_card_in_each_language(
     with DemoMember(browser, module_server, tmp_path, lang) as phone:
         page = phone.page
         with client_for(module_server) as client:
-            session = client.post("/v1/auth/demo", json={"device_name": "check"}).json()
-            headers = {"Authorization": f"Bearer {session['access_token']}"}
+            headers = demo_headers(module_server.base_url)
             punch = client.get("/v1/me", headers=headers).json()["punch_card"]
         count = t(lang, "stamps.count", stamps=punch["stamps"], of=punch["of"])
 
@@ -259,10 +259,7 @@ def test_a_till_credit_shows_the_offers_bonus_line_in_each_language(
         page = phone.page
         with client_for(module_server) as client:
             till = Till(client, add_staff(module_server.database_url, f"Till {lang}", "Pier 7"))
-            number = client.post("/v1/auth/demo", json={"device_name": "till"}).json()
-            me = client.get(
-                "/v1/me", headers={"Authorization": f"Bearer {number['access_token']}"}
-            ).json()
+            me = client.get("/v1/me", headers=demo_headers(module_server.base_url)).json()
             credited = till.credit("4.50", member_number=me["member_number"])
             assert credited.status_code == 201, credited.text
         member.go(page, lang, "points")

@@ -5,16 +5,14 @@ from __future__ import annotations
 import flet as ft
 
 from ...domain.models import PunchCard, text
-from ...i18n import t
+from ...i18n import t, t_count
 from ..state import AppState
 
 
 def stamps_left_text(lang: str, punch: PunchCard, reward_name: str) -> str:
     """ "2 more stamps for: Handcrafted drink" (a full card starts again at 0, so at least 1)."""
     left = max(1, punch.of - punch.stamps)
-    if left == 1:
-        return t(lang, "stamps.left_one", reward=reward_name)
-    return t(lang, "stamps.left", left=left, reward=reward_name)
+    return t_count(lang, "stamps.left", left, left=left, reward=reward_name)
 
 
 def stamp_card(app: AppState) -> ft.Control | None:
