@@ -29,8 +29,8 @@ from .programmes import steady_programme
 class Clock:
     """Stands still until moved."""
 
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC).replace(microsecond=0)
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = (start or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
 
     def __call__(self) -> datetime:
         return self.now
@@ -52,10 +52,11 @@ class ClockedServer:
 
 @contextmanager
 def clocked_server(
-    database_url: str, smtp_port: int | None = None, **settings
+    database_url: str, smtp_port: int | None = None, start: datetime | None = None, **settings
 ) -> Iterator[ClockedServer]:
     """The demo programme (without its offers unless `programme_path` names another) and
-    members, served in-process; the clock starts at the real now.
+    members, served in-process; the clock starts at `start` (the real now by default) and the
+    demo members are seeded then, so their history is never later than the clock.
     With `smtp_port` it mails sign-in codes there (a `MailCatcher`), so anyone can sign in.
     Other keyword arguments are `Settings` fields. Requests come from 127.0.0.1 unless an
     X-Forwarded-For header names another client (as behind a trusted reverse proxy)."""
@@ -65,7 +66,7 @@ def clocked_server(
     smtp = SmtpSettings(host="127.0.0.1", port=smtp_port) if smtp_port else None
     settings.setdefault("programme_path", steady_programme())
     ctx = build_context(Settings(database_url=database_url, demo=True, smtp=smtp, **settings))
-    clock = Clock()
+    clock = Clock(start)
     ctx.clock = clock
     seed(ctx)
     app = ProxyHeadersMiddleware(create_app(ctx), trusted_hosts="*")

@@ -3,11 +3,12 @@ PostgreSQL), serving the demo programme with offers dated around the test's cloc
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from loyalty_server.programme.load import load_programme
 from tests.support.clocked_server import ClockedServer, clocked_server
 from tests.support.programmes import DEMO_PROGRAMME, without_offers, write_programme
 
@@ -23,9 +24,10 @@ def _offer(id: str, starts, rules: str) -> str:  # noqa: ANN001
 
 @pytest.fixture
 def shop(database_url, tmp_path) -> ClockedServer:
-    with clocked_server(database_url) as probe:
-        zone = ZoneInfo(probe.ctx.programme.time_zone)
-        local_noon = probe.clock.now.astimezone(zone).replace(hour=12, minute=0, second=0)
+    # The demo members are seeded at that noon too: seeded at the real now, an afternoon run
+    # would find the demo's birthday bonus booked after the till's purchase.
+    zone = ZoneInfo(load_programme(DEMO_PROGRAMME).time_zone)
+    local_noon = datetime.now(zone).replace(hour=12, minute=0, second=0, microsecond=0)
     today = local_noon.date()
     text = without_offers(DEMO_PROGRAMME.read_text(encoding="utf-8"))
     text += _offer("running", today - timedelta(days=1), "points = 50")
@@ -33,8 +35,7 @@ def shop(database_url, tmp_path) -> ClockedServer:
     text += _offer("far-off", today + timedelta(days=20), "points = 50")
     text += _offer("over", today - timedelta(days=90), "points = 50")
     path = write_programme(tmp_path, "harbor_inbox_offers.toml", text)
-    with clocked_server(database_url, programme_path=path) as server:
-        server.clock.now = local_noon.astimezone(server.clock.now.tzinfo)
+    with clocked_server(database_url, programme_path=path, start=local_noon) as server:
         server.today = today  # type: ignore[attr-defined]
         yield server
 

@@ -4,13 +4,14 @@ so a "double points" day is today whatever day the test runs."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from loyalty_server.models import LedgerEntry, Member, MemberBadge
+from loyalty_server.programme.load import load_programme
 from loyalty_server.report.build import build_report
 from loyalty_server.report.period import Period
 from tests.support.clocked_server import ClockedServer, clocked_server
@@ -31,17 +32,17 @@ def _offer(id: str, today, rules: str) -> str:  # noqa: ANN001
 @pytest.fixture
 def shop(database_url, tmp_path) -> ClockedServer:
     # Noon in the shop's time zone, so "today" is the same day in every zone that matters.
-    with clocked_server(database_url) as probe:
-        zone = ZoneInfo(probe.ctx.programme.time_zone)
-        local_noon = probe.clock.now.astimezone(zone).replace(hour=12, minute=0, second=0)
+    # The demo members are seeded at that noon too: seeded at the real now, an afternoon run
+    # would find the demo's birthday bonus booked after the till's purchase.
+    zone = ZoneInfo(load_programme(DEMO_PROGRAMME).time_zone)
+    local_noon = datetime.now(zone).replace(hour=12, minute=0, second=0, microsecond=0)
     today = local_noon.date()
     text = without_offers(DEMO_PROGRAMME.read_text(encoding="utf-8"))
     text += _offer("double-today", today, f'multiplier = 2\ndays = ["{WEEKDAYS[today.weekday()]}"]')
     text += _offer("pastry", today, "points = 150\nactivate = true\nuses = 1")
     text += _offer("next-week", today + timedelta(days=7), "points = 50")
     path = write_programme(tmp_path, "harbor_offers.toml", text)
-    with clocked_server(database_url, programme_path=path) as server:
-        server.clock.now = local_noon.astimezone(server.clock.now.tzinfo)
+    with clocked_server(database_url, programme_path=path, start=local_noon) as server:
         yield server
 
 
