@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -20,10 +21,20 @@ from loyalty_server.context import ServerContext
 from loyalty_server.db import Database
 from loyalty_server.demo import seed
 from loyalty_server.migrate import upgrade
+from loyalty_server.programme.load import load_programme
 from loyalty_server.services.staff import add_staff
 from loyalty_server.settings import Settings, SmtpSettings
 
-from .programmes import steady_programme
+from .programmes import DEMO_PROGRAMME, steady_programme
+
+
+def shop_noon() -> datetime:
+    """Noon today in the demo shop's time zone: "today" is then the same day in every zone
+    that matters. A test that seeds the demo members should start its clock here too
+    (``clocked_server(start=shop_noon())``): seeded at the real now, an afternoon run finds
+    the demo's birthday bonus booked after the till's purchase."""
+    zone = ZoneInfo(load_programme(DEMO_PROGRAMME).time_zone)
+    return datetime.now(zone).replace(hour=12, minute=0, second=0, microsecond=0)
 
 
 class Clock:

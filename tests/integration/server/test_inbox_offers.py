@@ -3,13 +3,11 @@ PostgreSQL), serving the demo programme with offers dated around the test's cloc
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
-from loyalty_server.programme.load import load_programme
-from tests.support.clocked_server import ClockedServer, clocked_server
+from tests.support.clocked_server import ClockedServer, clocked_server, shop_noon
 from tests.support.programmes import DEMO_PROGRAMME, without_offers, write_programme
 
 
@@ -24,10 +22,7 @@ def _offer(id: str, starts, rules: str) -> str:  # noqa: ANN001
 
 @pytest.fixture
 def shop(database_url, tmp_path) -> ClockedServer:
-    # The demo members are seeded at that noon too: seeded at the real now, an afternoon run
-    # would find the demo's birthday bonus booked after the till's purchase.
-    zone = ZoneInfo(load_programme(DEMO_PROGRAMME).time_zone)
-    local_noon = datetime.now(zone).replace(hour=12, minute=0, second=0, microsecond=0)
+    local_noon = shop_noon()
     today = local_noon.date()
     text = without_offers(DEMO_PROGRAMME.read_text(encoding="utf-8"))
     text += _offer("running", today - timedelta(days=1), "points = 50")

@@ -4,17 +4,16 @@ so a "double points" day is today whatever day the test runs."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from loyalty_server.models import LedgerEntry, Member, MemberBadge
-from loyalty_server.programme.load import load_programme
 from loyalty_server.report.build import build_report
 from loyalty_server.report.period import Period
-from tests.support.clocked_server import ClockedServer, clocked_server
+from tests.support.clocked_server import ClockedServer, clocked_server, shop_noon
 from tests.support.loyalty_http import assert_problem
 from tests.support.programmes import DEMO_PROGRAMME, without_offers, write_programme
 
@@ -31,11 +30,7 @@ def _offer(id: str, today, rules: str) -> str:  # noqa: ANN001
 
 @pytest.fixture
 def shop(database_url, tmp_path) -> ClockedServer:
-    # Noon in the shop's time zone, so "today" is the same day in every zone that matters.
-    # The demo members are seeded at that noon too: seeded at the real now, an afternoon run
-    # would find the demo's birthday bonus booked after the till's purchase.
-    zone = ZoneInfo(load_programme(DEMO_PROGRAMME).time_zone)
-    local_noon = datetime.now(zone).replace(hour=12, minute=0, second=0, microsecond=0)
+    local_noon = shop_noon()
     today = local_noon.date()
     text = without_offers(DEMO_PROGRAMME.read_text(encoding="utf-8"))
     text += _offer("double-today", today, f'multiplier = 2\ndays = ["{WEEKDAYS[today.weekday()]}"]')
