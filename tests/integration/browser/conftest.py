@@ -11,10 +11,32 @@ def test_card(browser, start_app):
 from __future__ import annotations
 
 import itertools
+import tempfile
+from pathlib import Path
 
 import pytest
 
 from tests.support.browser import CHROMIUM, AppProcess, Browser, chromium_available
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test's report says what the pages showed and what the apps logged:
+    a lost tap and a crashed renderer look alike from the test's side (a control that never
+    came)."""
+    report = yield
+    if report.when == "call" and report.failed:
+        running = item.funcargs.get("browser")
+        if isinstance(running, Browser):
+            pictures = Path(str(item.funcargs.get("tmp_path") or tempfile.mkdtemp())) / "failed"
+            report.sections.append(("browser pages", running.describe_open_pages(pictures)))
+        logs = {Path(v.log_path) for v in item.funcargs.values() if isinstance(v, AppProcess)}
+        if item.funcargs.get("tmp_path"):
+            logs |= set(Path(item.funcargs["tmp_path"]).rglob("*.log"))
+        for log in sorted(path for path in logs if path.exists()):
+            tail = log.read_text(errors="replace").splitlines()[-25:]
+            report.sections.append((f"log {log}", "\n".join(tail)))
+    return report
 
 
 @pytest.fixture(scope="module")
