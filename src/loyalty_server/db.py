@@ -44,6 +44,7 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         self._write_lock = threading.Lock() if self.is_sqlite else nullcontext()
         self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._write = sessionmaker(
             self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
         )
@@ -55,10 +56,16 @@ class Database:
 
     @contextmanager
     def read_core(self) -> Iterator[Connection]:
-        """A read transaction on a bare connection, for SQLAlchemy Core statements where an
-        ORM session would cost more than the query (the staff lookup of every till request)."""
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        """A bare connection for one SQLAlchemy Core read where an ORM session would cost
+        more than the query (the staff lookup of every till request). On PostgreSQL it runs
+        in autocommit: a single statement is its own transaction, and BEGIN and COMMIT would
+        be two more round trips to the server."""
+        if self.is_sqlite:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        else:
+            with self._autocommit.connect() as conn:
+                yield conn
 
     @contextmanager
     def write(self) -> Iterator[Session]:

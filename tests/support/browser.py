@@ -271,7 +271,7 @@ class Browser:
         if context in self._contexts:
             self._contexts.remove(context)
 
-    def describe_open_pages(self, pictures: Path | None = None, *, last: int = 15) -> str:
+    def describe_open_pages(self, pictures: Path | None = None, *, last: int = 6) -> str:
         """What every page still open shows, for a failed test's report: its address, its
         uncaught errors, its last console lines, the texts of its accessibility tree and (with
         ``pictures``) a screenshot saved there."""

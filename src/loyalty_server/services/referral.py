@@ -54,11 +54,16 @@ def apply_referral_code(s: Session, member: Member, code: str, now: datetime) ->
     member.version += 1
 
 
+def will_pay_referral(member: Member) -> bool:
+    """Whether `pay_referral_bonus` pays: the member was referred and it has not paid yet."""
+    return member.referred_by_id is not None and member.referral_rewarded_at is None
+
+
 def pay_referral_bonus(s: Session, member: Member, programme: Programme, now: datetime) -> int:
     """On the referee's first purchase: bonus to both sides, once. Returns the referee's bonus."""
     from .points import lock_member, post
 
-    if member.referred_by_id is None or member.referral_rewarded_at is not None:
+    if not will_pay_referral(member):
         return 0
     member.referral_rewarded_at = now
     bonus = programme.referral

@@ -17,7 +17,7 @@ from ...models import CardStepUse, Member
 from ...problems import Problem
 from .. import challenges, idempotency, offers, points, vouchers
 from ..members import display_name, punch_state, tier_ref
-from ..referral import pay_referral_bonus
+from ..referral import pay_referral_bonus, will_pay_referral
 from .card import CODE_REPLAYED, member_by_number, parse_code, scan_time, verified_card
 from .staff import StaffPrincipal
 
@@ -197,6 +197,21 @@ def _credit(
             )
             undo["voucher_id"] = voucher.id
             issued = vouchers.voucher_view(voucher, programme, now)
+    # Known before the purchase is booked, so its line is written once with its undo data
+    # (only the offers' bonus lines, booked after it, make a second write).
+    first_purchase = member.first_purchase_at is None
+    if first_purchase:
+        undo["first_purchase"] = True
+        if will_pay_referral(member):
+            undo["referral"] = True
+    details = {
+        "amount": str(amount),
+        "currency": programme.currency,
+        "base": earn.base,
+        "bonus": earn.bonus,
+        "multiplier": str(earn.multiplier),
+        "store": staff.store,
+    }
     entry = points.post(
         s,
         member,
@@ -204,14 +219,7 @@ def _credit(
         amount=earn.total,
         kind="purchase",
         reason="purchase",
-        details={
-            "amount": str(amount),
-            "currency": programme.currency,
-            "base": earn.base,
-            "bonus": earn.bonus,
-            "multiplier": str(earn.multiplier),
-            "store": staff.store,
-        },
+        details=details | {"undo": undo},
         programme=programme,
         qualifying=True,
         purchase_amount=amount,
@@ -222,16 +230,15 @@ def _credit(
         lots.extend(points.lot_of(e) for e in (entry, *bonus_entries))
     if bonus_entries:
         undo["offer_entries"] = [e.id for e in bonus_entries]
+        entry.details = json.dumps(details | {"undo": undo}, default=str)
     if step_use is not None:
         step_use.credit_entry_id = entry.id
     change = points.update_tier(s, member, programme, now)
     referral_bonus = 0
-    if member.first_purchase_at is None:
+    if first_purchase:
         member.first_purchase_at = now
-        undo["first_purchase"] = True
         referral_bonus = pay_referral_bonus(s, member, programme, now)
         if referral_bonus:
-            undo["referral"] = True
             lots = None if lots is None else points.load_lots(s, member.id)
     challenges.record_categories(s, member, categories, now)
     goals = {"visits", "categories"} if categories else {"visits"}
@@ -241,7 +248,6 @@ def _credit(
         referrer = s.get(Member, member.referred_by_id)  # locked by the referral bonus
         if referrer is not None:
             challenges.award(s, referrer, programme, now, {"referrals"})
-    entry.details = json.dumps(json.loads(entry.details) | {"undo": undo})
     return schemas.CreditResult(
         credit_id=entry.id,
         member_id=member.id,
