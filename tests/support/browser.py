@@ -276,26 +276,26 @@ class Browser:
         uncaught errors, its last console lines, the texts of its accessibility tree and (with
         ``pictures``) a screenshot saved there."""
         parts: list[str] = []
-        for n, context in enumerate(list(self._contexts), 1):
-            for page in list(context.pages):
-                lines = [f"page {n}: {page.url}"]
-                log = self._logs.get(id(page), [])
-                crashes = [line for line in log if line.startswith("pageerror")]
-                lines += [f"  {line}" for line in crashes[-5:]]
-                lines += [f"  last console: {line[:300]}" for line in log[-last:]]
-                with contextlib.suppress(Exception):  # a crashed page may not answer
-                    texts = page.locator("flt-semantics").evaluate_all(
-                        "nodes => nodes.map(n => n.getAttribute('aria-label') || "
-                        "(n.childElementCount ? '' : n.textContent)).filter(Boolean)"
-                    )
-                    lines.append(f"  screen: {' | '.join(texts)[:1500]}")
-                if pictures is not None:
-                    with contextlib.suppress(Exception):
-                        pictures.mkdir(parents=True, exist_ok=True)
-                        path = pictures / f"page-{n}.png"
-                        page.screenshot(path=str(path), timeout=5_000)
-                        lines.append(f"  picture: {path}")
-                parts.append("\n".join(lines))
+        pages = [page for context in list(self._contexts) for page in list(context.pages)]
+        for n, page in enumerate(pages, 1):
+            lines = [f"page {n}: {page.url}"]
+            log = self._logs.get(id(page), [])
+            crashes = [line for line in log if line.startswith("pageerror")]
+            lines += [f"  {line}" for line in crashes[-5:]]
+            lines += [f"  last console: {line[:300]}" for line in log[-last:]]
+            with contextlib.suppress(Exception):  # a crashed page may not answer
+                texts = page.locator("flt-semantics").evaluate_all(
+                    "nodes => nodes.map(n => n.getAttribute('aria-label') || "
+                    "(n.childElementCount ? '' : n.textContent)).filter(Boolean)"
+                )
+                lines.append(f"  screen: {' | '.join(texts)[:1500]}")
+            if pictures is not None:
+                with contextlib.suppress(Exception):
+                    pictures.mkdir(parents=True, exist_ok=True)
+                    path = pictures / f"page-{n}.png"
+                    page.screenshot(path=str(path), timeout=5_000)
+                    lines.append(f"  picture: {path}")
+            parts.append("\n".join(lines))
         return "\n".join(parts) or "no page open"
 
     def page_log(self, page) -> list[str]:
