@@ -5,11 +5,16 @@ PostgreSQL serialises per member with SELECT ... FOR UPDATE."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
+
+#: A pooled PostgreSQL connection that has sat unused this long is pinged before it is handed
+#: out (a restart or an idle timeout may have closed it); one used more recently is not.
+PING_AFTER_IDLE_SECONDS = 5.0
 
 
 def make_engine(url: str) -> Engine:
@@ -32,7 +37,31 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """SQLAlchemy's `pool_pre_ping`, for idle connections only. Pinging every checkout cost
+    a round trip per checkout, two per till request (the staff lookup, the write), while a
+    connection handed back a moment ago is as alive as a ping would show. A connection found
+    dead is replaced (the pool tries again); one that dies in use fails its request like any
+    statement would, and the pool then drops every connection older than the failure."""
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_conn, record) -> None:  # noqa: ANN001
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn, record, _proxy) -> None:  # noqa: ANN001
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return  # new, or handed back a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as error:  # noqa: BLE001 - any failure means: use another
+            raise exc.DisconnectionError(f"pooled connection is gone: {error}") from error
 
 
 class Database:
