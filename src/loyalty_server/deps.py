@@ -20,8 +20,11 @@ from .services.auth import MemberPrincipal, resolve_access_token
 from .services.checkout import StaffPrincipal
 from .services.tokens import token_hash
 
+# The dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in
+# its thread pool, a hand-over to a worker thread and back for every request.
 
-def get_ctx(request: Request) -> ServerContext:
+
+async def get_ctx(request: Request) -> ServerContext:
     return request.app.state.ctx
 
 
@@ -91,7 +94,7 @@ MemberAuth = Annotated[MemberPrincipal, Depends(current_member)]
 StaffAuth = Annotated[StaffPrincipal, Depends(current_staff)]
 
 
-def idempotency_key(
+async def idempotency_key(
     key: Annotated[
         str,
         Header(
