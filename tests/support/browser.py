@@ -271,6 +271,18 @@ class Browser:
         if context in self._contexts:
             self._contexts.remove(context)
 
+    def open_contexts(self) -> list:
+        """The browser contexts open now (one per ``open``), to close later ones with
+        ``close_contexts_except``."""
+        return list(self._contexts)
+
+    def close_contexts_except(self, keep: list) -> None:
+        """Closes every context opened here but those in ``keep`` (their apps see closed tabs)."""
+        for context in [c for c in self._contexts if c not in keep]:
+            with contextlib.suppress(Exception):  # a crashed page's context may be gone
+                context.close()
+            self._contexts.remove(context)
+
     def describe_open_pages(self, pictures: Path | None = None, *, last: int = 6) -> str:
         """What every page still open shows, for a failed test's report: its address, its
         uncaught errors, its last console lines, the texts of its accessibility tree and (with

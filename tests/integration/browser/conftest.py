@@ -51,6 +51,21 @@ def browser():
         yield running
 
 
+@pytest.fixture(autouse=True)
+def close_the_tests_pages(request):
+    """The pages a test opened are closed when it ends (after a failure's report has
+    described them); pages of module fixtures (a till) stay. Left open, every earlier test's
+    page went on drawing its card, polling and syncing beside the later tests of the module,
+    up to seven pages at once: a load that made taps and keys go astray."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    running = request.getfixturevalue("browser")
+    before = running.open_contexts()
+    yield
+    running.close_contexts_except(before)
+
+
 @pytest.fixture
 def start_app(tmp_path):
     """Starts app processes (``AppProcess(...)`` arguments); all are stopped after the test.

@@ -20,6 +20,7 @@ from tests.support.browser import (
     wait_first_frame,
     wait_qr,
 )
+from tests.support.gallery import settled_screenshot
 from tests.support.member_browser import type_into
 from tests.support.servers import add_staff
 
@@ -80,13 +81,20 @@ UNDER_ACCOUNT |= {"等級": "我的", "設定": "我的"}
 
 
 def go(page, tab: str) -> None:
+    """Tap a tab (by its exact name: "我的" is also the start of "我的兑换券") and wait until
+    it is the selected one, or tap an entry of the Account page; then wait until the new
+    page has stopped moving. A tap on an entry while the Account page was still sliding in
+    went nowhere: the next step then waited in vain for Settings (CI, stop 20)."""
     if tab in UNDER_ACCOUNT:
         go(page, UNDER_ACCOUNT[tab])
-    # A tab by its exact name ("我的" is also the start of "我的兑换券"), else a button.
     tabs = page.get_by_role("tab", name=tab, exact=True)
-    target = tabs if tabs.count() else page.get_by_role("button", name=tab)
-    target.first.click()
-    time.sleep(0.8)
+    if tabs.count():
+        tabs.first.click()
+        selected = page.get_by_role("tab", name=tab, exact=True, selected=True)
+        selected.wait_for(timeout=20_000)
+    else:
+        page.get_by_role("button", name=tab).first.click()
+    settled_screenshot(page)
 
 
 def test_demo_sign_in_shows_a_card_whose_qr_the_till_accepts_once(browser, app, module_server):
@@ -433,9 +441,14 @@ def test_chinese_renders_as_glyphs_not_boxes(browser, app, language, tab, title)
     _choose_language(page, "English")
 
 
+# The Account tab's name in each language: it changes with the next frame after a switch.
+ACCOUNT_TAB = {"English": "Account", "简体中文": "我的", "繁體中文": "我的"}
+
+
 def _choose_language(page, language: str) -> None:
     page.get_by_role("button", name=language).first.click()
-    time.sleep(1.0)
+    page.get_by_role("tab", name=ACCOUNT_TAB[language], exact=True).wait_for(timeout=20_000)
+    settled_screenshot(page)
 
 
 def test_with_the_server_stopped_a_reload_still_shows_the_card_and_says_offline(
