@@ -48,15 +48,22 @@ def go(page, lang: str, destination: str) -> None:  # noqa: ANN001
     on a desktop (a button named "Points\nTab 2 of 5"). Only those: in zh-Hant the Rewards
     tab and a reward's Redeem button are both "兌換". Tier, My vouchers and Settings are
     entries of the Account page: Account, then the entry (named by its title, then maybe a
-    subtitle: "Tier\nYour tier: Gold")."""
+    subtitle: "Tier\nYour tier: Gold").
+
+    Each tap waits for the page to stop moving first: a tap on a page still laying out (a
+    desktop window's first frames, the Account page sliding in) was seen to go nowhere, and
+    the next step then waited in vain for a page that never opened."""
     if destination in UNDER_ACCOUNT:
         go(page, lang, "account")
         title = re.escape(t(lang, UNDER_ACCOUNT[destination]))
+        settled_screenshot(page)
         page.get_by_role("button", name=re.compile(rf"^{title}(\s|$)")).first.click()
         return
     label = re.escape(t(lang, DESTINATIONS[destination]))
     tab = page.get_by_role("tab", name=re.compile(rf"^{label}$"))
     rail = page.get_by_role("button", name=re.compile(rf"^{label}\s.*\d.*\d"))
+    tab.or_(rail).first.wait_for(timeout=TIMEOUT_MS)
+    settled_screenshot(page)
     tab.or_(rail).first.click()
 
 
