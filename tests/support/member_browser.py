@@ -62,9 +62,10 @@ def go(page, lang: str, destination: str) -> None:  # noqa: ANN001
     label = re.escape(t(lang, DESTINATIONS[destination]))
     tab = page.get_by_role("tab", name=re.compile(rf"^{label}$"))
     rail = page.get_by_role("button", name=re.compile(rf"^{label}\s.*\d.*\d"))
-    tab.or_(rail).first.wait_for(timeout=TIMEOUT_MS)
+    target = tab.or_(rail).first
+    target.wait_for(timeout=TIMEOUT_MS)
     settled_screenshot(page)
-    tab.or_(rail).first.click()
+    target.click()
 
 
 def open_vouchers(page, lang: str) -> None:  # noqa: ANN001
