@@ -77,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         return _run_in_browser()
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("loyalty_app").setLevel(logging.INFO)
+    # LOYALTY_APP_LOG=debug adds a line for every request to the server (tests set it).
+    debug = os.environ.get("LOYALTY_APP_LOG", "").lower() == "debug"
+    logging.getLogger("loyalty_app").setLevel(logging.DEBUG if debug else logging.INFO)
     for noisy in ("flet", "flet_web", "httpx", "httpcore", "uvicorn", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     from .config import ConfigError, check_backend_url, load_config, secrets_kind

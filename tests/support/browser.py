@@ -121,6 +121,9 @@ class AppProcess(LoggedProcess):
             "PYTHONUNBUFFERED": "1",
             "FLET_SESSION_TIMEOUT": str(self.session_timeout),
             "FLET_FORCE_WEB_SERVER": "true",  # never try to open a desktop browser
+            # Each request to the server logged with its answer and time: a failed test's
+            # report then tells a tap that sent nothing from a slow answer.
+            "LOYALTY_APP_LOG": "debug",
             **self.extra_env,
         }
 
@@ -298,7 +301,7 @@ class Browser:
             with contextlib.suppress(Exception):  # a crashed page may not answer
                 texts = page.locator("flt-semantics").evaluate_all(
                     "nodes => nodes.map(n => n.getAttribute('aria-label') || "
-                    "(n.childElementCount ? '' : n.textContent)).filter(Boolean)"
+                    "(n.querySelector('flt-semantics') ? '' : n.textContent)).filter(Boolean)"
                 )
                 lines.append(f"  screen: {' | '.join(texts)[:1500]}")
             if pictures is not None:

@@ -4,6 +4,8 @@ read as the contract's type (a reply of another shape is the server's fault: `Se
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +18,8 @@ from ..domain.models import PayloadError
 from .auth import BearerRefresh, StaticBearer, TokenHolder
 from .errors import ApiError, Rejected, ServerError, Unreachable
 from .fetch import default_transport
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Answer", "ApiHttp", "Fetched"]
 
@@ -146,9 +150,10 @@ class ApiHttp:
             headers=headers,
         )
         auth = self._auth(who)
+        started = time.perf_counter()
         try:
             # auth=None would still use the client default (none); Auth() sends nothing.
-            return await self._client.send(request, auth=auth or httpx.Auth())
+            response = await self._client.send(request, auth=auth or httpx.Auth())
         except ApiError:
             raise  # from the token refresh
         except httpx.TimeoutException as exc:
@@ -169,6 +174,16 @@ class ApiHttp:
                 f"The loyalty server's reply to {method} {path} could not be read: {exc}",
                 status=0,
             ) from exc
+        # With LOYALTY_APP_LOG=debug: what the app asked and how long the answer took (a
+        # tap that never sent its request and a slow server look alike from a screen).
+        log.debug(
+            "%s %s -> %d in %.0f ms",
+            method,
+            path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
 
     @staticmethod
     def _json_or_none(response: httpx.Response) -> Any:

@@ -4,6 +4,8 @@ server for the faults a healthy server never shows (a 500, malformed JSON, a sta
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -415,3 +417,19 @@ async def test_a_refresh_whose_reply_is_cut_keeps_the_old_pair_to_try_again() ->
     assert (holder.access_token, holder.refresh_token) == ("old-access", "old-refresh")
     assert rec.changes == []
     assert rec.paths == Counter({"/v1/me": 1, "/v1/auth/refresh": 1})
+
+
+async def test_each_request_is_logged_at_debug_with_its_answer_and_time(demo_server, caplog):
+    """LOYALTY_APP_LOG=debug: a line per request, so a failed browser test's app log tells a
+    tap that sent nothing from a slow answer; a token never appears in it."""
+    caplog.set_level(logging.DEBUG, logger="loyalty_app.api.http")
+    async with LoyaltyApi(demo_server.base_url) as api:
+        session = await api.demo_sign_in(device_name="pytest")
+        await api.me()
+    lines = [r.getMessage() for r in caplog.records if r.name == "loyalty_app.api.http"]
+    assert [line.rsplit(" in ", 1)[0] for line in lines] == [
+        "POST /v1/auth/demo -> 200",
+        "GET /v1/me -> 200",
+    ], lines
+    assert all(re.fullmatch(r".* in \d+ ms", line) for line in lines), lines
+    assert not any(session.access_token in line for line in lines)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.browser import CHROMIUM, AppProcess, Browser, chromium_available
+from tests.support.servers import ServerProcess
 
 
 @pytest.hookimpl(wrapper=True)
@@ -30,11 +31,12 @@ def pytest_runtest_makereport(item, call):
         if isinstance(running, Browser):
             pictures = Path(str(item.funcargs.get("tmp_path") or tempfile.mkdtemp())) / "failed"
             report.sections.append(("browser pages", running.describe_open_pages(pictures)))
-        logs = {Path(v.log_path) for v in item.funcargs.values() if isinstance(v, AppProcess)}
+        processes = (AppProcess, ServerProcess)
+        logs = {Path(v.log_path) for v in item.funcargs.values() if isinstance(v, processes)}
         if item.funcargs.get("tmp_path"):
             logs |= set(Path(item.funcargs["tmp_path"]).rglob("*.log"))
         for log in sorted(path for path in logs if path.exists()):
-            tail = log.read_text(errors="replace").splitlines()[-25:]
+            tail = log.read_text(errors="replace").splitlines()[-40:]
             report.sections.append((f"log {log}", "\n".join(tail)))
     return report
 
