@@ -145,6 +145,9 @@ def type_into(page, label: str, value: str, *, replace: bool = False) -> None:  
         raise AssertionError(
             f"typed {value!r} into {label!r}; the focused field holds {held}"
         ) from exc
+    # Likewise a tap that follows the keys at once can land before Flutter has drawn what
+    # they changed; the next step starts from a page that has handled them.
+    page.evaluate(SETTLED)
 
 
 def request_code(page, lang: str, email: str) -> None:  # noqa: ANN001

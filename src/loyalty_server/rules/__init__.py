@@ -4,7 +4,13 @@ Nothing here reads the clock, the database or the network: the current time is a
 passed in as ``now``, a timezone-aware UTC ``datetime``.
 """
 
-from .challenges import ChallengeFacts, ChallengeProgress, challenge_progress, newly_reached
+from .challenges import (
+    ChallengeFacts,
+    ChallengeProgress,
+    challenge_progress,
+    newly_reached,
+    visits_needed,
+)
 from .earning import PurchaseEarn, purchase_points, round_points
 from .inbox import birthday_voucher_due
 from .lots import (
@@ -43,6 +49,7 @@ __all__ = [
     "ChallengeProgress",
     "challenge_progress",
     "newly_reached",
+    "visits_needed",
     "EARLIEST_BIRTH_YEAR",
     "InsufficientPoints",
     "LedgerLine",

@@ -7,6 +7,7 @@ up to now, so it is reached by the purchase that makes the N-th in any such wind
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..programme import Challenge
@@ -46,3 +47,10 @@ def newly_reached(
 ) -> list[Challenge]:
     """The challenges reached now that were not earned before, in file order."""
     return [c for c in challenges if c.id not in earned and challenge_progress(c, facts).done]
+
+
+def visits_needed(challenges: Sequence[Challenge]) -> int:
+    """How many of the member's newest purchases are enough to count every "visits"
+    challenge of these up to its goal (0: none counts visits). Those within a challenge's
+    window are the newest ones, so among that many, its count up to its goal is exact."""
+    return max((c.count for c in challenges if c.goal == "visits"), default=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from .. import rules, schemas
@@ -35,6 +35,35 @@ _EARNED = select(MemberBadge.challenge_id, MemberBadge.earned_at).where(
 )
 
 
+# The member's newest purchases along the (member, date) index, as many as the largest
+# visits goal; each visits challenge counts those in its window (the newest ones) up to its
+# goal. One statement per set of windows (None: no window), built once per process.
+_VISITS: dict[tuple[int | None, ...], Select] = {}
+
+
+def _visits_statement(windows: tuple[int | None, ...]) -> Select:
+    if (statement := _VISITS.get(windows)) is None:
+        newest = (
+            select(LedgerEntry.created_at.label("at"))
+            .where(
+                LedgerEntry.member_id == bindparam("member_id"),
+                LedgerEntry.kind == "purchase",
+                LedgerEntry.voided_at.is_(None),
+            )
+            .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
+            .limit(bindparam("needed"))
+            .subquery()
+        )
+        counts = [
+            func.count()
+            if days is None
+            else func.count(case((newest.c.at > bindparam(f"since{i}"), 1)))
+            for i, days in enumerate(windows)
+        ]
+        statement = _VISITS[windows] = select(*counts).select_from(newest)
+    return statement
+
+
 def _earned(s: Session, member_id: str) -> dict[str, datetime]:
     rows = s.execute(_EARNED, {"member_id": member_id})
     return {challenge_id: earned_at for challenge_id, earned_at in rows}
@@ -43,23 +72,18 @@ def _earned(s: Session, member_id: str) -> dict[str, datetime]:
 def _facts(
     s: Session, member: Member, challenges: list[Challenge], programme: Programme, now: datetime
 ) -> rules.ChallengeFacts:
-    """Only what these challenges count is read."""
+    """Only what these challenges count is read; every visits challenge in one statement,
+    counted up to the largest goal (a regular's long history costs nothing more)."""
     visits = {}
-    for challenge in challenges:
-        if challenge.goal != "visits":
-            continue
-        found = select(LedgerEntry.id).where(
-            LedgerEntry.member_id == member.id,
-            LedgerEntry.kind == "purchase",
-            LedgerEntry.voided_at.is_(None),
-        )
-        if challenge.within_days is not None:
-            found = found.where(
-                LedgerEntry.created_at > now - timedelta(days=challenge.within_days)
-            )
-        # Counted up to the goal only: a regular's long history costs nothing more.
-        limited = found.limit(challenge.count).subquery()
-        visits[challenge.id] = s.scalar(select(func.count()).select_from(limited)) or 0
+    counted = [c for c in challenges if c.goal == "visits"]
+    if counted:
+        windows = tuple(c.within_days for c in counted)
+        params: dict[str, object] = {"member_id": member.id, "needed": rules.visits_needed(counted)}
+        for i, days in enumerate(windows):
+            if days is not None:
+                params[f"since{i}"] = now - timedelta(days=days)
+        row = s.execute(_visits_statement(windows), params).one()
+        visits = {c.id: min(n, c.count) for c, n in zip(counted, row, strict=True)}
     categories = referrals = 0
     if any(c.goal == "categories" for c in challenges):
         categories = s.scalar(

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from loyalty_server.programme import Challenge
-from loyalty_server.rules import ChallengeFacts, challenge_progress, newly_reached
+from loyalty_server.rules import (
+    ChallengeFacts,
+    challenge_progress,
+    newly_reached,
+    visits_needed,
+)
 
 TEXT = {"en": "x", "zh-Hans": "x", "zh-Hant": "x"}
 
@@ -34,3 +39,11 @@ def test_visits_are_counted_per_challenge_so_each_window_is_its_own():
     ever = challenge("ever", "visits", 10)
     facts = ChallengeFacts(visits={"week": 1, "ever": 10})
     assert [c.id for c in newly_reached((WEEK, ever), frozenset(), facts)] == ["ever"]
+
+
+REGULAR = challenge("regular", "visits", 50)
+
+
+def test_visits_needed_is_the_largest_visits_goal():
+    assert visits_needed([WEEK, EXPLORER, REGULAR, FRIEND]) == 50
+    assert visits_needed([EXPLORER, FRIEND]) == 0
