@@ -9,6 +9,10 @@ one INSERT, uvicorn, same database kind) on the same machine. Prints requests pe
 p50 / p99 latency, server CPU per request, and the ratio to the bare app.
 Targets: at least 70 % of the bare throughput, p99 <= 50 ms.
 
+A second line, "regulars", credits REGULARS members who have had a few dozen credits each
+already (the first purchase, the referral and the weekly badge behind them), as a chain's
+tills mostly serve; it is shown for comparison, the targets are judged on new members.
+
 With LOYALTY_BENCH_POSTGRES_URL (a SQLAlchemy URL of a server where databases may be created)
 both run against PostgreSQL as well; without it, a throwaway local cluster is started when
 PostgreSQL is installed (as in dev.py). ``--profile`` also profiles the credit path in-process
@@ -54,6 +58,9 @@ from tests.support.servers import ServerProcess, add_staff  # noqa: E402
 
 CONCURRENCY = 16
 MEMBERS = 200
+# Regulars: fewer members, each credited for a while before the measured run.
+REGULARS = 40
+REGULAR_SECONDS = 8.0
 WARMUP_SECONDS = 2.0
 TARGET_RATIO = 0.70
 TARGET_P99_MS = 50.0
@@ -224,8 +231,18 @@ def _log_name(label: str) -> str:
 
 
 def run_loyalty(
-    label: str, database_url: str, workdir: Path, seconds: float, workers: int = 1
+    label: str,
+    database_url: str,
+    workdir: Path,
+    seconds: float,
+    workers: int = 1,
+    *,
+    regulars: bool = False,
 ) -> Result:
+    """Credits to MEMBERS members just joined; with ``regulars``, to REGULARS members who
+    first get REGULAR_SECONDS of credits (unmeasured) so that the measured ones are their
+    tenth to fortieth or so: past the first purchase, the referral and the weekly badge,
+    as most of a chain's tills are."""
     staff = add_staff(database_url, "Bench till")  # migrates the fresh database first
     extra = ["--workers", str(workers)] if workers > 1 else []
     # The shipped demo programme, offers and all: the credit path as a shop runs it.
@@ -235,12 +252,15 @@ def run_loyalty(
         log_path=workdir / _log_name(label),
         extra_args=extra,
     ) as server:
-        numbers = join_members(server.base_url, staff, MEMBERS)
+        numbers = join_members(server.base_url, staff, REGULARS if regulars else MEMBERS)
         bodies = [{"member_number": n, "amount": AMOUNT} for n in numbers]
         headers = {"Authorization": f"Bearer {staff}"}
+        url = f"{server.base_url}/v1/checkout/credit"
+        if regulars:
+            drive("history", url, headers, bodies, REGULAR_SECONDS, server.process.pid)
         result = drive(
             label,
-            f"{server.base_url}/v1/checkout/credit",
+            url,
             headers,
             bodies,
             seconds,
@@ -411,13 +431,19 @@ def verdict(ours: Result, bare: Result) -> str:
     return "; ".join(checks)
 
 
-def backend(name: str, loyalty_url: str, bare_url: str, workdir: Path, seconds: float) -> bool:
+def backend(
+    name: str, loyalty_urls: tuple[str, str], bare_url: str, workdir: Path, seconds: float
+) -> bool:
+    """New members' credits (the target's figure), regulars' credits (for comparison) and
+    the bare insert, each on a database of its own."""
     print(
         f"\n{name}: {CONCURRENCY} connections, {seconds:.0f} s measured"
         f" after {WARMUP_SECONDS:.0f} s warm-up"
     )
-    ours = run_loyalty(f"loyalty server ({name})", loyalty_url, workdir, seconds)
+    ours = run_loyalty(f"loyalty server ({name})", loyalty_urls[0], workdir, seconds)
     show(ours)
+    regular = run_loyalty(f"  regulars ({name})", loyalty_urls[1], workdir, seconds, regulars=True)
+    show(regular)
     bare = run_bare(f"bare FastAPI insert ({name})", bare_url, workdir, seconds)
     show(bare)
     line = verdict(ours, bare)
@@ -567,7 +593,7 @@ def main() -> int:
         workdir = Path(tmp)
         all_ok &= backend(
             "SQLite",
-            f"sqlite:///{workdir}/loyalty.db",
+            (f"sqlite:///{workdir}/loyalty.db", f"sqlite:///{workdir}/regulars.db"),
             f"sqlite:///{workdir}/bare.db",
             workdir,
             args.seconds,
@@ -578,14 +604,19 @@ def main() -> int:
                     print(f"\nPostgreSQL: skipped (set {POSTGRES_ENV} or install PostgreSQL)")
                 else:
                     loyalty_url = create_database(server_url, "bench_loyalty")
+                    regulars_url = create_database(server_url, "bench_regulars")
                     bare_url = create_database(server_url, "bench_bare")
                     try:
                         all_ok &= backend(
-                            "PostgreSQL", loyalty_url, bare_url, workdir, args.seconds
+                            "PostgreSQL",
+                            (loyalty_url, regulars_url),
+                            bare_url,
+                            workdir,
+                            args.seconds,
                         )
                     finally:
-                        drop_database(server_url, loyalty_url)
-                        drop_database(server_url, bare_url)
+                        for url in (loyalty_url, regulars_url, bare_url):
+                            drop_database(server_url, url)
                     counts = [int(n) for n in args.workers.split(",") if n.strip()]
                     if counts:
                         scaling(server_url, workdir, args.seconds, counts)
