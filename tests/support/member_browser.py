@@ -66,6 +66,10 @@ def go(page, lang: str, destination: str) -> None:  # noqa: ANN001
     target.wait_for(timeout=TIMEOUT_MS)
     settled_screenshot(page)
     target.click()
+    if tab.count():  # a phone's bar: the tab reads "selected" once the tap has gone through
+        page.get_by_role("tab", name=re.compile(rf"^{label}$"), selected=True).wait_for(
+            timeout=TIMEOUT_MS
+        )
 
 
 def open_vouchers(page, lang: str) -> None:  # noqa: ANN001

@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from loyalty_app.i18n import t
+from tests.support import member_browser
 from tests.support.browser import (
     enable_semantics,
     glyph_report,
@@ -21,7 +23,10 @@ from tests.support.browser import (
     wait_qr,
 )
 from tests.support.gallery import settled_screenshot
-from tests.support.member_browser import request_code, type_into
+from tests.support.member_browser import (
+    request_code,
+    type_into,
+)
 from tests.support.servers import add_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres_too]
@@ -75,25 +80,20 @@ def signed_in_page(browser, app):
     return page
 
 
-# Pages under the Account destination, and its name in the language the page is in.
-UNDER_ACCOUNT = {"Tier": "Account", "Settings": "Account", "等级": "我的", "设置": "我的"}
-UNDER_ACCOUNT |= {"等級": "我的", "設定": "我的"}
+# A destination's name as shown (any language) -> the language and the destination, for
+# the shared helper: "Points", "積分", "Tier" (an entry of the Account page) ...
+SHOWN = {
+    t(lang, key): (lang, destination)
+    for lang in ("en", "zh-Hans", "zh-Hant")
+    for destination, key in (member_browser.DESTINATIONS | member_browser.UNDER_ACCOUNT).items()
+}
 
 
-def go(page, tab: str) -> None:
-    """Tap a tab (by its exact name: "我的" is also the start of "我的兑换券") and wait until
-    it is the selected one, or tap an entry of the Account page; then wait until the new
-    page has stopped moving. A tap on an entry while the Account page was still sliding in
-    went nowhere: the next step then waited in vain for Settings (CI, stop 20)."""
-    if tab in UNDER_ACCOUNT:
-        go(page, UNDER_ACCOUNT[tab])
-    tabs = page.get_by_role("tab", name=tab, exact=True)
-    if tabs.count():
-        tabs.first.click()
-        selected = page.get_by_role("tab", name=tab, exact=True, selected=True)
-        selected.wait_for(timeout=20_000)
-    else:
-        page.get_by_role("button", name=tab).first.click()
+def go(page, name: str) -> None:
+    """Open a destination by the name shown (``member_browser.go``: each tap once the page
+    has stopped moving), then wait until the new page has stopped moving too."""
+    lang, destination = SHOWN[name]
+    member_browser.go(page, lang, destination)
     settled_screenshot(page)
 
 
