@@ -118,7 +118,9 @@ class KioskState:
         now = time.monotonic() if now is None else now
         if self.phase in ("loading", "setup", "attract") or self.busy:
             return False
-        if now - self.activity.last >= self.idle_seconds:
+        # Against the deadline, not `now - last`: that difference can come out a hair short
+        # of the timeout at the very moment it is due (59.99999999999818 for 60).
+        if now >= self.activity.last + self.idle_seconds:
             self.reset()
             return True
         return False

@@ -84,8 +84,13 @@ def CardPage() -> ft.Control:
     if app is None:
         return ft.Container()
 
-    def toggle_full_screen() -> None:
-        frame.show_card_only(not frame.card_only)
+    # Each control says which way it goes, rather than flipping: a tap delivered twice (seen
+    # in CI: the page closed full screen, then went straight back) then changes nothing more.
+    def open_full_screen() -> None:
+        frame.show_card_only(True)
+
+    def close_full_screen() -> None:
+        frame.show_card_only(False)
 
     me, lang = app.me, app.lang
     if card.missing:
@@ -111,7 +116,7 @@ def CardPage() -> ft.Control:
         bgcolor=ft.Colors.WHITE,
         padding=12,
         border_radius=12,
-        on_click=toggle_full_screen,
+        on_click=open_full_screen,
         key="card-qr-box",
     )
     if frame.card_only:
@@ -140,7 +145,7 @@ def CardPage() -> ft.Control:
                     ),
                     ft.FilledButton(
                         t(lang, "card.close_full"),
-                        on_click=toggle_full_screen,
+                        on_click=close_full_screen,
                         key="close-full",
                     ),
                 ],
@@ -216,7 +221,7 @@ def CardPage() -> ft.Control:
                     ft.TextButton(
                         t(lang, "card.tap_full"),
                         icon=ft.Icons.FULLSCREEN,
-                        on_click=toggle_full_screen,
+                        on_click=open_full_screen,
                         key="full-screen",
                     ),
                 ],
