@@ -60,16 +60,15 @@ def go(page, lang: str, destination: str) -> None:  # noqa: ANN001
         page.get_by_role("button", name=re.compile(rf"^{title}(\s|$)")).first.click()
         return
     label = re.escape(t(lang, DESTINATIONS[destination]))
-    tab = page.get_by_role("tab", name=re.compile(rf"^{label}$"))
+    named = re.compile(rf"^{label}$")
+    tab = page.get_by_role("tab", name=named)
     rail = page.get_by_role("button", name=re.compile(rf"^{label}\s.*\d.*\d"))
     target = tab.or_(rail).first
     target.wait_for(timeout=TIMEOUT_MS)
     settled_screenshot(page)
     target.click()
     if tab.count():  # a phone's bar: the tab reads "selected" once the tap has gone through
-        page.get_by_role("tab", name=re.compile(rf"^{label}$"), selected=True).wait_for(
-            timeout=TIMEOUT_MS
-        )
+        page.get_by_role("tab", name=named, selected=True).wait_for(timeout=TIMEOUT_MS)
 
 
 def open_vouchers(page, lang: str) -> None:  # noqa: ANN001

@@ -37,12 +37,13 @@ _EARNED = select(MemberBadge.challenge_id, MemberBadge.earned_at).where(
 
 # The member's newest purchases along the (member, date) index, as many as the largest
 # visits goal; each visits challenge counts those in its window (the newest ones) up to its
-# goal. One statement per set of windows (None: no window), built once per process.
-_VISITS: dict[tuple[int | None, ...], Select] = {}
+# goal. One statement per shape (which challenges have a window: their days are bound),
+# built once per process.
+_VISITS: dict[tuple[bool, ...], Select] = {}
 
 
-def _visits_statement(windows: tuple[int | None, ...]) -> Select:
-    if (statement := _VISITS.get(windows)) is None:
+def _visits_statement(windowed: tuple[bool, ...]) -> Select:
+    if (statement := _VISITS.get(windowed)) is None:
         newest = (
             select(LedgerEntry.created_at.label("at"))
             .where(
@@ -55,12 +56,10 @@ def _visits_statement(windows: tuple[int | None, ...]) -> Select:
             .subquery()
         )
         counts = [
-            func.count()
-            if days is None
-            else func.count(case((newest.c.at > bindparam(f"since{i}"), 1)))
-            for i, days in enumerate(windows)
+            func.count(case((newest.c.at > bindparam(f"since{i}"), 1))) if window else func.count()
+            for i, window in enumerate(windowed)
         ]
-        statement = _VISITS[windows] = select(*counts).select_from(newest)
+        statement = _VISITS[windowed] = select(*counts).select_from(newest)
     return statement
 
 
@@ -77,12 +76,12 @@ def _facts(
     visits = {}
     counted = [c for c in challenges if c.goal == "visits"]
     if counted:
-        windows = tuple(c.within_days for c in counted)
         params: dict[str, object] = {"member_id": member.id, "needed": rules.visits_needed(counted)}
-        for i, days in enumerate(windows):
-            if days is not None:
-                params[f"since{i}"] = now - timedelta(days=days)
-        row = s.execute(_visits_statement(windows), params).one()
+        for i, c in enumerate(counted):
+            if c.within_days is not None:
+                params[f"since{i}"] = now - timedelta(days=c.within_days)
+        windowed = tuple(c.within_days is not None for c in counted)
+        row = s.execute(_visits_statement(windowed), params).one()
         visits = {c.id: min(n, c.count) for c, n in zip(counted, row, strict=True)}
     categories = referrals = 0
     if any(c.goal == "categories" for c in challenges):
