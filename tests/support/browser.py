@@ -298,12 +298,17 @@ class Browser:
             crashes = [line for line in log if line.startswith("pageerror")]
             lines += [f"  {line}" for line in crashes[-5:]]
             lines += [f"  last console: {line[:300]}" for line in log[-last:]]
-            with contextlib.suppress(Exception):  # a crashed page may not answer
-                texts = page.locator("flt-semantics").evaluate_all(
-                    "nodes => nodes.map(n => n.getAttribute('aria-label') || "
-                    "(n.querySelector('flt-semantics') ? '' : n.textContent)).filter(Boolean)"
+            try:
+                texts = evaluate(
+                    page,
+                    "() => Array.from(document.querySelectorAll('flt-semantics'))"
+                    ".map(n => n.getAttribute('aria-label') || "
+                    "(n.querySelector('flt-semantics') ? '' : n.textContent)).filter(Boolean)",
+                    timeout=5_000,
                 )
                 lines.append(f"  screen: {' | '.join(texts)[:1500]}")
+            except Exception as exc:  # a crashed or spinning page does not answer
+                lines.append(f"  screen: the page did not answer ({type(exc).__name__})")
             if pictures is not None:
                 with contextlib.suppress(Exception):
                     pictures.mkdir(parents=True, exist_ok=True)
@@ -381,6 +386,23 @@ new MutationObserver((_, observer) => {
 """
 
 
+EVALUATE_TIMEOUT_MS = 10_000
+
+
+def evaluate(page, function: str, arg: Any = None, *, timeout: float = EVALUATE_TIMEOUT_MS) -> Any:
+    """``page.evaluate(function, arg)`` with a deadline.
+
+    Playwright's own ``evaluate`` waits for the page's main thread without limit: a page
+    whose renderer never comes back (a WebAssembly renderer spinning) held a test, and with
+    it the whole CI run, for good. This runs the function once through ``wait_for_function``,
+    whose deadline Playwright keeps outside the page, and hands back its (awaited) result;
+    a page that does not answer within ``timeout`` ms raises Playwright's TimeoutError.
+    ``function`` is a JavaScript function taking at most one argument.
+    """
+    once = f"async (arg) => ({{ value: await ({function})(arg) }})"
+    return page.wait_for_function(once, arg=arg, timeout=timeout).json_value()["value"]
+
+
 def wait_first_frame(page, *, timeout: float = FIRST_FRAME_TIMEOUT_MS) -> None:
     """Waits until Flutter has drawn its first frame (the ``#loading`` splash is removed)."""
     page.wait_for_selector("#loading", state="detached", timeout=timeout)
@@ -400,7 +422,7 @@ def enable_semantics(page, *, timeout: float = 10_000) -> None:
         " || !!document.querySelector('flt-semantics-placeholder')"
     )
     page.wait_for_function(either, timeout=timeout)
-    page.evaluate("() => document.querySelector('flt-semantics-placeholder')?.click()")
+    evaluate(page, "() => document.querySelector('flt-semantics-placeholder')?.click()")
     page.wait_for_function(enabled, timeout=timeout)
 
 

@@ -12,7 +12,7 @@ import httpx
 
 from loyalty_app.i18n import t
 
-from .browser import AppProcess, enable_semantics, screenshot, wait_first_frame
+from .browser import AppProcess, enable_semantics, evaluate, screenshot, wait_first_frame
 from .servers import add_staff
 
 KIOSK_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "kiosk"
@@ -51,10 +51,10 @@ def wait_ready_to_type(page, label: str | None = None, timeout: float = 20_000) 
     try:
         page.wait_for_function(FOCUSED, arg=label, timeout=timeout)
     except Exception as exc:
-        focus = page.evaluate("() => document.activeElement?.getAttribute('aria-label')")
+        focus = evaluate(page, "() => document.activeElement?.getAttribute('aria-label')")
         field = label or "a field"
         raise AssertionError(f"{field} never had the focus (it is on {focus!r})") from exc
-    page.evaluate(SETTLED)
+    evaluate(page, SETTLED)
 
 
 def fill(page, label: str, value: str, *, select_all: bool = False) -> None:  # noqa: ANN001
@@ -111,7 +111,7 @@ TARGETS = """() => {
 
 def small_targets(page) -> list:  # noqa: ANN001
     """The touch targets on screen smaller than 48 px either way."""
-    return [t for t in page.evaluate(TARGETS) if min(t[1], t[2]) < TOUCH_PX]
+    return [t for t in evaluate(page, TARGETS) if min(t[1], t[2]) < TOUCH_PX]
 
 
 def shoot(page, name: str) -> None:  # noqa: ANN001

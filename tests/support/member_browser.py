@@ -14,7 +14,7 @@ import signal
 
 from loyalty_app.i18n import t
 
-from .browser import enable_semantics, wait_first_frame
+from .browser import enable_semantics, evaluate, wait_first_frame
 from .gallery import settled_screenshot
 from .kiosk_browser import SETTLED
 
@@ -116,7 +116,7 @@ def type_into(page, label: str, value: str, *, replace: bool = False) -> None:  
     """Click a text field by its label and type, once the browser's input has the focus;
     returns once the field holds what was typed (a loaded machine was seen to lose keys
     typed into a field that was still taking the focus)."""
-    page.evaluate("() => document.activeElement?.blur()")
+    evaluate(page, "() => document.activeElement?.blur()")
     page.get_by_label(label).first.click()
     page.wait_for_function(
         "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)",
@@ -124,7 +124,7 @@ def type_into(page, label: str, value: str, *, replace: bool = False) -> None:  
     )
     # Keys (Ctrl+A too) pressed before Flutter has handled the tap that focused the field
     # are lost: its handling is queued on the page's main thread, done two frames later.
-    page.evaluate(SETTLED)
+    evaluate(page, SETTLED)
     if replace:
         page.keyboard.press("Control+A")
         page.wait_for_function(
@@ -141,16 +141,17 @@ def type_into(page, label: str, value: str, *, replace: bool = False) -> None:  
     try:
         page.wait_for_function(check, arg=value, timeout=TIMEOUT_MS)
     except Exception as exc:
-        held = page.evaluate(
+        held = evaluate(
+            page,
             "() => [document.activeElement?.getAttribute('aria-label'),"
-            " document.activeElement?.value]"
+            " document.activeElement?.value]",
         )
         raise AssertionError(
             f"typed {value!r} into {label!r}; the focused field holds {held}"
         ) from exc
     # Likewise a tap that follows the keys at once can land before Flutter has drawn what
     # they changed; the next step starts from a page that has handled them.
-    page.evaluate(SETTLED)
+    evaluate(page, SETTLED)
 
 
 def request_code(page, lang: str, email: str) -> None:  # noqa: ANN001

@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from .browser import evaluate
 from .servers import LoggedProcess, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,4 +128,4 @@ _SAVED_FILES = """async (mount) => {
 
 def saved_files(page, mount: str = "/data/loyalty") -> dict[str, str]:  # noqa: ANN001
     """The files the app saved to the browser's IndexedDB, by path (contents as latin-1)."""
-    return page.evaluate(_SAVED_FILES, mount)
+    return evaluate(page, _SAVED_FILES, mount)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support.browser import (
     AppProcess,
@@ -21,6 +22,7 @@ from tests.support.browser import (
     decode_qr,
     enable_semantics,
     error_boxes,
+    evaluate,
     glyph_report,
     has_cjk_glyphs,
     screenshot,
@@ -112,7 +114,7 @@ def test_find_click_screenshot_and_decode_qr(browser, start_app, tmp_path):
     app = harness(start_app, "--qr", code)
     page = browser.open(app.url)
     wait_first_frame(page)
-    assert page.evaluate("window.innerWidth") == 420
+    assert evaluate(page, "() => window.innerWidth") == 420
     enable_semantics(page)
 
     button = page.get_by_role("button", name="Show QR code")
@@ -132,7 +134,28 @@ def test_find_click_screenshot_and_decode_qr(browser, start_app, tmp_path):
 
     wide = browser.open(app.url, width=1000)
     wait_first_frame(wide)
-    assert wide.evaluate("window.innerWidth") == 1000
+    assert evaluate(wide, "() => window.innerWidth") == 1000
+
+
+@pytest.mark.browser
+def test_evaluate_gives_up_on_a_page_that_does_not_answer(browser):
+    """A page whose main thread never comes back (here: a loop of 20 s) fails the step
+    within its deadline; Playwright's own evaluate would wait for the loop to end, and a
+    renderer spinning for good held a whole CI run until its limit."""
+    page = browser.open("about:blank")
+    assert evaluate(page, "(n) => n + 1", 41) == 42
+    assert evaluate(page, "async () => null") is None
+    evaluate(
+        page,
+        "() => { setTimeout(() => { const t = Date.now();"
+        " while (Date.now() - t < 20000); }, 300); }",
+    )
+    time.sleep(1)  # the loop has begun
+    started = time.monotonic()
+    with pytest.raises(PlaywrightTimeout):
+        evaluate(page, "() => 1", timeout=1_000)
+    assert time.monotonic() - started < 5
+    browser.close_page(page)
 
 
 @pytest.mark.browser

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from loyalty_app.i18n import t
-from tests.support.browser import wait_cjk_glyphs
+from tests.support.browser import evaluate, wait_cjk_glyphs
 from tests.support.kiosk_browser import (
     checkout_till,
     demo_headers,
@@ -86,7 +86,7 @@ def test_two_chips_and_an_amount_are_booked_together_and_then_forgotten(till):
         "() => [...document.querySelectorAll('flt-semantics[aria-current=\"true\"]')].length === 2"
     )
     # The chips take no keyboard focus (a focused chip would take Enter for itself)...
-    assert page.evaluate("() => document.activeElement?.tagName") != "FLT-SEMANTICS"
+    assert evaluate(page, "() => document.activeElement?.tagName") != "FLT-SEMANTICS"
     # ...so the amount comes straight after the taps, with no click anywhere: every key
     # reaches it, and Enter books rather than pressing the last chip again.
     page.keyboard.type("6.40", delay=40)

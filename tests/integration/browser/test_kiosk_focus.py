@@ -10,7 +10,7 @@ import pytest
 
 from loyalty_app.i18n import t
 from tests.support import kiosk_browser
-from tests.support.browser import enable_semantics, wait_first_frame
+from tests.support.browser import enable_semantics, evaluate, wait_first_frame
 from tests.support.kiosk_browser import PIN, fill, see, set_up_kiosk, wait_ready_to_type
 from tests.support.servers import add_staff
 
@@ -47,7 +47,7 @@ def test_the_staff_pin_field_keeps_the_focus_after_the_pointer_rested_on_staff(
     field.click()
     wait_ready_to_type(page, "Staff PIN")
     page.wait_for_timeout(REST_MS)
-    assert page.evaluate(ACTIVE_LABEL) == "Staff PIN"
+    assert evaluate(page, ACTIVE_LABEL) == "Staff PIN"
     page.keyboard.type(PIN, delay=40)
     page.keyboard.press("Enter")
     see(page, "Staff settings")
@@ -65,13 +65,13 @@ def test_a_field_that_took_the_focus_by_itself_takes_a_tap_by_its_label(
     app = start_app("--backend", module_server.base_url, "--kiosk", "checkout")
     page = browser.open(app.url, width=1000, height=800)
     wait_first_frame(page)
-    assert page.evaluate("() => document.querySelectorAll('flt-semantics').length > 0")
+    assert evaluate(page, "() => document.querySelectorAll('flt-semantics').length > 0")
     label = t("en", "kiosk.credential")
     page.get_by_label(label, exact=True).wait_for(timeout=20_000)
     page.wait_for_timeout(2_000)  # the form has taken the focus long before the tap
     enable_semantics(page)
     fill(page, label, "not-a-credential")
-    assert page.evaluate(ACTIVE_LABEL) == label
+    assert evaluate(page, ACTIVE_LABEL) == label
 
 
 def test_a_refused_join_keeps_the_focus_and_the_text_in_the_field(
@@ -89,7 +89,7 @@ def test_a_refused_join_keeps_the_focus_and_the_text_in_the_field(
     page.keyboard.press("Enter")  # from the field: no need to reach for the button
     see(page, t("en", "err.invalid-email"))
     # Still in the contact field, its text kept: corrected with the keyboard alone.
-    assert page.evaluate(ACTIVE_LABEL) == t("en", "kiosk.contact")
+    assert evaluate(page, ACTIVE_LABEL) == t("en", "kiosk.contact")
     page.keyboard.press("End")
     page.keyboard.type(f".{uuid.uuid4().hex[:4]}.com", delay=20)
     page.keyboard.press("Enter")

@@ -16,6 +16,7 @@ from loyalty_app.i18n import t
 from tests.support import member_browser
 from tests.support.browser import (
     enable_semantics,
+    evaluate,
     glyph_report,
     screenshot,
     wait_cjk_glyphs,
@@ -182,8 +183,8 @@ CARD_WATCH = re.compile(r"card watch (?:started|stopped) \((\d+) running\)")
 def _painted(page) -> None:
     """Waits until the browser has drawn two more frames (what the semantics say is on screen
     may not be painted yet when the screenshot is taken)."""
-    page.evaluate(
-        "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    evaluate(
+        page, "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
     )
 
 
@@ -207,9 +208,10 @@ def _server_history(backend) -> tuple[list[dict], dict]:
 def _history_rows(page) -> list[str]:
     """The history lines on the Points screen, top to bottom, as a screen reader reads them
     (read in one go: the tree is rebuilt while the list grows)."""
-    nodes = page.evaluate(
+    nodes = evaluate(
+        page,
         "() => Array.from(document.querySelectorAll('flt-semantics'))"
-        ".map(n => [n.getBoundingClientRect().y, n.innerText.trim()])"
+        ".map(n => [n.getBoundingClientRect().y, n.innerText.trim()])",
     )
     rows = {
         (y, text)
@@ -291,12 +293,11 @@ def test_history_reads_newest_first_with_the_store_and_the_day_points_expired(
     screenshot(page, Path(app.log_path).with_name("history-en.png"))
 
     go(page, "Settings")
-    _choose_language(page, "繁體中文")
     try:
+        _choose_language(page, "繁體中文")
         _history_in_traditional_chinese(page, app, me, expiries[0])
     finally:
-        go(page, "設定")
-        _choose_language(page, "English")
+        _back_to_english(browser, app, page, "繁體中文")
 
 
 def _history_in_traditional_chinese(page, app, me: dict, entry: dict) -> None:
@@ -322,9 +323,10 @@ def _history_in_traditional_chinese(page, app, me: dict, entry: dict) -> None:
 
 
 def _screen_text(page) -> str:
-    return page.evaluate(
+    return evaluate(
+        page,
         "() => Array.from(document.querySelectorAll('flt-semantics'))"
-        ".map(n => n.innerText).join('\\n')"
+        ".map(n => n.innerText).join('\\n')",
     )
 
 
@@ -428,19 +430,44 @@ def test_pages_under_account_go_back_to_account(browser, app):
 def test_chinese_renders_as_glyphs_not_boxes(browser, app, language, tab, title):
     page = signed_in_page(browser, app)
     go(page, "Settings")
-    _choose_language(page, language)
-    heading = page.get_by_text(title, exact=True).first
-    heading.wait_for(timeout=10_000)
-    report = wait_cjk_glyphs(
-        page,
-        page.get_by_role("tab", name=tab).first.or_(page.get_by_text(tab, exact=True).first).first,
-    )
-    assert report.verdict, report.summary()
-    _choose_language(page, "English")
+    try:
+        _choose_language(page, language)
+        heading = page.get_by_text(title, exact=True).first
+        heading.wait_for(timeout=10_000)
+        tab_name = page.get_by_role("tab", name=tab).first
+        report = wait_cjk_glyphs(page, tab_name.or_(page.get_by_text(tab, exact=True).first).first)
+        assert report.verdict, report.summary()
+    finally:
+        _back_to_english(browser, app, page, language)
 
 
 # The Account tab's name in each language: it changes with the next frame after a switch.
 ACCOUNT_TAB = {"English": "Account", "简体中文": "我的", "繁體中文": "我的"}
+
+
+LANGUAGE_CODES = {"English": "en", "简体中文": "zh-Hans", "繁體中文": "zh-Hant"}
+
+
+def _back_to_english(browser, app, page, language: str) -> None:
+    """Puts the module's app back in English after a test in ``language``: on the test's
+    page, or, if that page no longer answers (a renderer that crashed in Chinese), on a fresh
+    one. The app keeps its language for every later page: left in Chinese, each later test
+    of the module failed waiting for English names, one crash costing eight tests."""
+    lang = LANGUAGE_CODES[language]
+    try:
+        go(page, t(lang, "nav.settings"))
+        _choose_language(page, "English")
+        return
+    except Exception:  # noqa: BLE001 - the fresh page below is the way back
+        pass
+    fresh = open_app(browser, app)
+    card = fresh.get_by_role("img", name=t(lang, "card.qr_label"))
+    english = fresh.get_by_role("img", name=t("en", "card.qr_label"))
+    card.or_(english).first.wait_for(timeout=20_000)
+    if card.count():
+        member_browser.go(fresh, lang, "settings")
+        _choose_language(fresh, "English")
+    browser.close_page(fresh)
 
 
 def _choose_language(page, language: str) -> None:

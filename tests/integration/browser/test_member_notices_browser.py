@@ -9,7 +9,7 @@ import re
 import httpx
 import pytest
 
-from tests.support.browser import enable_semantics, screenshot, wait_first_frame
+from tests.support.browser import enable_semantics, evaluate, screenshot, wait_first_frame
 
 pytestmark = pytest.mark.browser
 
@@ -123,10 +123,10 @@ def test_redeem_now_says_redeeming_in_the_dialog_then_keeps_saying_it(
             page.get_by_role("button", name="Redeem now").wait_for(timeout=10_000)
             before = _vouchers(module_server.base_url, demo_headers(module_server.base_url))
             proxy.hold_answer("POST", "/v1/rewards/oat-milk/redeem")
-            page.evaluate(FIRST_SIGHTING, ["Redeeming…", "Redeem Oat milk upgrade?"])
+            evaluate(page, FIRST_SIGHTING, ["Redeeming…", "Redeem Oat milk upgrade?"])
             page.get_by_role("button", name="Redeem now").click()
             page.wait_for_function("() => window.__sighting !== null", timeout=10_000)
-            assert page.evaluate("() => window.__sighting")["withDialog"], (
+            assert evaluate(page, "() => window.__sighting")["withDialog"], (
                 "'Redeeming…' was first read after the dialog had gone"
             )
             proxy.wait_held(1)

@@ -12,6 +12,7 @@ import pytest
 from tests.support.browser import (
     AppProcess,
     enable_semantics,
+    evaluate,
     screenshot,
     wait_cjk_glyphs,
     wait_first_frame,
@@ -96,7 +97,7 @@ def test_no_arguments_config_file_and_secure_storage_sign_in(browser, module_ser
         # The tokens went to the browser's encrypted storage, not to the OS keyring, and
         # never into a file of the app's.
         assert keyring_items() == in_keyring
-        stored = page.evaluate("() => Object.entries(window.localStorage)")
+        stored = evaluate(page, "() => Object.entries(window.localStorage)")
         assert any("loyalty-app/" in key for key, _ in stored), [k for k, _ in stored]
         assert not any("lat_" in value or "lrt_" in value for _, value in stored)
         data_dir = home / "share" / "loyalty-app"
