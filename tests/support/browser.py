@@ -306,7 +306,8 @@ class Browser:
                     "(n.querySelector('flt-semantics') ? '' : n.textContent)).filter(Boolean)",
                     timeout=5_000,
                 )
-                lines.append(f"  screen: {' | '.join(texts)[:1500]}")
+                shown = " | ".join(" / ".join(text.split("\n")) for text in texts)
+                lines.append(f"  screen: {shown[:1500]}")
             except Exception as exc:  # a crashed or spinning page does not answer
                 lines.append(f"  screen: the page did not answer ({type(exc).__name__})")
             if pictures is not None:
