@@ -81,7 +81,9 @@ def _facts(
             if c.within_days is not None:
                 params[f"since{i}"] = now - timedelta(days=c.within_days)
         windowed = tuple(c.within_days is not None for c in counted)
-        row = s.execute(_visits_statement(windowed), params).one()
+        # Ledger lines are written at once (points.post), never left waiting in the session:
+        # the connection sees the purchase just booked without a flush.
+        row = s.connection().execute(_visits_statement(windowed), params).one()
         visits = {c.id: min(n, c.count) for c, n in zip(counted, row, strict=True)}
     categories = referrals = 0
     if any(c.goal == "categories" for c in challenges):

@@ -7,7 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from .. import rules, schemas
 from ..models import LedgerEntry, Member, MemberOfferState
@@ -17,6 +19,8 @@ from . import points
 
 #: The ledger reason of an offer's bonus line; its void line is `offer_withdrawn`.
 OFFER_BONUS = "offer_bonus"
+# The upsert counting one use of an offer, per database dialect (built at its first use).
+_COUNT_USE: dict[str, Executable] = {}
 
 
 # The credit path's reads, built once per process; each call binds the member.
@@ -42,7 +46,8 @@ def member_facts(
     its open offers look at (activations and uses; the last purchase for win-back offers)."""
     activated, used = set(), {}
     if states:
-        rows = s.execute(_OFFER_STATES, {"member_id": member.id})
+        # On the connection (no autoflush): nothing of these tables waits in the session.
+        rows = s.connection().execute(_OFFER_STATES, {"member_id": member.id})
         for offer_id, activated_at, uses in rows:
             if activated_at is not None:
                 activated.add(offer_id)
@@ -50,7 +55,7 @@ def member_facts(
     last = None
     if last_purchase and member.first_purchase_at is not None:
         # The newest first along the (member, date) index: stops at the first purchase found.
-        last = s.scalar(_LAST_PURCHASE, {"member_id": member.id})
+        last = s.connection().scalar(_LAST_PURCHASE, {"member_id": member.id})
     return rules.MemberFacts(
         tier_code=member.tier_code,
         joined_at=member.joined_at,
@@ -116,8 +121,27 @@ def post_bonuses(
                 programme=programme,
             )
         )
-        _state(s, member.id, offer.id).uses += 1
+        _count_use(s, member.id, offer.id)
     return entries
+
+
+def _count_use(s: Session, member_id: str, offer_id: str) -> None:
+    """One more use of the offer by the member: one INSERT .. ON CONFLICT DO UPDATE on the
+    session's connection (both databases have it), not a read of the row first. The credit
+    path holds no ORM copy of the row that this would leave stale."""
+    dialect = s.get_bind().dialect.name
+    statement = _COUNT_USE.get(dialect)
+    if statement is None:
+        module = sqlite if dialect == "sqlite" else postgresql
+        table = MemberOfferState.__table__
+        upsert = module.insert(table).values(
+            member_id=bindparam("member_id"), offer_id=bindparam("offer_id"), uses=1
+        )
+        statement = _COUNT_USE[dialect] = upsert.on_conflict_do_update(
+            index_elements=[table.c.member_id, table.c.offer_id],
+            set_={"uses": table.c.uses + 1},
+        )
+    s.connection().execute(statement, {"member_id": member_id, "offer_id": offer_id})
 
 
 def give_back_use(s: Session, member_id: str, offer_id: str) -> None:

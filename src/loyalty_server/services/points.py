@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, func, insert, or_, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from .. import rules
 from ..models import LedgerEntry, Member, TierChange
@@ -18,6 +18,7 @@ from ..programme import Programme
 from . import vouchers
 
 # Statements of the credit path built once per process; each call binds its values.
+_INSERT_ENTRY = insert(LedgerEntry.__table__).returning(LedgerEntry.__table__.c.id)
 _MEMBER_FOR_UPDATE = select(Member).where(Member.id == bindparam("member_id")).with_for_update()
 _UNSPENDABLE_LOT = (
     select(LedgerEntry.id)
@@ -87,26 +88,32 @@ def post(
     if amount > 0 and programme is not None:
         expires_at = rules.earn_expiry(now, programme)
         available_at = now + timedelta(days=programme.pending_hold_days)
-    entry = LedgerEntry(
-        member_id=member.id,
-        created_at=now,
-        amount=amount,
-        kind=kind,
-        reason=reason,
-        details=json.dumps(details or {}, default=str),
-        qualifying=qualifying,
-        remaining=max(amount, 0),
-        available_at=available_at,
-        expires_at=expires_at,
-        purchase_amount=purchase_amount,
-        staff_id=staff_id,
-    )
+    values = {
+        "member_id": member.id,
+        "created_at": now,
+        "amount": amount,
+        "kind": kind,
+        "reason": reason,
+        "details": json.dumps(details or {}, default=str),
+        "qualifying": qualifying,
+        "remaining": max(amount, 0),
+        "available_at": available_at,
+        "expires_at": expires_at,
+        "purchase_amount": purchase_amount,
+        "staff_id": staff_id,
+        "voided_at": None,
+    }
+    # One INSERT ... RETURNING id on the session's connection, instead of a flush of the
+    # session's unit of work; the entry then joins the session as if just loaded, so a later
+    # change to it (a void, its undo data) is flushed as usual.
+    entry_id = s.connection().execute(_INSERT_ENTRY, values).scalar_one()
+    entry = LedgerEntry(id=entry_id, **values)
+    make_transient_to_detached(entry)
     s.add(entry)
-    member.points_open += entry.remaining
+    member.points_open += values["remaining"]
     if qualifying:
         member.qualifying_total += amount
     member.version += 1
-    s.flush()
     return entry
 
 
