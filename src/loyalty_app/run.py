@@ -76,12 +76,16 @@ def main(argv: list[str] | None = None) -> int:
     if in_browser():
         return _run_in_browser()
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    # LOYALTY_APP_LOG=debug adds a line for every request to the server (tests set it).
+    # LOYALTY_APP_LOG=debug adds a line for every request to the server and Flet's session
+    # events (a page's session created, disconnected, reconnected), with the time (tests set it).
     debug = os.environ.get("LOYALTY_APP_LOG", "").lower() == "debug"
+    line = "%(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=logging.WARNING, format=f"%(asctime)s {line}" if debug else line)
     logging.getLogger("loyalty_app").setLevel(logging.DEBUG if debug else logging.INFO)
     for noisy in ("flet", "flet_web", "httpx", "httpcore", "uvicorn", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    if debug:
+        logging.getLogger("flet_web.fastapi").setLevel(logging.INFO)
     from .config import ConfigError, check_backend_url, load_config, secrets_kind
     from .store.paths import default_data_dir, private_dir
 
