@@ -148,7 +148,8 @@ def test_redeem_a_reward_shows_the_voucher_and_spends_once(browser, app, module_
         )
     finally:
         screenshot(page, Path(app.log_path).with_name("redeem.png"))
-    assert page.get_by_text("My vouchers").count() >= 1
+    # The voucher list may come a frame after the notice: wait for it rather than count.
+    page.get_by_text("My vouchers").first.wait_for(timeout=10_000)
     assert server_balance(module_server) == before - 200
     time.sleep(1.5)
     assert server_balance(module_server) == before - 200
