@@ -174,9 +174,16 @@ class AppProcess(LoggedProcess):
         )
 
     def stop(self) -> None:
-        """SIGTERM (Flet shuts down gracefully), SIGKILL if it lingers."""
+        """SIGTERM (Flet shuts down gracefully), SIGKILL if it lingers.
+
+        Called while a test's failure is on its way out (a ``finally``), it first writes what
+        every open page shows to ``<log>-pages.log`` beside the app's log (the failure report
+        prints it): after the stop, the pages only show Flet's "Working..." while it tries to
+        reconnect, and the report would picture that instead."""
         if not self.running:
             return
+        if sys.exc_info()[0] is not None:
+            self._describe_pages()
         self.process.terminate()
         try:
             self.process.wait(timeout=15)
@@ -189,8 +196,24 @@ class AppProcess(LoggedProcess):
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
 
+    def _describe_pages(self) -> None:
+        pages = self.log_path.with_name(f"{self.log_path.stem}-pages.log")
+        try:
+            described = [
+                browser.describe_open_pages(self.log_path.parent / "failed-before-stop")
+                for browser in _LIVE_BROWSERS
+            ]
+            pages.write_text("\n".join(described) or "no browser open")
+        except Exception as exc:  # noqa: BLE001 - the failure under way is the one to report
+            pages.write_text(f"the pages could not be described: {exc!r}")
+
 
 # --------------------------------------------------------------------------- the browser
+
+
+# Browsers started and not closed yet: a failing test's app describes their pages before it
+# stops (AppProcess.stop).
+_LIVE_BROWSERS: list[Browser] = []
 
 
 def chromium_available() -> bool:
@@ -223,6 +246,7 @@ class Browser:
             self._playwright.stop()
             self._playwright = None
             raise
+        _LIVE_BROWSERS.append(self)
         return self
 
     def open(
@@ -333,6 +357,8 @@ class Browser:
             with contextlib.suppress(Exception):  # the browser may already be gone
                 context.close()
         self._contexts.clear()
+        if self in _LIVE_BROWSERS:
+            _LIVE_BROWSERS.remove(self)
         if self._browser is not None:
             self._browser.close()
             self._browser = None
