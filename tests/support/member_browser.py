@@ -26,6 +26,14 @@ DESTINATIONS = {
     "invite": "nav.referral",
     "account": "nav.account",
 }
+# Destination -> the address the app shows it at.
+PATHS = {
+    "card": "/card",
+    "points": "/points",
+    "rewards": "/rewards",
+    "invite": "/referral",
+    "account": "/account",
+}
 # Pages opened from the Account page -> the catalogue key of their entry there.
 UNDER_ACCOUNT = {
     "tier": "nav.tier",
@@ -69,6 +77,20 @@ def go(page, lang: str, destination: str) -> None:  # noqa: ANN001
     target.click()
     if tab.count():  # a phone's bar: the tab reads "selected" once the tap has gone through
         page.get_by_role("tab", name=named, selected=True).wait_for(timeout=TIMEOUT_MS)
+    else:  # a desktop's rail says nothing of it: the address changes once the app went there
+        path = PATHS[destination]
+        try:
+            page.wait_for_function(
+                "(path) => location.pathname === path || location.pathname === '/' && "
+                "path === '/card'",
+                arg=path,
+                timeout=TIMEOUT_MS,
+            )
+        except Exception as exc:
+            raise AssertionError(
+                f"the tap on {t(lang, DESTINATIONS[destination])!r} in the rail did not lead to"
+                f" {path} (the page is at {page.url})"
+            ) from exc
 
 
 def open_vouchers(page, lang: str) -> None:  # noqa: ANN001
