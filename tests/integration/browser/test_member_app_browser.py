@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from loyalty_app.i18n import t
+from loyalty_app.i18n import LANGUAGES, t
 from tests.support import member_browser
 from tests.support.browser import (
     enable_semantics,
@@ -24,6 +24,7 @@ from tests.support.browser import (
     wait_qr,
 )
 from tests.support.gallery import settled_screenshot
+from tests.support.kiosk_browser import SETTLED
 from tests.support.member_browser import (
     request_code,
     type_into,
@@ -184,9 +185,7 @@ CARD_WATCH = re.compile(r"card watch (?:started|stopped) \((\d+) running\)")
 def _painted(page) -> None:
     """Waits until the browser has drawn two more frames (what the semantics say is on screen
     may not be painted yet when the screenshot is taken)."""
-    evaluate(
-        page, "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
-    )
+    evaluate(page, SETTLED)
 
 
 def _en_day(value: date) -> str:
@@ -446,7 +445,7 @@ def test_chinese_renders_as_glyphs_not_boxes(browser, app, language, tab, title)
 ACCOUNT_TAB = {"English": "Account", "简体中文": "我的", "繁體中文": "我的"}
 
 
-LANGUAGE_CODES = {"English": "en", "简体中文": "zh-Hans", "繁體中文": "zh-Hant"}
+LANGUAGE_CODES = {name: code for code, name in LANGUAGES.items()}
 
 
 def _back_to_english(browser, app, page, language: str) -> None:

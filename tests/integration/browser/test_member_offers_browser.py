@@ -105,8 +105,7 @@ class DemoMember:
         data = tmp_path / "data"
         data.mkdir()
         (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
-        self.log = tmp_path / "app.log"
-        self.app = AppProcess(data, "--backend", server.base_url, log_path=self.log)
+        self.app = AppProcess(data, "--backend", server.base_url, log_path=tmp_path / "app.log")
         self.page = None
 
     def __enter__(self) -> DemoMember:
@@ -120,14 +119,12 @@ class DemoMember:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self.page is not None:  # one live Flutter page at a time in this browser
-            if exc_info and exc_info[0] is not None:
-                # The page is closed before the failure's report is written: what it showed
-                # goes into a log beside the app's, which the report prints.
-                described = self.browser.describe_open_pages(self.log.parent / "failed")
-                self.log.with_name("pages.log").write_text(described)
-            self.browser.close_page(self.page)
+        # The app first: stopped while a failure is on its way out, it writes what the page
+        # shows for the report (AppProcess.stop); then the page (one live Flutter page at a
+        # time in this browser).
         self.app.stop()
+        if self.page is not None:
+            self.browser.close_page(self.page)
 
     def to_desktop(self, reach):  # noqa: ANN001, ANN201
         """The same member's app in a desktop window instead of the phone's page (closed
