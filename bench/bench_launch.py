@@ -12,7 +12,10 @@ starts signed in, like a member opening the app. Then, RUNS times each, interlea
   (Flutter's first frame is still an empty page, for both apps).
 
 Chromium itself is launched once beforehand (its own start-up is printed, not counted); every
-run gets a fresh browser context, so nothing is cached between runs. Each app gets one
+run gets a fresh browser context, so nothing is cached between runs. The measured pages open
+with Flutter's accessibility tree off, as a member's browser without a screen reader does
+(the tests turn it on from the start to find controls by role); ``--semantics`` measures
+with it on. Each app gets one
 warm-up launch first. Prints the medians and the ratio member card QR / blank first frame
 (target <= 1.3x), and beside it the ratio to the blank app's text being drawn.
 
@@ -27,7 +30,7 @@ ratio: a before/after comparison measured in one run on the same (shared) machin
 Needs Chromium (/usr/bin/chromium) and a Secret Service keyring; when no session bus is set,
 the script re-runs itself inside ``dbus-run-session`` with an unlocked gnome-keyring.
 
-    .venv/bin/python bench/bench_launch.py [--runs 5] [--compare DIR]
+    .venv/bin/python bench/bench_launch.py [--runs 5] [--compare DIR] [--semantics]
 """
 
 from __future__ import annotations
@@ -150,7 +153,7 @@ def _uniform(png: bytes) -> bool:
     return all(low == high for low, high in image.getextrema())
 
 
-def launch(app, browser, *, want_qr: bool) -> tuple[Launch, object]:
+def launch(app, browser, *, want_qr: bool, semantics: bool = False) -> tuple[Launch, object]:
     """Starts ``app`` and opens it; returns the times and the open page (app left running).
 
     After the first frame, screenshots are taken back to back: ``content`` is the first one
@@ -163,7 +166,7 @@ def launch(app, browser, *, want_qr: bool) -> tuple[Launch, object]:
     started = time.monotonic()
     app.start()
     result.serving = time.monotonic() - started
-    page = browser.open(app.url)
+    page = browser.open(app.url, semantics=semantics)
     result.loaded = time.monotonic() - started
     wait_first_frame(page)
     result.first_frame = time.monotonic() - started
@@ -238,6 +241,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--compare", type=Path, default=None, help="another checkout's root")
+    parser.add_argument(
+        "--semantics", action="store_true", help="open the pages with the accessibility tree on"
+    )
     args = parser.parse_args()
 
     from tests.support.browser import Browser, chromium_available
@@ -248,7 +254,10 @@ def main() -> int:
         return 2
     app_class = fast_app_process_class()
     tmp = Path(tempfile.mkdtemp(prefix="bench-launch-"))
-    print(f"load before: {os.getloadavg()[0]:.2f} (1 min) on {os.cpu_count()} CPUs; logs in {tmp}")
+    print(
+        f"load before: {os.getloadavg()[0]:.2f} (1 min) on {os.cpu_count()} CPUs; accessibility "
+        f"tree {'on' if args.semantics else 'off'}; logs in {tmp}"
+    )
     server = ServerProcess(f"sqlite:///{tmp}/loyalty.db", demo=True, log_path=tmp / "server.log")
     server.start()
     browser = Browser()
@@ -276,7 +285,7 @@ def main() -> int:
             sign_in_once(other, browser)
 
         # Warm-up of the blank app (file cache, bytecode), not counted.
-        _, page = launch(blank, browser, want_qr=False)
+        _, page = launch(blank, browser, want_qr=False, semantics=args.semantics)
         browser.close_page(page)
         blank.stop()
 
@@ -286,7 +295,7 @@ def main() -> int:
         tabs_rss_kb, children, missed_tabs = 0, 0, list(TABS)
         for run in range(args.runs):
             try:
-                result, page = launch(member, browser, want_qr=True)
+                result, page = launch(member, browser, want_qr=True, semantics=args.semantics)
                 time.sleep(1.0)  # the card is up; let the first sync settle
                 result.rss_kb = rss_kb(member.process.pid)
                 children = descendants(member.process.pid)
@@ -296,14 +305,14 @@ def main() -> int:
                 browser.close_page(page)
                 members.append(result)
 
-                result, page = launch(blank, browser, want_qr=False)
+                result, page = launch(blank, browser, want_qr=False, semantics=args.semantics)
                 time.sleep(1.0)
                 result.rss_kb = rss_kb(blank.process.pid)
                 browser.close_page(page)
                 blanks.append(result)
 
                 if other is not None:
-                    result, page = launch(other, browser, want_qr=True)
+                    result, page = launch(other, browser, want_qr=True, semantics=args.semantics)
                     time.sleep(1.0)
                     result.rss_kb = rss_kb(other.process.pid)
                     browser.close_page(page)

@@ -15,6 +15,8 @@ import flet as ft
 
 APP_ROOT = Path(__file__).resolve().parents[2]  # where main.py and app.toml are
 ASSETS = APP_ROOT / "assets"
+# The warm-up thread works in turns of this many seconds, each once the process is idle.
+WARM_UP_TURN = 0.02
 # The browser-run build's data folder, kept in the browser's IndexedDB (store/browser.py).
 BROWSER_DATA = Path("/data/loyalty")
 
@@ -138,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     flet_guard.install()
     web = args.web or not _has_display() or not _desktop_client_available()
     if args.kiosk is None:
-        _warm_up((args.host, args.port) if web else None)
+        _warm_up((args.host, args.port) if web else None, getattr(session_main, "read_ahead", None))
     if web:
         print(
             f"Open http://{args.host}:{args.port}/ in a browser (serving on {args.host} only).",
@@ -226,11 +228,12 @@ def _secrets_on(secrets, page_storage, page: ft.Page):  # noqa: ANN001, ANN202
     return FletSecureStorageStore(page_storage)
 
 
-def _warm_up(address: tuple[str, int] | None) -> None:
-    """Imports what the member's first screen needs (session, screens, QR drawing) in a
-    thread once Flet serves (at `address`), while the browser loads its client, instead of
-    before serving: Python runs one thread at a time, so importing earlier would only slow
-    the start of serving. The first screen then finds them imported (bench/bench_launch.py)."""
+def _warm_up(address: tuple[str, int] | None, read_ahead=None) -> None:  # noqa: ANN001
+    """Loads what the member's first screen needs (session, screens, the Flet controls they
+    name, QR drawing) in a thread once Flet serves (at `address`), while the browser loads
+    and compiles its client. Python runs one thread at a time and this Python also serves the
+    client's files, so it works in short turns, each once the process has been idle for a
+    moment: loading all at once delayed the browser's first frame (bench/bench_launch.py)."""
 
     def serving() -> None:
         if address is None:
@@ -248,8 +251,15 @@ def _warm_up(address: tuple[str, int] | None) -> None:
         try:
             from .card.render import qr_png
             from .session import MemberSession  # noqa: F401
-            from .ui.app import App  # noqa: F401
+            from .ui.warm_up import warm_up
 
+            if read_ahead is not None:
+                read_ahead()  # mostly a wait for the keyring: it holds up nothing else
+            turn_ends = time.monotonic() + WARM_UP_TURN
+            for _ in warm_up():
+                if time.monotonic() >= turn_ends:
+                    _wait_until_idle()
+                    turn_ends = time.monotonic() + WARM_UP_TURN
             qr_png("HBR:warm-up", box_size=8)  # loads Pillow's PNG writer
         except Exception:  # noqa: BLE001 - the first screen imports them again and says why
             logging.getLogger("loyalty_app").debug("warm-up failed", exc_info=True)
@@ -257,32 +267,58 @@ def _warm_up(address: tuple[str, int] | None) -> None:
     threading.Thread(target=work, name="warm-up", daemon=True).start()
 
 
+def _wait_until_idle(window: float = 0.01, busy: float = 0.25, at_most: float = 2.0) -> None:
+    """Returns once this process used less than `busy` of a CPU over `window` seconds (it is
+    waiting for the browser), or after `at_most` seconds."""
+    deadline = time.monotonic() + at_most
+    while time.monotonic() < deadline:
+        used = time.process_time()
+        time.sleep(window)
+        if time.process_time() - used < window * busy:
+            return
+
+
 def _member_main(backend: str, data_dir: Path, secrets, config):  # noqa: ANN001, ANN202
     from .ui.page_storage import PageSecureStorage
 
     shared: dict = {}
+    making = threading.Lock()  # the warm-up thread or the first page makes the session
     page_storage = PageSecureStorage()
+
+    def member_session(store):  # noqa: ANN001, ANN202
+        from .session import MemberSession
+
+        # One session per process: every browser tab sees one member (a phone has one;
+        # the browser-run build runs one process per browser). Its store may be used from
+        # any thread (it has a lock of its own); its asyncio parts bind to a loop on use.
+        with making:
+            if "session" not in shared:
+                shared["session"] = MemberSession(backend, data_dir, store)
+            return shared["session"]
+
+    def read_ahead() -> None:
+        # In the warm-up thread: with the OS keyring, the card secret is read while the
+        # browser loads its client, so the first screen draws the QR in its first frame.
+        if secrets is not None:
+            member_session(secrets).read_card_blocking()
 
     def session(page: ft.Page) -> None:
         # Imported here, not before serving: `_warm_up` has imported them meanwhile.
-        from .session import MemberSession, Prefs
+        from .session import Prefs
         from .ui.app import App
 
-        # One session per process, made on Flet's loop: every browser tab sees one member
-        # (a phone has one; the browser-run build runs one process per browser).
-        store = _secrets_on(secrets, page_storage, page)
-        if "session" not in shared:
-            shared["session"] = MemberSession(backend, data_dir, store)
-            page.run_task(shared["session"].prefetch_card)  # the card's secret first
+        member = member_session(_secrets_on(secrets, page_storage, page))
+        page.run_task(member.prefetch_card)  # the card's secret first (once in memory, a no-op)
         page.title = "Harbor Coffee"
         page.render_views(
             App,
-            shared["session"],
+            member,
             Prefs(data_dir / "prefs.json"),
             config.brand_colour,
             config.language,
         )
 
+    session.read_ahead = read_ahead
     return session
 
 

@@ -257,11 +257,14 @@ class Browser:
         *,
         device_scale_factor: float = 1,
         locale: str | None = None,
+        semantics: bool = True,
     ):
         """A new page (in its own browser context: no shared storage) showing ``url``.
 
         420 x 860 is a phone, 1000 x 860 a tablet/desktop/kiosk window. Returns once the
-        document has loaded; call ``wait_first_frame`` before looking at the app.
+        document has loaded; call ``wait_first_frame`` before looking at the app. The page's
+        accessibility tree is on from the start (tests find controls by role and name);
+        ``semantics=False`` leaves it off, as for a member without a screen reader.
         """
         if self._browser is None:
             self.start()
@@ -270,7 +273,8 @@ class Browser:
             device_scale_factor=device_scale_factor,
             locale=locale,
         )
-        context.add_init_script(SEMANTICS_FROM_THE_START)
+        if semantics:
+            context.add_init_script(SEMANTICS_FROM_THE_START)
         self._contexts.append(context)
         page = context.new_page()
         log = self._logs.setdefault(id(page), [])

@@ -191,6 +191,17 @@ class KeyringSecretStore:
         _check_name(name)
         return await self._call("get_password", name)
 
+    def get_blocking(self, name: str) -> str | None:
+        """``get`` in the calling thread, for worker threads only (it blocks on the keyring;
+        the app reads the card this way while the browser loads its client)."""
+        from keyring.errors import KeyringError
+
+        _check_name(name)
+        try:
+            return _in_turn(self._backend.get_password, self.service, name)
+        except KeyringError as exc:
+            raise SecretStoreError(f"the OS keyring failed: {exc}") from exc
+
     async def set(self, name: str, value: str) -> None:
         _check_name(name)
         _check_value(value)

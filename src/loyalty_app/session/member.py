@@ -540,16 +540,35 @@ class MemberSession:
             secret = await self.secrets.get(_secret_name(mid, CARD_SECRET))
             if not secret:
                 raise NotSignedIn("this device has no card secret; sign in again")
-            meta = self.store.get_meta
-            self._card = CardCredential(
-                card_id=meta("card_id") or "",
-                secret=secret,
-                prefix=meta("card_prefix") or "",
-                period=int(meta("card_period") or CARD_PERIOD),
-                digits=int(meta("card_digits") or CARD_DIGITS),
-                algorithm=meta("card_algorithm") or CARD_ALGORITHM,
-            )
+            self._card = self._credential(secret)
             return self._card
+
+    def _credential(self, secret: str) -> CardCredential:
+        meta = self.store.get_meta
+        return CardCredential(
+            card_id=meta("card_id") or "",
+            secret=secret,
+            prefix=meta("card_prefix") or "",
+            period=int(meta("card_period") or CARD_PERIOD),
+            digits=int(meta("card_digits") or CARD_DIGITS),
+            algorithm=meta("card_algorithm") or CARD_ALGORITHM,
+        )
+
+    def read_card_blocking(self) -> bool:
+        """Read the card secret in the calling thread, for a worker thread at launch (the
+        first screen then draws its QR in its first frame). Only for a secret store with a
+        blocking read (the OS keyring); True when the card is in memory afterwards."""
+        read = getattr(self.secrets, "get_blocking", None)
+        mid = self.member_id
+        if self._card is None and read is not None and mid:
+            try:
+                secret = read(_secret_name(mid, CARD_SECRET))
+            except SecretStoreError as exc:
+                log.info("no card read ahead: %s", exc)
+                return False
+            if secret and self._card is None:
+                self._card = self._credential(secret)
+        return self._card is not None
 
     async def prefetch_card(self) -> None:
         """Read the card secret now, before the screens ask (at launch it is the first
