@@ -250,8 +250,7 @@ def _warm_up(address: tuple[str, int] | None, read_ahead=None) -> None:  # noqa:
         serving()
         try:
             from .card.render import qr_png
-            from .session import MemberSession  # noqa: F401
-            from .ui.warm_up import warm_up
+            from .ui.warm_up import warm_up  # the session too, through the app's screens
 
             if read_ahead is not None:
                 read_ahead()  # mostly a wait for the keyring: it holds up nothing else
