@@ -142,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.kiosk is None:
         _warm_up((args.host, args.port) if web else None, getattr(session_main, "read_ahead", None))
     if web:
+        from .ui import single_threaded_web
+
+        single_threaded_web.install()
         print(
             f"Open http://{args.host}:{args.port}/ in a browser (serving on {args.host} only).",
             flush=True,
