@@ -23,6 +23,10 @@ warm-up launch first. Prints the medians and the ratio member card QR / blank fi
 shows (each run), and after visiting every tab (last run); target <= 150 MB. The blank
 app's RSS once its text shows is printed for comparison.
 
+``--isolated-blank`` also launches the blank app with Flet's own cross-origin isolation
+headers (``--flet-headers``: Flutter's renderer multi-threaded, as both apps were served
+before 1 Dec), and prints the member app's ratio to that first frame too.
+
 ``--compare DIR`` also launches DIR/main.py (another checkout, e.g. ``git archive`` of the
 commit before a change) the same way, interleaved with the two above, and prints its row and
 ratio: a before/after comparison measured in one run on the same (shared) machine.
@@ -31,6 +35,7 @@ Needs Chromium (/usr/bin/chromium) and a Secret Service keyring; when no session
 the script re-runs itself inside ``dbus-run-session`` with an unlocked gnome-keyring.
 
     .venv/bin/python bench/bench_launch.py [--runs 5] [--compare DIR] [--semantics]
+        [--isolated-blank]
 """
 
 from __future__ import annotations
@@ -244,6 +249,11 @@ def main() -> int:
     parser.add_argument(
         "--semantics", action="store_true", help="open the pages with the accessibility tree on"
     )
+    parser.add_argument(
+        "--isolated-blank",
+        action="store_true",
+        help="also launch the blank app with Flet's own headers (multi-threaded renderer)",
+    )
     args = parser.parse_args()
 
     from tests.support.browser import Browser, chromium_available
@@ -271,6 +281,14 @@ def main() -> int:
             script=ROOT / "bench" / "blank_flet_app.py",
             log_path=tmp / "blank.log",
         )
+        isolated = None
+        if args.isolated_blank:
+            isolated = app_class(
+                tmp / "isolated",
+                "--flet-headers",
+                script=ROOT / "bench" / "blank_flet_app.py",
+                log_path=tmp / "isolated.log",
+            )
         sign_in_once(member, browser)  # also the member app's warm-up run
         other = None
         if args.compare is not None:
@@ -285,13 +303,16 @@ def main() -> int:
             sign_in_once(other, browser)
 
         # Warm-up of the blank app (file cache, bytecode), not counted.
-        _, page = launch(blank, browser, want_qr=False, semantics=args.semantics)
-        browser.close_page(page)
-        blank.stop()
+        for baseline in (blank, isolated):
+            if baseline is not None:
+                _, page = launch(baseline, browser, want_qr=False, semantics=args.semantics)
+                browser.close_page(page)
+                baseline.stop()
 
         members: list[Launch] = []
         blanks: list[Launch] = []
         others: list[Launch] = []
+        isolateds: list[Launch] = []
         tabs_rss_kb, children, missed_tabs = 0, 0, list(TABS)
         for run in range(args.runs):
             try:
@@ -317,6 +338,13 @@ def main() -> int:
                     result.rss_kb = rss_kb(other.process.pid)
                     browser.close_page(page)
                     others.append(result)
+
+                if isolated is not None:
+                    result, page = launch(
+                        isolated, browser, want_qr=False, semantics=args.semantics
+                    )
+                    browser.close_page(page)
+                    isolateds.append(result)
             except Exception as exc:  # noqa: BLE001 - report the run, go on with the next
                 print(f"run {run + 1} failed: {exc}", flush=True)
                 continue
@@ -325,6 +353,8 @@ def main() -> int:
                 blank.stop()
                 if other is not None:
                     other.stop()
+                if isolated is not None:
+                    isolated.stop()
             m, b = members[-1], blanks[-1]
             compared = f" | compared card QR {others[-1].qr * 1000:5.0f} ms" if others else ""
             print(
@@ -348,6 +378,13 @@ def main() -> int:
             f"{ms(median([r.first_frame for r in others]))}, card QR {ms(qr)}; "
             f"ratio card QR / blank first frame {qr / blank_ff:.2f}x "
             f"(this checkout: {median([r.qr for r in members]) / blank_ff:.2f}x)"
+        )
+    if isolateds:
+        first = median([r.first_frame for r in isolateds])
+        print(
+            f"blank app with Flet's own headers (multi-threaded renderer): first frame "
+            f"{ms(first)}, text {ms(median([r.content for r in isolateds]))}; "
+            f"ratio member card QR / its first frame {median([r.qr for r in members]) / first:.2f}x"
         )
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
