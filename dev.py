@@ -244,6 +244,9 @@ def postgres_tests(paths: list[str], options: list[str], env: dict[str, str]) ->
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+MAX_BRIEF_LINES = 12
+
+
 def cmd_test(args: list[str]) -> int:
     ensure_system_packages()
     env = {k: v for k, v in os.environ.items() if k != "LOYALTY_TEST_DATABASE_URL"}
@@ -255,19 +258,29 @@ def cmd_test(args: list[str]) -> int:
         "pytest on PostgreSQL": lambda: postgres_tests(paths, options, env),
     }
     results = []
-    for name, step in steps.items():
-        header(name)
-        started = time.monotonic()
-        code = step()
-        elapsed = time.monotonic() - started
-        if code is not None:
-            ok = code == 0 or (name.startswith("pytest") and code == 5)  # 5: none collected
-            results.append((name, ok, elapsed))
+    with tempfile.TemporaryDirectory(prefix="dev-failures-") as briefs:
+        for name, step in steps.items():
+            header(name)
+            # Each failing test adds a line here (tests/conftest.py): the Summary repeats them,
+            # so the end of a long run's output says what failed and what the pages showed.
+            brief = Path(briefs) / f"{len(results)}.txt"
+            env["LOYALTY_FAILURE_BRIEF"] = str(brief)
+            started = time.monotonic()
+            code = step()
+            elapsed = time.monotonic() - started
+            if code is not None:
+                ok = code == 0 or (name.startswith("pytest") and code == 5)  # 5: none collected
+                lines = brief.read_text(encoding="utf-8").splitlines() if brief.exists() else []
+                results.append((name, ok, elapsed, lines))
 
     header("Summary")
-    for name, ok, elapsed in results:
+    for name, ok, elapsed, lines in results:
         print(f"  {'ok    ' if ok else 'FAILED'}  {name}  ({elapsed:.0f} s)")
-    return 0 if all(ok for _, ok, _ in results) else 1
+        for line in lines[:MAX_BRIEF_LINES]:
+            print(f"      {line}")
+        if len(lines) > MAX_BRIEF_LINES:
+            print(f"      ... and {len(lines) - MAX_BRIEF_LINES} more failures")
+    return 0 if all(ok for _, ok, _, _ in results) else 1
 
 
 # --------------------------------------------------------------------------- run / bench

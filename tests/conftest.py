@@ -7,6 +7,7 @@ The database is SQLite unless LOYALTY_TEST_DATABASE_URL names a PostgreSQL serve
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -39,6 +40,28 @@ def pytest_terminal_summary(terminalreporter) -> None:
             "gnome-keyring-daemon died and D-Bus started another.",
             yellow=True,
         )
+
+
+def pytest_runtest_logreport(report) -> None:
+    """With LOYALTY_FAILURE_BRIEF set (``python3 dev.py test`` sets it), each failure adds one
+    line to that file: the test, its error's first line, and what its browser pages showed
+    (address, crashes, the start of the screen's texts or that the page did not answer).
+    dev.py prints the lines at the very end, where a long run's cut-down output keeps them."""
+    path = os.environ.get("LOYALTY_FAILURE_BRIEF")
+    if not path or not report.failed:
+        return
+    crash = getattr(report.longrepr, "reprcrash", None)
+    error = crash.message.splitlines()[0] if crash and crash.message else report.when
+    pages = [
+        line.strip()
+        for title, text in report.sections
+        if title == "browser pages"
+        for line in text.splitlines()
+        if line.startswith("page ") or line.strip().startswith(("pageerror", "screen:"))
+    ]
+    brief = " | ".join([f"{report.nodeid} ({report.when}): {error[:300]}", *pages])
+    with open(path, "a", encoding="utf-8") as out:
+        out.write(" ".join(brief.split())[:900] + "\n")
 
 
 def pytest_report_header(config) -> str:
