@@ -253,11 +253,11 @@ def _by_screenshots(page, result: Launch, started: float, *, want_qr: bool) -> N
 
 def _by_screencast(page, cast: Screencast, result: Launch, wall: float, *, want_qr: bool) -> None:  # noqa: ANN001
     """Frames from Flutter's first frame on (before it, the page shows the loading splash)."""
-    # A frame's time is when its drawing began, which may come a little before the event
-    # that the same frame fires: 50 ms of slack (the splash's frames come ~0.5 s apart).
     flutter_first = page.evaluate("() => window.__firstFrameAt") / 1000
     # Timed in the page: Playwright saw the splash go up to 0.5 s later on a busy machine.
     result.first_frame = flutter_first - wall
+    # A frame's time is when its drawing began, which may come a little before the event
+    # that the same frame fires: 50 ms of slack (the splash's frames come ~0.5 s apart).
     first_frame = flutter_first - 0.05
     deadline = time.monotonic() + QR_TIMEOUT
     seen = 0

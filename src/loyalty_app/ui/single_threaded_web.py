@@ -47,7 +47,6 @@ def without_isolation(inner: Any) -> Any:
 
         await inner(scope, receive, send_without)
 
-    app.inner = inner  # type: ignore[attr-defined]
     return app
 
 

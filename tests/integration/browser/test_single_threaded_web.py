@@ -20,13 +20,13 @@ def headers(url: str) -> dict[str, str]:
         return {k.lower(): v for k, v in reply.headers.items()}
 
 
-def isolation(browser, url: str) -> tuple[bool, int]:  # noqa: ANN001
-    """(the page is cross-origin isolated, how many workers it runs) once its first frame
-    is drawn."""
-    page = browser.open(url, width=600, height=400)
+def isolation(browser, url: str) -> tuple[bool, int, object]:  # noqa: ANN001
+    """(the page is cross-origin isolated, how many workers it runs, the page) once its first
+    frame is drawn."""
+    page = browser.open(url, width=420, height=800)
     wait_first_frame(page)
     page.wait_for_timeout(500)
-    return page.evaluate("() => window.crossOriginIsolated"), len(page.workers)
+    return page.evaluate("() => window.crossOriginIsolated"), len(page.workers), page
 
 
 def test_flet_alone_isolates_the_page_and_renders_on_a_worker(browser, start_app):
@@ -35,7 +35,7 @@ def test_flet_alone_isolates_the_page_and_renders_on_a_worker(browser, start_app
     app = start_app(script=PLAIN_FLET_APP)
     sent = headers(app.url)
     assert all(name.lower() in sent for name in ISOLATION), sent
-    isolated, workers = isolation(browser, app.url)
+    isolated, workers, _ = isolation(browser, app.url)
     assert isolated is True
     assert workers >= 1
 
@@ -45,8 +45,7 @@ def test_the_app_serves_its_page_unisolated_and_renders_on_one_thread(browser, s
     for path in ("/", "/flutter_bootstrap.js", "/canvaskit/skwasm.wasm"):
         sent = headers(app.url.rstrip("/") + path)
         assert not [name for name in ISOLATION if name.lower() in sent], (path, sent)
-    isolated, workers = isolation(browser, app.url)
+    isolated, workers, page = isolation(browser, app.url)
     assert isolated is False
     assert workers == 0
-    page = browser.open(app.url, width=420, height=800)
     page.get_by_role("button", name="Try the demo").wait_for(timeout=30_000)
