@@ -145,6 +145,11 @@ def main(argv: list[str] | None = None) -> int:
         from .ui import single_threaded_web
 
         single_threaded_web.install()
+        splash = getattr(session_main, "splash_card", None)
+        if splash is not None:  # the member app: the card's QR on the loading screen
+            from .ui import splash_card
+
+            splash_card.install(splash)
         print(
             f"Open http://{args.host}:{args.port}/ in a browser (serving on {args.host} only).",
             flush=True,
@@ -320,7 +325,23 @@ def _member_main(backend: str, data_dir: Path, secrets, config):  # noqa: ANN001
             config.language,
         )
 
+    def splash_card() -> bytes | None:
+        # In a server thread, while the browser loads the client: the card's QR for the
+        # loading screen (ui/splash_card.py). Waits for the keyring read, which the warm-up
+        # thread has usually begun already; None while there is no card on this device.
+        if secrets is None:
+            return None
+        member = member_session(secrets)
+        ready = member.card_token_now(time.time()) if member.read_card_blocking() else None
+        if ready is None:
+            return None
+        from .card.render import qr_png
+        from .ui.splash_card import SPLASH_BOX
+
+        return qr_png(ready[0], box_size=SPLASH_BOX)
+
     session.read_ahead = read_ahead
+    session.splash_card = splash_card
     return session
 
 

@@ -258,6 +258,7 @@ class Browser:
         device_scale_factor: float = 1,
         locale: str | None = None,
         semantics: bool = True,
+        before_goto=None,  # noqa: ANN001
     ):
         """A new page (in its own browser context: no shared storage) showing ``url``.
 
@@ -265,6 +266,8 @@ class Browser:
         document has loaded; call ``wait_first_frame`` before looking at the app. The page's
         accessibility tree is on from the start (tests find controls by role and name);
         ``semantics=False`` leaves it off, as for a member without a screen reader.
+        ``before_goto(page)`` runs before the page navigates (e.g. to record its frames from
+        the first).
         """
         if self._browser is None:
             self.start()
@@ -292,6 +295,8 @@ class Browser:
 
         page.on("console", console)
         page.on("pageerror", uncaught)
+        if before_goto is not None:
+            before_goto(page)
         page.goto(url)
         return page
 

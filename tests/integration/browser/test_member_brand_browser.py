@@ -325,13 +325,15 @@ def test_the_full_screen_card_shows_only_the_card_and_keeps_the_screen_awake(bro
     assert destinations.count() == 5
 
 
-def test_the_first_frame_is_the_brand_not_blank_white(browser, app):
+def test_the_first_frame_is_the_brand_not_blank_white(browser, start_app, module_server):
     """While the web client loads, the page shows the shop's badge (held on screen here by
-    not letting the client start)."""
+    not letting the client start). On a device without a card: with one, the loading screen
+    shows the card's code instead (test_splash_card.py)."""
     from io import BytesIO
 
     from PIL import Image
 
+    app = start_app("--backend", module_server.base_url)
     page = browser.open("about:blank", width=PHONE[0], height=PHONE[1])
     page.route("**/flutter_bootstrap.js", lambda route: route.abort())
     page.goto(app.url)
