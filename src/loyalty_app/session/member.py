@@ -566,7 +566,8 @@ class MemberSession:
             except SecretStoreError as exc:
                 log.info("no card read ahead: %s", exc)
                 return False
-            if secret and self._card is None:
+            # Still this member's: a sign-out while the keyring answered wiped the store.
+            if secret and self._card is None and self.member_id == mid:
                 self._card = self._credential(secret)
         return self._card is not None
 
