@@ -50,6 +50,8 @@ the script re-runs itself inside ``dbus-run-session`` with an unlocked gnome-key
 from __future__ import annotations
 
 import argparse
+import base64
+import contextlib
 import functools
 import io
 import math
@@ -179,6 +181,29 @@ window.addEventListener('flutter-first-frame', () => { window.__firstFrameAt = D
 """
 
 
+class Screencast:
+    """The frames the browser's compositor draws (CDP ``Page.startScreencast``), each with the
+    wall-clock time it was drawn, so a launch's content and QR are timed to the frame that
+    first showed them (back-to-back screenshots took about 0.7 s each on this machine, and
+    timed the QR to the screenshot's end)."""
+
+    def __init__(self, page) -> None:  # noqa: ANN001
+        self.cdp = page.context.new_cdp_session(page)
+        self.frames: list[tuple[float, bytes]] = []
+        self.cdp.on("Page.screencastFrame", self._frame)
+        self.cdp.send("Page.startScreencast", {"format": "png", "everyNthFrame": 1})
+
+    def _frame(self, params: dict) -> None:
+        drawn = params["metadata"].get("timestamp") or time.time()
+        self.frames.append((drawn, base64.b64decode(params["data"])))
+        with contextlib.suppress(Exception):  # a frame that arrives as the page closes
+            self.cdp.send("Page.screencastFrameAck", {"sessionId": params["sessionId"]})
+
+    def stop(self) -> None:
+        self.cdp.send("Page.stopScreencast")
+        self.cdp.detach()
+
+
 def launch_one(
     app, browser, *, want_qr: bool, semantics: bool = False, screenshots: bool = False
 ) -> tuple[Launch, object]:
@@ -189,7 +214,7 @@ def launch_one(
     (only the newest is decoded while waiting, the earlier ones afterwards). With
     ``screenshots`` they are screenshots taken back to back, timed when each was captured.
     """
-    from tests.support.browser import Screencast, wait_first_frame
+    from tests.support.browser import wait_first_frame
 
     result = Launch()
     started, started_wall = time.monotonic(), time.time()
@@ -238,7 +263,7 @@ def _by_screenshots(page, result: Launch, started: float, *, want_qr: bool) -> N
     raise RuntimeError(f"no {'card QR' if want_qr else 'content'} within {QR_TIMEOUT:.0f} s")
 
 
-def _by_screencast(page, cast, result: Launch, wall: float, *, want_qr: bool) -> None:  # noqa: ANN001
+def _by_screencast(page, cast: Screencast, result: Launch, wall: float, *, want_qr: bool) -> None:  # noqa: ANN001
     """Waits for a frame from Flutter's first on that shows content (the card's QR with
     ``want_qr``). Content counts from Flutter's first frame (before it the page shows its
     loading screen); a card QR counts in any frame, the loading screen's too."""

@@ -146,11 +146,10 @@ def main(argv: list[str] | None = None) -> int:
 
         single_threaded_web.install()
         splash = getattr(session_main, "splash_card", None)
-        if splash is not None:  # the member app: the card's QR on the loading screen,
-            from .ui import loading_hold, splash_card  # up until the app's first screen
+        if splash is not None:  # the member app: the card's QR on the loading screen
+            from .ui import splash_card
 
             splash_card.install(splash)
-            loading_hold.install()
         print(
             f"Open http://{args.host}:{args.port}/ in a browser (serving on {args.host} only).",
             flush=True,

@@ -16,7 +16,6 @@ frame, then switch on Flutter's accessibility tree to find controls by role and 
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import io
 import os
@@ -944,26 +943,3 @@ def assert_no_error_box(
         boxes,
         str(path),
     )
-
-
-class Screencast:
-    """The frames the browser's compositor draws (CDP ``Page.startScreencast``), each with the
-    wall-clock time it was drawn: what a person saw, frame by frame, and when (back-to-back
-    screenshots take about 0.7 s each on this machine). bench_launch.py times a launch with
-    it; started in ``Browser.open``'s ``before_goto``, it records from the first frame."""
-
-    def __init__(self, page) -> None:  # noqa: ANN001
-        self.cdp = page.context.new_cdp_session(page)
-        self.frames: list[tuple[float, bytes]] = []
-        self.cdp.on("Page.screencastFrame", self._frame)
-        self.cdp.send("Page.startScreencast", {"format": "png", "everyNthFrame": 1})
-
-    def _frame(self, params: dict) -> None:
-        drawn = params["metadata"].get("timestamp") or time.time()
-        self.frames.append((drawn, base64.b64decode(params["data"])))
-        with contextlib.suppress(Exception):  # a frame that arrives as the page closes
-            self.cdp.send("Page.screencastFrameAck", {"sessionId": params["sessionId"]})
-
-    def stop(self) -> None:
-        self.cdp.send("Page.stopScreencast")
-        self.cdp.detach()
