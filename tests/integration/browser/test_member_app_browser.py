@@ -30,7 +30,6 @@ from tests.support.member_browser import (
     request_code,
     type_into,
 )
-from tests.support.servers import add_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres_too]
 
@@ -100,26 +99,14 @@ def go(page, name: str) -> None:
     settled_screenshot(page)
 
 
-def test_demo_sign_in_shows_a_card_whose_qr_the_till_accepts_once(browser, app, module_server):
+def test_demo_sign_in_shows_a_card_whose_qr_the_till_accepts_once(browser, app, till):
     page = signed_in_page(browser, app)
     codes = wait_qr(page, timeout=15_000)
     assert len(codes) == 1 and codes[0].startswith("HBR:"), codes
-    staff = add_staff(module_server.database_url, "Ana Souza")
-    till = {"Authorization": f"Bearer {staff}"}
-    first = httpx.post(
-        f"{module_server.base_url}/v1/checkout/scan",
-        json={"token": codes[0]},
-        headers=till,
-        timeout=10,
-    )
+    first = till.scan(codes[0])
     assert first.status_code == 200, first.text
     assert first.json()["display_name"] == "Mei L."
-    again = httpx.post(
-        f"{module_server.base_url}/v1/checkout/scan",
-        json={"token": codes[0]},
-        headers=till,
-        timeout=10,
-    )
+    again = till.scan(codes[0])
     assert again.status_code == 409
     assert page.get_by_text("Member number").count() == 1
     # The number itself is read out too (a selectable text was hidden from screen readers).

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import urllib.request
 
-import httpx
 import pytest
 
 from tests.support.browser import ROOT, decode_qr, enable_semantics, screenshot, wait_first_frame
-from tests.support.servers import add_staff
 
 pytestmark = pytest.mark.browser
 SPLASH = "/icons/loading-animation.png"
@@ -52,7 +50,7 @@ def test_without_a_card_the_loading_screen_shows_the_brand(browser, start_app, m
 
 
 def test_a_signed_in_member_sees_a_card_qr_the_till_accepts_before_the_app_starts(
-    browser, start_app, module_server, tmp_path
+    browser, start_app, module_server, till, tmp_path
 ):
     data = tmp_path / "phone"
     app = start_app("--backend", module_server.base_url, data_dir=data)
@@ -74,13 +72,7 @@ def test_a_signed_in_member_sees_a_card_qr_the_till_accepts_before_the_app_start
     assert page.evaluate("() => window._flutter === undefined")  # nothing but the HTML
     codes = decode_qr(screenshot(page, SHOTS / "loading-screen-card-phone.png"))
     assert len(codes) == 1 and codes[0].startswith("HBR:"), codes
-    till = {"Authorization": f"Bearer {add_staff(module_server.database_url, 'Ana Souza')}"}
-    scanned = httpx.post(
-        f"{module_server.base_url}/v1/checkout/scan",
-        json={"token": codes[0]},
-        headers=till,
-        timeout=10,
-    )
+    scanned = till.scan(codes[0])
     assert scanned.status_code == 200, scanned.text
     assert scanned.json()["display_name"] == "Mei L."
 
