@@ -2,10 +2,10 @@
 """Developer entry point: sets everything up, then runs the app, the tests or the benchmarks.
 
     python3 dev.py run [args...]     start main.py with the project's virtualenv
-    python3 dev.py test [pytest...]  ruff, import layers, pytest on SQLite and, beside it,
-                                     on PostgreSQL (LOYALTY_TEST_SEQUENTIAL=1: one after the other)
-    python3 dev.py test-postgres [pytest...]
-                                     only the PostgreSQL pass
+    python3 dev.py test [pytest...]  ruff, import layers, pytest on SQLite and on PostgreSQL,
+                                     side by side (LOYALTY_TEST_SEQUENTIAL=1: one after the other)
+    python3 dev.py test-sqlite [pytest...] / test-postgres [pytest...]
+                                     only pytest on SQLite / only the PostgreSQL pass
     python3 dev.py bench             run every bench/*.py
     python3 dev.py web-build --backend URL --out DIR
                                      the member app as static files (Python in the browser)
@@ -257,46 +257,57 @@ def postgres_tests(paths: list[str], options: list[str], env: dict[str, str]) ->
 
 
 MAX_BRIEF_LINES = 12
-# Set to run the PostgreSQL pass after the SQLite one instead of beside it (as before
-# 2 Dec 2026): to tell whether a failure has to do with the two passes sharing the machine.
+# Set to run the passes one after the other instead of side by side (as before 2 Dec 2026):
+# to tell whether a failure has to do with the passes sharing the machine.
 SEQUENTIAL_ENV = "LOYALTY_TEST_SEQUENTIAL"
+BROWSER_TESTS = "tests/integration/browser"
 
 
-def basetemp_for_postgres(options: list[str]) -> list[str]:
-    """The options with any --basetemp moved to a sibling folder: pytest empties its
-    basetemp when it starts, so two passes at once must not share one."""
+def with_basetemp_suffix(options: list[str], suffix: str) -> list[str]:
+    """The options with any --basetemp moved to a sibling folder (the name plus `suffix`):
+    pytest empties its basetemp when it starts, so passes side by side must not share one."""
     moved, follows = [], False
     for option in options:
         if follows:
-            option, follows = option + "-postgresql", False
+            option, follows = option + suffix, False
         elif option == "--basetemp":
             follows = True
         elif option.startswith("--basetemp="):
-            option += "-postgresql"
+            option += suffix
         moved.append(option)
     return moved
 
 
 class BackgroundPass:
-    """The PostgreSQL pass as a child `dev.py test-postgres`, started beside the SQLite pass.
+    """A pytest pass as a child `dev.py` (`test-sqlite` or `test-postgres`), run beside the
+    browser tests.
 
-    Measured on 2 Dec 2026 (2 cores): a pass keeps the machine about a quarter busy (141 s
-    of CPU in 271 s for the member app's browser tests), since browser tests wait on frames,
-    servers and timers; the two passes one after the other took 38 + 18 minutes. The child
-    runs under `nice`, so when both want the CPU the SQLite pass, the longer one, goes
-    first. Its output goes to a file, printed whole once it is done."""
+    Measured on 2 Dec 2026 (2 cores): a pass of browser tests keeps the machine about a
+    quarter busy (141 s of CPU in 271 s for the member app's), since they wait on frames,
+    servers and timers; one after the other, the SQLite and PostgreSQL passes took 38 + 18
+    minutes. The child runs under `nice`, so when both want the CPU the browser tests, the
+    longest part and the one that waits on frames, go first. Its output goes to a file,
+    printed whole once it is done."""
 
-    def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
-        cmd = [sys.executable, str(Path(__file__).resolve()), "test-postgres", *args]
+    def __init__(self, name: str, args: list[str], env: dict[str, str], briefs: Path) -> None:
+        cmd = [sys.executable, str(Path(__file__).resolve()), *args]
         if shutil.which("nice"):
             cmd = ["nice", "-n", "10", *cmd]
-        self.log = log
+        self.name = name
+        slug = args[0]
+        self.log = briefs / f"{slug}.log"
+        self.brief = briefs / f"{slug}.txt"
         self.started = time.monotonic()
         self.ended: float | None = None
-        print(f"$ {shlex.join(cmd)} > {log}  (beside the SQLite pass)", flush=True)
-        with open(log, "wb") as out:
+        header(f"{name}: in the background (its output follows the browser tests')")
+        print(f"$ {shlex.join(cmd)} > {self.log}", flush=True)
+        with open(self.log, "wb") as out:
             self.process = subprocess.Popen(
-                cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+                cmd,
+                cwd=ROOT,
+                env=dict(env, LOYALTY_FAILURE_BRIEF=str(self.brief)),
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         self._waiter = threading.Thread(target=self._wait, daemon=True)
         self._waiter.start()
@@ -305,16 +316,30 @@ class BackgroundPass:
         self.process.wait()
         self.ended = time.monotonic()
 
-    def finish(self) -> tuple[int, float]:
-        """Waits for the pass, prints its output; (exit code, seconds it ran)."""
+    def finish(self) -> tuple[str, bool, float, list[str]]:
+        """Waits for the pass and prints its output; its line of the Summary."""
         self._waiter.join()
+        header(f"{self.name} (ran in the background)")
         sys.stdout.write(self.log.read_text(encoding="utf-8", errors="replace"))
         sys.stdout.flush()
-        return self.process.returncode, (self.ended or time.monotonic()) - self.started
+        elapsed = (self.ended or time.monotonic()) - self.started
+        ok = self.process.returncode in (0, 5)  # 5: none collected
+        return self.name, ok, elapsed, read_brief(self.brief)
+
+
+def read_brief(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+
+def cmd_test_sqlite(args: list[str]) -> int:
+    """Only pytest on SQLite (what `test` runs in the background for the non-browser tests)."""
+    ensure_system_packages()
+    env = {k: v for k, v in os.environ.items() if k != "LOYALTY_TEST_DATABASE_URL"}
+    return run_pytest(args, env)
 
 
 def cmd_test_postgres(args: list[str]) -> int:
-    """Only the PostgreSQL pass (what `test` runs beside the SQLite pass)."""
+    """Only the PostgreSQL pass (what `test` runs in the background)."""
     ensure_system_packages()
     env = {k: v for k, v in os.environ.items() if k != "LOYALTY_TEST_DATABASE_URL"}
     paths, options = split_paths(args)
@@ -326,41 +351,48 @@ def cmd_test(args: list[str]) -> int:
     ensure_system_packages()
     env = {k: v for k, v in os.environ.items() if k != "LOYALTY_TEST_DATABASE_URL"}
     paths, options = split_paths(args)
-    sequential = bool(os.environ.get(SEQUENTIAL_ENV)) or postgres_skip_reason(paths) is not None
-    steps = {
-        "ruff check": lambda: run([str(VENV / "bin" / "ruff"), "check", "."], cwd=ROOT),
-        "import layers (lint-imports)": lambda: run([str(VENV / "bin" / "lint-imports")], cwd=ROOT),
-        "pytest on SQLite": lambda: run_pytest(options + (paths or ["tests"]), env),
-    }
-    if sequential:
-        steps["pytest on PostgreSQL"] = lambda: postgres_tests(paths, options, env)
     results = []
-    with tempfile.TemporaryDirectory(prefix="dev-failures-") as briefs:
-        background = None
-        for name, step in steps.items():
-            if name == "pytest on SQLite" and not sequential:
-                header("pytest on PostgreSQL, in the background (its output follows)")
-                pg_env = dict(env, LOYALTY_FAILURE_BRIEF=str(Path(briefs) / "postgresql.txt"))
-                pg_args = basetemp_for_postgres(options) + paths
-                background = BackgroundPass(pg_args, pg_env, Path(briefs) / "postgresql.log")
-            header(name)
-            # Each failing test adds a line here (tests/conftest.py): the Summary repeats them,
-            # so the end of a long run's output says what failed and what the pages showed.
-            brief = Path(briefs) / f"{len(results)}.txt"
-            env["LOYALTY_FAILURE_BRIEF"] = str(brief)
-            started = time.monotonic()
-            code = step()
-            elapsed = time.monotonic() - started
-            if code is not None:
-                ok = code == 0 or (name.startswith("pytest") and code == 5)  # 5: none collected
-                lines = brief.read_text(encoding="utf-8").splitlines() if brief.exists() else []
-                results.append((name, ok, elapsed, lines))
-        if background is not None:
-            header("pytest on PostgreSQL (ran beside the SQLite pass)")
-            code, elapsed = background.finish()
-            brief = Path(briefs) / "postgresql.txt"
-            lines = brief.read_text(encoding="utf-8").splitlines() if brief.exists() else []
-            results.append(("pytest on PostgreSQL (beside)", code in (0, 5), elapsed, lines))
+
+    def step(name: str, action, brief: Path) -> None:  # noqa: ANN001
+        header(name)
+        # Each failing test adds a line here (tests/conftest.py): the Summary repeats them,
+        # so the end of a long run's output says what failed and what the pages showed.
+        env["LOYALTY_FAILURE_BRIEF"] = str(brief)
+        started = time.monotonic()
+        code = action()
+        if code is not None:
+            ok = code == 0 or (name.startswith("pytest") and code == 5)  # 5: none collected
+            results.append((name, ok, time.monotonic() - started, read_brief(brief)))
+
+    with tempfile.TemporaryDirectory(prefix="dev-failures-") as tmp:
+        briefs = Path(tmp)
+        ruff = [str(VENV / "bin" / "ruff"), "check", "."]
+        step("ruff check", lambda: run(ruff, cwd=ROOT), briefs / "ruff.txt")
+        lint = [str(VENV / "bin" / "lint-imports")]
+        step("import layers (lint-imports)", lambda: run(lint, cwd=ROOT), briefs / "lint.txt")
+        if os.environ.get(SEQUENTIAL_ENV):
+            sqlite_args = options + (paths or ["tests"])
+            step("pytest on SQLite", lambda: run_pytest(sqlite_args, env), briefs / "sqlite.txt")
+            postgres = lambda: postgres_tests(paths, options, env)  # noqa: E731
+            step("pytest on PostgreSQL", postgres, briefs / "postgresql.txt")
+        else:
+            # The whole suite in three passes side by side: the browser tests on SQLite here,
+            # the rest on SQLite and the PostgreSQL pass in the background.
+            background, foreground = [], paths
+            if not paths:
+                rest = [*with_basetemp_suffix(options, "-sqlite"), f"--ignore={BROWSER_TESTS}"]
+                name = "pytest on SQLite, all but the browser tests"
+                background.append(
+                    BackgroundPass(name, ["test-sqlite", *rest, "tests"], env, briefs)
+                )
+                foreground = [BROWSER_TESTS]
+            if postgres_skip_reason(paths) is None:
+                pg_args = ["test-postgres", *with_basetemp_suffix(options, "-postgresql"), *paths]
+                background.append(BackgroundPass("pytest on PostgreSQL", pg_args, env, briefs))
+            name = "pytest on SQLite" + (", the browser tests" if not paths else "")
+            sqlite_args = options + foreground
+            step(name, lambda: run_pytest(sqlite_args, env), briefs / "sqlite.txt")
+            results.extend(job.finish() for job in background)
 
     header("Summary")
     for name, ok, elapsed, lines in results:
@@ -415,6 +447,7 @@ def cmd_web_build(args: list[str]) -> int:
 COMMANDS = {
     "run": cmd_run,
     "test": cmd_test,
+    "test-sqlite": cmd_test_sqlite,
     "test-postgres": cmd_test_postgres,
     "bench": cmd_bench,
     "web-build": cmd_web_build,

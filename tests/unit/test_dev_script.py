@@ -13,12 +13,12 @@ _spec.loader.exec_module(dev)
 
 
 def test_the_postgres_pass_gets_its_own_basetemp_in_either_spelling() -> None:
-    assert dev.basetemp_for_postgres(["-q", "--basetemp=/tmp/run1", "-x"]) == [
+    assert dev.with_basetemp_suffix(["-q", "--basetemp=/tmp/run1", "-x"], "-postgresql") == [
         "-q",
         "--basetemp=/tmp/run1-postgresql",
         "-x",
     ]
-    assert dev.basetemp_for_postgres(["--basetemp", "/tmp/run1", "-q"]) == [
+    assert dev.with_basetemp_suffix(["--basetemp", "/tmp/run1", "-q"], "-postgresql") == [
         "--basetemp",
         "/tmp/run1-postgresql",
         "-q",
@@ -27,7 +27,7 @@ def test_the_postgres_pass_gets_its_own_basetemp_in_either_spelling() -> None:
 
 def test_options_without_a_basetemp_are_left_as_they_are() -> None:
     options = ["-q", "-k", "basetemp", "--durations=25"]
-    assert dev.basetemp_for_postgres(options) == options
+    assert dev.with_basetemp_suffix(options, "-postgresql") == options
 
 
 def test_unit_tests_alone_need_no_postgres_pass() -> None:
