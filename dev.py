@@ -282,12 +282,12 @@ class BackgroundPass:
     """A pytest pass as a child `dev.py` (`test-sqlite` or `test-postgres`), run beside the
     browser tests.
 
-    Measured on 2 Dec 2026 (2 cores): a pass of browser tests keeps the machine about a
-    quarter busy (141 s of CPU in 271 s for the member app's), since they wait on frames,
-    servers and timers; one after the other, the SQLite and PostgreSQL passes took 38 + 18
-    minutes. The child runs under `nice`, so when both want the CPU the browser tests, the
-    longest part and the one that waits on frames, go first. Its output goes to a file,
-    printed whole once it is done."""
+    Measured on 2 Dec 2026 (2 cores): browser tests keep the machine about a quarter busy
+    (141 s of CPU in 271 s for the member app's), since they wait on frames, servers and
+    timers. One after the other, the SQLite and PostgreSQL passes took 38 + 18 minutes; side
+    by side, a whole run from a fresh clone took 25-30 minutes. The child runs under `nice`,
+    so when both want the CPU the browser tests, which wait on frames, go first. Its output
+    goes to a file, printed whole once it is done."""
 
     def __init__(self, name: str, args: list[str], env: dict[str, str], briefs: Path) -> None:
         cmd = [sys.executable, str(Path(__file__).resolve()), *args]
@@ -327,6 +327,11 @@ class BackgroundPass:
         return self.name, ok, elapsed, read_brief(self.brief)
 
 
+def env_for_tests() -> dict[str, str]:
+    """This process's environment without a database URL: each pass chooses its own."""
+    return {k: v for k, v in os.environ.items() if k != "LOYALTY_TEST_DATABASE_URL"}
+
+
 def read_brief(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
@@ -334,14 +339,14 @@ def read_brief(path: Path) -> list[str]:
 def cmd_test_sqlite(args: list[str]) -> int:
     """Only pytest on SQLite (what `test` runs in the background for the non-browser tests)."""
     ensure_system_packages()
-    env = {k: v for k, v in os.environ.items() if k != "LOYALTY_TEST_DATABASE_URL"}
+    env = env_for_tests()
     return run_pytest(args, env)
 
 
 def cmd_test_postgres(args: list[str]) -> int:
     """Only the PostgreSQL pass (what `test` runs in the background)."""
     ensure_system_packages()
-    env = {k: v for k, v in os.environ.items() if k != "LOYALTY_TEST_DATABASE_URL"}
+    env = env_for_tests()
     paths, options = split_paths(args)
     code = postgres_tests(paths, options, env)
     return 0 if code is None else code
@@ -349,7 +354,7 @@ def cmd_test_postgres(args: list[str]) -> int:
 
 def cmd_test(args: list[str]) -> int:
     ensure_system_packages()
-    env = {k: v for k, v in os.environ.items() if k != "LOYALTY_TEST_DATABASE_URL"}
+    env = env_for_tests()
     paths, options = split_paths(args)
     results = []
 
@@ -373,8 +378,11 @@ def cmd_test(args: list[str]) -> int:
         if os.environ.get(SEQUENTIAL_ENV):
             sqlite_args = options + (paths or ["tests"])
             step("pytest on SQLite", lambda: run_pytest(sqlite_args, env), briefs / "sqlite.txt")
-            postgres = lambda: postgres_tests(paths, options, env)  # noqa: E731
-            step("pytest on PostgreSQL", postgres, briefs / "postgresql.txt")
+            step(
+                "pytest on PostgreSQL",
+                lambda: postgres_tests(paths, options, env),
+                briefs / "postgresql.txt",
+            )
         else:
             # The whole suite in three passes side by side: the browser tests on SQLite here,
             # the rest on SQLite and the PostgreSQL pass in the background.
@@ -386,7 +394,9 @@ def cmd_test(args: list[str]) -> int:
                     BackgroundPass(name, ["test-sqlite", *rest, "tests"], env, briefs)
                 )
                 foreground = [BROWSER_TESTS]
-            if postgres_skip_reason(paths) is None:
+            if (why := postgres_skip_reason(paths)) is not None:
+                print(f"\nSkipping the PostgreSQL run: {why}.", flush=True)
+            else:
                 pg_args = ["test-postgres", *with_basetemp_suffix(options, "-postgresql"), *paths]
                 background.append(BackgroundPass("pytest on PostgreSQL", pg_args, env, briefs))
             name = "pytest on SQLite" + (", the browser tests" if not paths else "")
