@@ -42,26 +42,30 @@ def pytest_terminal_summary(terminalreporter) -> None:
         )
 
 
+SCREEN_IN_BRIEF = 160  # characters of each page's line: every page fits in the brief
+
+
 def pytest_runtest_logreport(report) -> None:
     """With LOYALTY_FAILURE_BRIEF set (``python3 dev.py test`` sets it), each failure adds one
-    line to that file: the test, its error's first line, and what its browser pages showed
+    line to that file: the test, its error's first lines, and what its browser pages showed
     (address, crashes, the start of the screen's texts or that the page did not answer).
     dev.py prints the lines at the very end, where a long run's cut-down output keeps them."""
     path = os.environ.get("LOYALTY_FAILURE_BRIEF")
     if not path or not report.failed:
         return
     crash = getattr(report.longrepr, "reprcrash", None)
-    error = crash.message.splitlines()[0] if crash and crash.message else report.when
+    # The first lines: a message ending in ':' goes on with what it lists.
+    error = " ".join(crash.message.splitlines()[:4]) if crash and crash.message else report.when
     pages = [
-        line.strip()
+        line.strip()[:SCREEN_IN_BRIEF]
         for title, text in report.sections
         if title == "browser pages"
         for line in text.splitlines()
         if line.startswith("page ") or line.strip().startswith(("pageerror", "screen:"))
     ]
-    brief = " | ".join([f"{report.nodeid} ({report.when}): {error[:300]}", *pages])
+    brief = " | ".join([f"{report.nodeid} ({report.when}): {error[:500]}", *pages])
     with open(path, "a", encoding="utf-8") as out:
-        out.write(" ".join(brief.split())[:900] + "\n")
+        out.write(" ".join(brief.split())[:1200] + "\n")
 
 
 def pytest_report_header(config) -> str:

@@ -132,13 +132,17 @@ def test_the_inbox_read_dismissed_and_shown_offline(browser, demo_server, tmp_pa
             page.mouse.wheel(0, 1500)
         shots.capture("rewards", "recommended", [text(t(lang, "recommend.title")), text(because)])
 
-        # Offline: the server stops, the app restarts; the inbox draws from the store.
+        # Offline: the server stops, the app restarts; the inbox draws from the store. The
+        # phone's old page goes first: left open, it logged an uncaught error each time its
+        # reconnect was refused while the app was down, and it came back as a second session.
+        browser.close_page(page)
         demo_server.stop()
         app.stop()
         app.start()
         page = _open(browser, app, lang, "card.number")
         shots = Gallery(browser, page, SHOTS, lang, viewports=("phone",))
         member.go(page, lang, "inbox")
+        _fonts_settled(browser, page, shots)  # the inbox's glyphs, new to this page
         shots.capture(
             "inbox",
             "offline",
