@@ -27,7 +27,7 @@ EXTRA = "·…—–“”‘’，。、：；！？（）《》「」『』【
 
 def characters() -> str:
     sys.path.insert(0, str(ROOT / "src"))
-    from loyalty_app.i18n import CATALOGUES, LANGUAGES
+    from loyalty_app.i18n import CATALOGUES, LANGUAGES, formatted_samples
 
     chars = set(string.printable) | set(EXTRA) | set("".join(LANGUAGES.values()))
     for messages in CATALOGUES.values():
@@ -35,7 +35,9 @@ def characters() -> str:
             chars |= set(text)
     for toml in (ROOT / "src" / "loyalty_server" / "programmes").glob("*.toml"):
         chars |= set(toml.read_text(encoding="utf-8"))
-    # Dates and numbers as babel writes them in Chinese.
+    # Dates, times, amounts as babel writes them in Chinese (zh-Hant's times name the part
+    # of the day: 凌晨, 清晨, 晚上…), and the words around them.
+    chars |= set(formatted_samples("zh-Hans") + formatted_samples("zh-Hant"))
     chars |= set("年月日时時分秒上下午星期周週一二三四五六七八九十零")
     return "".join(sorted(c for c in chars if c.isprintable()))
 

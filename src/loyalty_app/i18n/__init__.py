@@ -67,3 +67,20 @@ def fmt_datetime(lang: str, value: datetime) -> str:
     # glyph for it, so Flutter asked for a Noto fallback font at every such time (404s, and
     # a box until it gave up); a plain no-break space looks the same and is in Roboto.
     return text.replace("\u202f", "\u00a0")
+
+
+# Currencies a shop is likely to price in; their signs must be drawable in every language.
+COMMON_CURRENCIES = ("USD", "CNY", "TWD", "HKD", "EUR", "GBP", "JPY")
+
+
+def formatted_samples(lang: str) -> str:
+    """What the formatters above can write in ``lang``: a time at every hour and half hour
+    (zh-Hant names the part of the day: 凌晨, 清晨, 晚上…), a date in every month, amounts
+    in the common currencies. The bundled font subsets are cut to cover these."""
+    times = [datetime(2026, 1, 1, hour, minute) for hour in range(24) for minute in (0, 1, 30)]
+    dates = [date(2026, month, 28) for month in range(1, 13)]
+    parts = [fmt_datetime(lang, value) for value in times]
+    parts += [fmt_date(lang, value) for value in dates]
+    parts += [fmt_money(lang, "1234.5", currency) for currency in COMMON_CURRENCIES]
+    parts.append(fmt_number(lang, 1234567.89))
+    return "\n".join(parts)

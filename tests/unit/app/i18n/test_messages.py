@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from loyalty_app.i18n import CATALOGUES, LANGUAGES
-from loyalty_app.ui.fonts import FONTS, LANGUAGE_NAMES_FONT, fonts_for
+from loyalty_app.i18n import CATALOGUES, LANGUAGES, formatted_samples
+from loyalty_app.ui.fonts import FONTS, LANGUAGE_NAMES_FONT, font_for, fonts_for
 from loyalty_core.problems import PROBLEMS
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -111,6 +111,15 @@ def test_the_cjk_subsets_cover_every_chinese_message_and_the_programme(family):
     assert missing == "", (
         f"{FONTS[family]} lacks {missing!r}: run build_config/make_fonts.py (needs fonts-noto-cjk)"
     )
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_the_cjk_subsets_cover_every_date_time_and_amount_the_app_writes(lang):
+    """zh-Hant's times name the part of the day; 凌晨 (after midnight), 清晨 and 晚上 were
+    missing, and the sync line drew a blank before dawn and every evening."""
+    cmap = _cmap(FONTS[font_for(lang)])
+    missing = "".join(sorted({c for c in formatted_samples(lang) if ord(c) not in cmap} - {"\n"}))
+    assert missing == "", f"{FONTS[font_for(lang)]} lacks {missing!r}: run make_fonts.py"
 
 
 def test_the_language_names_font_covers_the_language_picker():
