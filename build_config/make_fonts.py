@@ -2,7 +2,8 @@
 
 The web client has no fallback fonts offline, so Chinese needs a bundled font. Subsetting
 keeps the repository small: the characters of every message catalogue, the demo programme,
-ASCII and common punctuation. Run after changing a catalogue or the demo programme:
+ASCII and common punctuation; and a larger one for members' names (the common Chinese
+characters). Run after changing a catalogue or the demo programme:
 
     apt-get install fonts-noto-cjk
     .venv/bin/python build_config/make_fonts.py
@@ -22,6 +23,8 @@ SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 OUT = ROOT / "assets" / "fonts"
 # Face names inside the collection: the SC and TC cuts of Noto Sans CJK.
 FACES = {"NotoSansSC-subset.otf": "Noto Sans CJK SC", "NotoSansTC-subset.otf": "Noto Sans CJK TC"}
+# Members' names in Chinese, in every language: fetched only for a member who needs it.
+NAMES_FILE = "NotoSansCJK-names-subset.otf"
 EXTRA = "·…—–“”‘’，。、：；！？（）《》「」『』【】￥×"
 
 
@@ -51,11 +54,34 @@ def language_names() -> str:
     return "".join(sorted(set("".join(LANGUAGES.values())) | set(string.printable)))
 
 
+def common_hanzi() -> str:
+    """The characters most Chinese names are written in: the 3,755 of GB2312's first level
+    (simplified) and the 5,401 of Big5's (traditional), 6,722 in all, read from Python's own
+    codecs. A name is typed by its member: no catalogue can list it."""
+    chars: set[str] = set()
+    tables = (
+        ("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF)),
+        ("big5", range(0xA4, 0xC7), [*range(0x40, 0x7F), *range(0xA1, 0xFF)]),
+    )
+    for codec, leads, trails in tables:
+        for lead in leads:
+            for trail in trails:
+                try:
+                    char = bytes([lead, trail]).decode(codec)
+                except UnicodeDecodeError:
+                    continue
+                if "\u4e00" <= char <= "\u9fff":
+                    chars.add(char)
+    chars |= set(string.printable) | set("·・")
+    return "".join(sorted(c for c in chars if c.isprintable()))
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     text = characters()
     jobs = [(filename, family, text) for filename, family in FACES.items()]
     jobs.append(("LanguageNames-subset.otf", "Noto Sans CJK TC", language_names()))
+    jobs.append((NAMES_FILE, "Noto Sans CJK SC", common_hanzi()))
     for filename, family, chars in jobs:
         collection = TTCollection(str(SOURCE))  # fresh: subsetting changes the font in place
         font = next(f for f in collection.fonts if f["name"].getDebugName(1) == family)

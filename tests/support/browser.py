@@ -585,8 +585,29 @@ class GlyphReport:
     def summary(self) -> str:
         return (
             f"{self.reason}: {len(self.text_cells)} text-sized cells, {len(self.boxes)} boxes "
-            f"({self.repeated} repeated), ink runs per row {self.complexity:.2f}"
+            f"({self.repeated} repeated), ink runs per row {self.complexity:.2f}, "
+            f"{self.glyphs_wide():.1f} glyphs wide, widest gap {self.widest_gap():.2f}"
         )
+
+    # For one line of Chinese (a name): a character the engine drew as nothing is no box; it
+    # leaves a glyph-wide gap, or a line shorter than its characters (清 5:14 for 清晨5:14).
+    def _line(self) -> tuple[list[Cell], int]:
+        cells = sorted(self.text_cells, key=lambda c: c.x)
+        return cells, max((c.height for c in cells), default=0)
+
+    def glyphs_wide(self) -> float:
+        """From the first ink to the last, in heights of the tallest glyph (about one per
+        Chinese character)."""
+        cells, height = self._line()
+        if not cells:
+            return 0.0
+        return (max(c.x + c.width for c in cells) - cells[0].x) / height
+
+    def widest_gap(self) -> float:
+        """The widest blank between neighbouring glyphs, in heights of the tallest."""
+        cells, height = self._line()
+        gaps = [b.x - (a.x + a.width) for a, b in zip(cells, cells[1:], strict=False)]
+        return max(gaps, default=0) / height if height else 0.0
 
 
 def _region_box(region, scale: float, size: tuple[int, int]) -> tuple[int, int, int, int]:

@@ -11,7 +11,7 @@ import flet as ft
 from ..i18n import language_for
 from ..session import MemberSession, Prefs
 from .context import AppCtx
-from .fonts import font_for, fonts_for
+from .fonts import font_for, fonts_for, needs_names_font
 from .frame import Frame, FrameCtx
 from .layout import Layout
 from .locales import LOCALES
@@ -80,7 +80,8 @@ def App(
         _page_settings(page, app, brand_colour)
 
     ft.use_effect(
-        apply_page_settings, dependencies=[app.theme, app.lang, app.programme is not None]
+        apply_page_settings,
+        dependencies=[app.theme, app.lang, app.programme is not None, _names_shown(app)],
     )
 
     async def show_pictures() -> None:
@@ -100,7 +101,7 @@ def _page_settings(page: ft.Page, app: AppState, brand_colour: str) -> None:
     """What the page takes from the state: font, theme, theme mode, locale and title."""
     colour = app.programme.primary_colour if app.programme else brand_colour
     font = font_for(app.lang)
-    page.fonts = fonts_for(app.lang)
+    page.fonts = fonts_for(app.lang, names=_names_shown(app))
     page.theme = ft.Theme(color_scheme_seed=colour, font_family=font)
     page.dark_theme = ft.Theme(color_scheme_seed=colour, font_family=font)
     page.theme_mode = {"light": ft.ThemeMode.LIGHT, "dark": ft.ThemeMode.DARK}.get(
@@ -111,6 +112,13 @@ def _page_settings(page: ft.Page, app: AppState, brand_colour: str) -> None:
     )
     if app.programme:
         page.title = app.programme.name.get(app.lang) or app.programme.name.get("en", "")
+
+
+def _names_shown(app: AppState) -> bool:
+    """The member's name needs the names font (林曉晴, in any language), or a name is about
+    to be typed in Chinese (the sign-up's name field): the page fetches it then, not before."""
+    signing_up = app.code_sent and app.me is None and app.lang != "en"
+    return signing_up or needs_names_font(app.me.name if app.me else None)
 
 
 def _routes() -> ft.Router:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import flet as ft
+
 FONTS = {"NotoSansSC": "fonts/NotoSansSC-subset.otf", "NotoSansTC": "fonts/NotoSansTC-subset.otf"}
 # 63 KB: just the language picker's own labels, which every language must be able to show.
 LANGUAGE_NAMES_FONT = "LanguageNames"
+# 3.9 MB: the common Chinese characters (build_config/make_fonts.py), for members' names,
+# which no catalogue lists. Fetched only while a name needs it (`needs_names_font`).
+NAMES_FONT = "MemberNames"
+NAMES_FONT_FILE = "fonts/NotoSansCJK-names-subset.otf"
 
 
 def font_for(lang: str) -> str | None:
@@ -13,9 +19,25 @@ def font_for(lang: str) -> str | None:
     return {"zh-Hans": "NotoSansSC", "zh-Hant": "NotoSansTC"}.get(lang)
 
 
-def fonts_for(lang: str) -> dict[str, str]:
+def fonts_for(lang: str, *, names: bool = False) -> dict[str, str]:
+    """The fonts a page registers: the language's, the language names', and with ``names``
+    the one for members' names."""
     fonts = {LANGUAGE_NAMES_FONT: "fonts/LanguageNames-subset.otf"}
     font = font_for(lang)
     if font:
         fonts[font] = FONTS[font]
+    if names:
+        fonts[NAMES_FONT] = NAMES_FONT_FILE
     return fonts
+
+
+def needs_names_font(*texts: str | None) -> bool:
+    """True when a name has characters beyond the Latin scripts (林曉晴): the language's
+    subset may lack them, and English has no CJK font at all."""
+    return any(ord(char) >= 0x2E80 for text in texts for char in text or "")
+
+
+def name_style() -> ft.TextStyle:
+    """For a text or field showing a member's name: what the page's font lacks comes from
+    the names font (registered while ``needs_names_font``)."""
+    return ft.TextStyle(font_family_fallback=[NAMES_FONT])

@@ -8,6 +8,7 @@ import flet as ft
 from ...domain.models import text
 from ...i18n import t
 from ..context import use_app
+from ..fonts import name_style
 from ..pictures import logo, shop_name, use_pictures
 from ..widgets import heading
 from .badges import badges_summary
@@ -42,7 +43,12 @@ def AccountPage() -> ft.Control:
                     logo(images, app.programme, lang, size=48),
                     ft.Column(
                         [
-                            ft.Text(me.name if me else "", size=18, weight=ft.FontWeight.BOLD),
+                            ft.Text(
+                                me.name if me else "",
+                                style=name_style(),
+                                size=18,
+                                weight=ft.FontWeight.BOLD,
+                            ),
                             ft.Text(shop_name(app.programme, lang), size=13),
                         ],
                         spacing=2,

@@ -15,6 +15,7 @@ from ...domain.models import text
 from ...i18n import fmt_number, t
 from ...session import NotSignedIn
 from ..context import use_app
+from ..fonts import name_style
 from ..frame import use_frame
 from ..pictures import logo, shop_name, use_pictures
 from ..screen_keeper import ScreenKeeper
@@ -180,6 +181,7 @@ def CardPage() -> ft.Control:
                             [
                                 ft.Text(
                                     me.name if me else "",
+                                    style=name_style(),
                                     size=20,
                                     weight=ft.FontWeight.BOLD,
                                     color=ft.Colors.WHITE,

@@ -10,7 +10,7 @@ from ... import __version__
 from ...domain.models import Device
 from ...i18n import LANGUAGES, fmt_datetime, problem_text, t
 from ..context import use_app
-from ..fonts import LANGUAGE_NAMES_FONT
+from ..fonts import LANGUAGE_NAMES_FONT, name_style
 from ..pictures import logo, shop_name, use_pictures
 from ..state import AppState
 from ..widgets import confirm_dialog, icon_button, labelled_button, titled
@@ -91,6 +91,7 @@ def SettingsPage() -> ft.Control:
                                     "settings.signed_in_as",
                                     name=app.me.name if app.me else "",
                                 ),
+                                style=name_style(),
                                 size=13,
                                 visible=app.me is not None,
                             ),

@@ -7,6 +7,7 @@ import flet as ft
 from ...domain.invite import invite_code
 from ...i18n import problem_text, t
 from ..context import use_app
+from ..fonts import name_style
 from ..pictures import logo, use_pictures
 from ..widgets import heading, labelled_button
 
@@ -73,6 +74,7 @@ def SignInPage() -> ft.Control:
             ),
             ft.TextField(
                 label=t(lang, "signin.name"),
+                text_style=name_style(),
                 ref=name,
                 value=app.name,
                 key="name",

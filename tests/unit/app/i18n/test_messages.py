@@ -4,13 +4,22 @@ registered problem type, matching placeholders, and bundled fonts that can draw 
 from __future__ import annotations
 
 import string
+import sys
 from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
 
 from loyalty_app.i18n import CATALOGUES, LANGUAGES, formatted_samples
-from loyalty_app.ui.fonts import FONTS, LANGUAGE_NAMES_FONT, font_for, fonts_for
+from loyalty_app.ui.fonts import (
+    FONTS,
+    LANGUAGE_NAMES_FONT,
+    NAMES_FONT,
+    NAMES_FONT_FILE,
+    font_for,
+    fonts_for,
+    needs_names_font,
+)
 from loyalty_core.problems import PROBLEMS
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -126,3 +135,24 @@ def test_the_language_names_font_covers_the_language_picker():
     cmap = _cmap(fonts_for("en")[LANGUAGE_NAMES_FONT])
     missing = "".join(sorted({c for c in "".join(LANGUAGES.values()) if ord(c) not in cmap}))
     assert missing == ""
+
+
+def test_the_names_font_covers_the_common_chinese_characters():
+    """Members' names: GB2312's and Big5's first levels (make_fonts.common_hanzi), and so
+    the names the browser test signs up with, in either script."""
+    sys.path.insert(0, str(ROOT / "build_config"))
+    import make_fonts
+
+    wanted = make_fonts.common_hanzi()
+    assert len(wanted) > 6_700
+    assert {"陳", "曉", "晓", "婷"} <= set(wanted)
+    cmap = _cmap(NAMES_FONT_FILE)
+    missing = "".join(c for c in wanted if ord(c) not in cmap)
+    assert missing == "", f"{NAMES_FONT_FILE} lacks {missing[:40]!r}: run make_fonts.py"
+
+
+def test_the_names_font_is_registered_only_for_a_name_that_needs_it():
+    assert needs_names_font("林曉晴") and needs_names_font("Mei 王")
+    assert not needs_names_font("Mei Lin", "José Müller", "Zoë", None, "")
+    assert NAMES_FONT not in fonts_for("zh-Hant")
+    assert fonts_for("en", names=True)[NAMES_FONT] == NAMES_FONT_FILE
