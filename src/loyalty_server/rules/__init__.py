@@ -23,6 +23,7 @@ from .lots import (
     spendable,
 )
 from .months import add_months, earn_expiry
+from .names import cashier_name
 from .offers import (
     MemberFacts,
     MemberOffer,
@@ -45,6 +46,7 @@ from .totals import LedgerLine, LedgerTotals, totals_of
 from .visits import EARLIEST_BIRTH_YEAR, birthday_bonus_due, plausible_birthday, punch
 
 __all__ = [
+    "cashier_name",
     "ChallengeFacts",
     "ChallengeProgress",
     "challenge_progress",

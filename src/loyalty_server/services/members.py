@@ -69,13 +69,8 @@ def create_member(
 
 
 def display_name(member: Member) -> str:
-    """First name and last initial: all a cashier needs to see."""
-    parts = member.name.split()
-    if not parts:
-        return f"Member …{member.number[-4:]}"
-    if len(parts) == 1:
-        return parts[0]
-    return f"{parts[0]} {parts[-1][0]}."
+    """What the till shows of the member's name (``rules.cashier_name``)."""
+    return rules.cashier_name(member.name, member.number)
 
 
 def tier_ref(tier: Tier) -> schemas.TierRef:

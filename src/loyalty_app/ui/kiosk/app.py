@@ -12,7 +12,7 @@ import flet as ft
 from ...i18n import LANGUAGES, t, t_count
 from ...kiosk.camera import camera_available
 from ...session import KioskSession
-from ..fonts import LANGUAGE_NAMES_FONT, font_for, fonts_for
+from ..fonts import LANGUAGE_NAMES_FONT, font_for, fonts_for, name_style
 from ..locales import LOCALES
 from .context import KioskCtx, use_kiosk
 from .screens import (
@@ -180,6 +180,7 @@ def KioskFrame() -> ft.Control:
             ft.Text(mode, size=18, weight=ft.FontWeight.BOLD),
             ft.Text(
                 t(lang, "kiosk.store", store=kiosk.store_name),
+                style=name_style(),  # the owner names the store: 港湾咖啡 7 号码头
                 visible=bool(kiosk.store_name),
                 key="kiosk-store",
             ),
@@ -253,7 +254,9 @@ def KioskApp(
         # The page's font follows the language on screen: a switch to Chinese in the staff
         # panel must bring the CJK subset with it, or every Chinese string is a box.
         font = font_for(kiosk.lang)
-        page.fonts = fonts_for(kiosk.lang)
+        # The names font always: a kiosk loads it once over the shop's network, and members
+        # join there with names in Chinese whatever the kiosk's language.
+        page.fonts = fonts_for(kiosk.lang, names=True)
         page.theme = ft.Theme(color_scheme_seed=brand_colour, font_family=font)
         page.locale_configuration = ft.LocaleConfiguration(
             supported_locales=list(LOCALES.values()), current_locale=LOCALES[kiosk.lang]

@@ -6,6 +6,7 @@ import flet as ft
 
 from ....domain.models import text
 from ....i18n import fmt_money, fmt_number, t
+from ...fonts import name_style
 from ..context import use_kiosk
 from .common import (
     BIG,
@@ -54,6 +55,7 @@ def CreditedScreen() -> ft.Control:
             # Who and how much, as booked: a wrong amount is seen while it can still be voided.
             ft.Text(
                 t(lang, "kiosk.credited_who", name=r.display_name, amount=money),
+                style=name_style(),
                 size=BIG - 4,
                 key="credited-who",
             ),

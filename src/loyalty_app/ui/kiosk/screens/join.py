@@ -6,6 +6,7 @@ import flet as ft
 
 from ....card.render import qr_png
 from ....i18n import t
+from ...fonts import name_style
 from ..context import use_kiosk
 from .common import (
     BIG,
@@ -30,6 +31,7 @@ def JoinScreen() -> ft.Control:
             [
                 ft.Text(
                     t(lang, "kiosk.joined", name=j.display_name, number=j.member_number),
+                    style=name_style(),
                     size=BIG,
                     key="joined",
                 ),
@@ -73,7 +75,11 @@ def JoinScreen() -> ft.Control:
                 on_submit=submit,
             ),
             ft.TextField(
-                label=t(lang, "kiosk.name"), key="join-name", on_submit=submit, **form.field("name")
+                label=t(lang, "kiosk.name"),
+                key="join-name",
+                text_style=name_style(),  # a name typed in Chinese, in any language
+                on_submit=submit,
+                **form.field("name"),
             ),
             ft.TextField(
                 label=t(lang, "kiosk.referral"),

@@ -7,6 +7,7 @@ import flet as ft
 
 from ....domain.models import text
 from ....i18n import fmt_number, t
+from ...fonts import name_style
 from ..context import use_kiosk
 from .common import BIG, BUTTON_HEIGHT, big_button, error_banner
 
@@ -44,6 +45,7 @@ def _voucher_confirm(kiosk, summary) -> ft.Control:  # noqa: ANN001
                         reward=text(picked.reward_name, lang),
                         name=summary.display_name,
                     ),
+                    style=name_style(),
                     size=22,
                     key="voucher-confirm",
                     text_align=ft.TextAlign.CENTER,
@@ -212,7 +214,11 @@ def MemberScreen() -> ft.Control:
         tier = text(summary.tier.name, lang)
         head = [
             ft.Text(
-                summary.display_name, size=BIG + 4, weight=ft.FontWeight.BOLD, key="member-name"
+                summary.display_name,
+                style=name_style(),
+                size=BIG + 4,
+                weight=ft.FontWeight.BOLD,
+                key="member-name",
             ),
             ft.Text(t(lang, "kiosk.member_tier", tier=tier), size=20),
             ft.Text(

@@ -6,6 +6,7 @@ import flet as ft
 
 from ....domain.models import text
 from ....i18n import t
+from ...fonts import name_style
 from ..context import use_kiosk
 from .common import BIG, BUTTON_HEIGHT, big_button
 
@@ -26,6 +27,7 @@ def VoucherScreen() -> ft.Control:
                     reward=text(v.voucher.reward_name, lang),
                     name=v.member_display_name,
                 ),
+                style=name_style(),
                 size=BIG,
                 key="voucher-done",
             ),
