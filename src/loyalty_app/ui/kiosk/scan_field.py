@@ -45,6 +45,7 @@ def ScanField() -> ft.Control:
     return ft.TextField(
         key=f"scan-{scans}",
         ref=field,
+        value=kiosk.activity.scan_text,  # as typed so far: a redraw must not empty it
         autofocus=True,
         label=t(kiosk.lang, "kiosk.scan_field"),
         on_change=lambda e: kiosk.typing(e.control.value or ""),

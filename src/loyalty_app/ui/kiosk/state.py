@@ -28,6 +28,10 @@ class Activity:
     last: float
     # Keys the cashier pressed while the card was being looked up: the amount, typed ahead.
     typed_ahead: list[str] = field(default_factory=list)
+    # The scan field's text as typed so far: the field is drawn with it, so that a redraw
+    # in the middle of a scan (the kiosk going offline) leaves it be. Drawn without it, the
+    # field was sent back empty and the keys typed before the redraw were lost.
+    scan_text: str = ""
 
 
 @ft.observable
@@ -131,13 +135,18 @@ class KioskState:
         self.amount, self.voucher_pick, self.categories = "", None, ()
         self.staff_unlocked = self.staff_open = self.void_open = False
         self.clear_error()
+        self._fresh_scan_field()
+
+    def _fresh_scan_field(self) -> None:
         self.scans += 1
         self.timer.reset()
+        self.activity.scan_text = ""
 
     # --- scanning ---------------------------------------------------------------------------
 
     def typing(self, text: str, at: float | None = None) -> None:
         self.timer.changed(text, time.monotonic() if at is None else at)
+        self.activity.scan_text = text
         self.touch()
 
     async def camera_scan(self, text: str) -> None:
@@ -159,8 +168,7 @@ class KioskState:
             source,
             "-" if pace is None else f"{pace:.0f}",
         )
-        self.timer.reset()
-        self.scans += 1
+        self._fresh_scan_field()
         self.clear_error()
         self.touch()
         self.activity.typed_ahead.clear()
