@@ -13,6 +13,10 @@ A second line, "regulars", credits REGULARS members who have had a few dozen cre
 already (the first purchase, the referral and the weekly badge behind them), as a chain's
 tills mostly serve; it is shown for comparison, the targets are judged on new members.
 
+A third line, "staff check alone", is ``GET /v1/checkout/whoami`` on the same server: the
+till's credential checked and nothing else. No credit can go faster; its ratio to the bare
+insert is the ceiling of the credit's.
+
 With LOYALTY_BENCH_POSTGRES_URL (a SQLAlchemy URL of a server where databases may be created)
 both run against PostgreSQL as well; without it, a throwaway local cluster is started when
 PostgreSQL is installed (as in dev.py). ``--profile`` also profiles the credit path in-process
@@ -131,6 +135,7 @@ def _worker(
     run: str,
     window: tuple[float, float],
     out: list[tuple[float, bool]],
+    method: str = "POST",
 ) -> None:
     """One keep-alive connection sending requests back to back until the window closes;
     appends (latency ms, ok) for every request sent and answered inside the window."""
@@ -145,7 +150,7 @@ def _worker(
         body = bodies[(n * 7919 + i) % len(bodies)]
         key = {"Idempotency-Key": f"bench-{run}-{n}-{i}"}
         try:
-            conn.request("POST", path, body, headers | key)
+            conn.request(method, path, body if method == "POST" else None, headers | key)
             reply = conn.getresponse()
             reply.read()
             ok = 200 <= reply.status < 300
@@ -161,7 +166,13 @@ def _worker(
 
 
 def drive(
-    label: str, url: str, headers: dict[str, str], bodies: list[dict], seconds: float, pid: int
+    label: str,
+    url: str,
+    headers: dict[str, str],
+    bodies: list[dict],
+    seconds: float,
+    pid: int,
+    method: str = "POST",
 ) -> Result:
     """CONCURRENCY threads, each with its own keep-alive connection (stdlib http.client: it
     costs the client far less CPU per request than httpx, which on a 2-core machine would
@@ -176,7 +187,8 @@ def drive(
     outs: list[list[tuple[float, bool]]] = [[] for _ in range(CONCURRENCY)]
     threads = [
         threading.Thread(
-            target=_worker, args=(n, base_url, path, headers, payloads, run, window, outs[n])
+            target=_worker,
+            args=(n, base_url, path, headers, payloads, run, window, outs[n], method),
         )
         for n in range(CONCURRENCY)
     ]
@@ -269,6 +281,18 @@ def run_loyalty(
         if "Traceback" in server.log_text():
             print(server.log_tail(40))
     return result
+
+
+def run_staff_check(label: str, database_url: str, workdir: Path, seconds: float) -> Result:
+    """``GET /v1/checkout/whoami``: the till's credential checked and nothing else, the part
+    every till action shares. Its throughput is the ceiling of any credit on this stack."""
+    staff = add_staff(database_url, "Bench whoami")
+    with ServerProcess(
+        database_url, programme=DEMO_PROGRAMME, log_path=workdir / _log_name(label)
+    ) as server:
+        url = f"{server.base_url}/v1/checkout/whoami"
+        headers = {"Authorization": f"Bearer {staff}"}
+        return drive(label, url, headers, [{}], seconds, server.process.pid, method="GET")
 
 
 @contextlib.contextmanager
@@ -444,10 +468,17 @@ def backend(
     show(ours)
     regular = run_loyalty(f"  regulars ({name})", loyalty_urls[1], workdir, seconds, regulars=True)
     show(regular)
+    floor = run_staff_check(f"  staff check alone ({name})", loyalty_urls[0], workdir, seconds)
+    show(floor)
     bare = run_bare(f"bare FastAPI insert ({name})", bare_url, workdir, seconds)
     show(bare)
     line = verdict(ours, bare)
     print(f"  => {line}", flush=True)
+    print(
+        f"  => the staff check alone: {floor.rps / bare.rps:.0%} of bare, the ceiling of any"
+        " till action here",
+        flush=True,
+    )
     return "MISSED" not in line and not ours.errors
 
 
