@@ -20,6 +20,7 @@ import contextlib
 import io
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -564,6 +565,7 @@ class Cell:
     mask: list[list[bool]] = field(repr=False)
     runs_per_row: float = 0.0
     boxes: int = 0  # 0: not a box; 1: one box; 2 or more: touching boxes
+    band: int = 0  # which band of ink rows (a line) it is in, top to bottom
 
 
 @dataclass
@@ -589,22 +591,27 @@ class GlyphReport:
             f"{self.glyphs_wide():.1f} glyphs wide, widest gap {self.widest_gap():.2f}"
         )
 
-    # For one line of Chinese (a name): a character the engine drew as nothing is no box; it
+    # For a line of Chinese (a name): a character the engine drew as nothing is no box; it
     # leaves a glyph-wide gap, or a line shorter than its characters (清 5:14 for 清晨5:14).
+    # The line is the band with the most text cells (a field's label is a band of its own).
     def _line(self) -> tuple[list[Cell], int]:
-        cells = sorted(self.text_cells, key=lambda c: c.x)
-        return cells, max((c.height for c in cells), default=0)
+        bands: dict[int, list[Cell]] = {}
+        for cell in self.text_cells:
+            bands.setdefault(cell.band, []).append(cell)
+        cells = sorted(max(bands.values(), key=len, default=[]), key=lambda c: c.x)
+        # The median glyph's height: a text cursor at the end is taller than the glyphs.
+        return cells, int(statistics.median(c.height for c in cells)) if cells else 0
 
     def glyphs_wide(self) -> float:
-        """From the first ink to the last, in heights of the tallest glyph (about one per
-        Chinese character)."""
+        """From the first ink to the last, in glyph heights (about one per Chinese
+        character)."""
         cells, height = self._line()
         if not cells:
             return 0.0
         return (max(c.x + c.width for c in cells) - cells[0].x) / height
 
     def widest_gap(self) -> float:
-        """The widest blank between neighbouring glyphs, in heights of the tallest."""
+        """The widest blank between neighbouring glyphs, in glyph heights."""
         cells, height = self._line()
         gaps = [b.x - (a.x + a.width) for a, b in zip(cells, cells[1:], strict=False)]
         return max(gaps, default=0) / height if height else 0.0
@@ -656,14 +663,16 @@ def _spans(flags: Iterable[bool]) -> list[tuple[int, int]]:
 def _bands(mask: list[list[bool]]) -> list[list[Cell]]:
     """The cells of each band of ink rows (a text line, or a row of controls), top to bottom."""
     bands = []
-    for top, bottom in _spans(any(row) for row in mask):
+    for band_no, (top, bottom) in enumerate(_spans(any(row) for row in mask)):
         band, cells = mask[top:bottom], []
         for left, right in _spans(any(row[c] for row in band) for c in range(len(mask[0]))):
             rows = [r for r in range(top, bottom) if any(mask[r][left:right])]
             y0, y1 = rows[0], rows[-1] + 1
             sub = [mask[r][left:right] for r in range(y0, y1)]
             runs = [len(_spans(row)) for row in sub]
-            cells.append(Cell(left, y0, right - left, y1 - y0, sub, sum(runs) / len(runs)))
+            cells.append(
+                Cell(left, y0, right - left, y1 - y0, sub, sum(runs) / len(runs), band=band_no)
+            )
         bands.append(cells)
     return bands
 
@@ -747,15 +756,31 @@ def glyph_report(
     return GlyphReport(cells, text_cells, boxes, repeated, verdict, reason)
 
 
-def wait_cjk_glyphs(page, locator, *, timeout: float = 10_000, scale: float = 1.0) -> GlyphReport:
+def field_text(box: Mapping[str, float]) -> dict[str, float]:
+    """The line of text inside an outlined text field's box (its frame, floating label and
+    counter left out: the frame would make the whole field one cell of ink)."""
+    return {"x": box["x"] + 12, "y": box["y"] + 8, "width": box["width"] - 24, "height": 34}
+
+
+def wait_cjk_glyphs(
+    page,  # noqa: ANN001
+    locator,  # noqa: ANN001
+    *,
+    timeout: float = 10_000,
+    scale: float = 1.0,
+    inside=None,  # noqa: ANN001
+) -> GlyphReport:
     """Screenshots until ``locator``'s text shows as glyphs or ``timeout`` ms pass.
 
     Fonts load after the first frame, so the first screenshots can show boxes even when the
     font is there. Returns the last report: assert on ``.verdict``, print ``.summary()``.
+    ``inside(box)``: the part of the element's box to look at (``field_text``).
     """
     deadline = time.monotonic() + timeout / 1000
     while True:
         region = locator.bounding_box()
+        if region is not None and inside is not None:
+            region = inside(region)
         if region is None:
             report = GlyphReport([], [], [], 0, False, "the element is missing or hidden")
         else:

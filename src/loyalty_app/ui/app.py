@@ -115,10 +115,11 @@ def _page_settings(page: ft.Page, app: AppState, brand_colour: str) -> None:
 
 
 def _names_shown(app: AppState) -> bool:
-    """The member's name needs the names font (林曉晴, in any language), or a name is about
-    to be typed in Chinese (the sign-up's name field): the page fetches it then, not before."""
-    signing_up = app.code_sent and app.me is None and app.lang != "en"
-    return signing_up or needs_names_font(app.me.name if app.me else None)
+    """The member's name needs the names font (林曉晴, in any language), or words of the
+    member's own may be typed in Chinese (the sign-up's name, the feedback's comment): the
+    page fetches it then, not before."""
+    typing = (app.me is None and app.code_sent) or app.feedback_question() is not None
+    return (typing and app.lang != "en") or needs_names_font(app.me.name if app.me else None)
 
 
 def _routes() -> ft.Router:

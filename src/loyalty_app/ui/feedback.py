@@ -10,6 +10,7 @@ import flet as ft
 
 from ..i18n import t
 from .context import use_app
+from .fonts import name_style
 from .pictures import shop_name
 from .widgets import labelled_button
 
@@ -73,6 +74,7 @@ def FeedbackBar() -> ft.Control:
                 ft.TextField(
                     label=t(lang, "feedback.comment"),
                     value=draft.comment,
+                    text_style=name_style(),  # the member's own words, in Chinese
                     on_change=typed,
                     max_length=1000,
                     multiline=True,

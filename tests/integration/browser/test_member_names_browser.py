@@ -31,7 +31,7 @@ def _drawn(page, name: str) -> None:  # noqa: ANN001
     shown = page.get_by_text(name, exact=True).first
     shown.wait_for(timeout=member.TIMEOUT_MS)
     glyphs = wait_cjk_glyphs(page, shown, timeout=15_000)
-    assert glyphs.verdict, glyphs.summary()
+    assert glyphs.verdict and not glyphs.boxes, glyphs.summary()
     assert glyphs.widest_gap() < 0.5, f"{name}: a character left blank: {glyphs.summary()}"
     assert glyphs.glyphs_wide() > len(name) - 0.5, f"{name}: too short: {glyphs.summary()}"
 
