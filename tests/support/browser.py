@@ -281,8 +281,11 @@ class Browser:
             context.add_init_script(SEMANTICS_FROM_THE_START)
         self._contexts.append(context)
         page = context.new_page()
-        log = self._logs.setdefault(id(page), [])
-        errors = self._errors.setdefault(id(page), [])
+        # New lists, never ones found under the same id: a closed page's object is freed and
+        # a new page can get its id (a fresh page was seen to start with a closed one's
+        # "pageerror: Exception", logged when that one's app stopped).
+        log = self._logs[id(page)] = []
+        errors = self._errors[id(page)] = []
 
         def console(msg) -> None:  # noqa: ANN001
             log.append(f"console.{msg.type}: {msg.text}")

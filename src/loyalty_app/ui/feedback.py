@@ -74,7 +74,7 @@ def FeedbackBar() -> ft.Control:
                 ft.TextField(
                     label=t(lang, "feedback.comment"),
                     value=draft.comment,
-                    text_style=name_style(),  # the member's own words, in Chinese
+                    text_style=name_style(lang),  # the member's own words, in Chinese
                     on_change=typed,
                     max_length=1000,
                     multiline=True,

@@ -37,7 +37,8 @@ def needs_names_font(*texts: str | None) -> bool:
     return any(ord(char) >= 0x2E80 for text in texts for char in text or "")
 
 
-def name_style() -> ft.TextStyle:
-    """For a text or field showing a member's name: what the page's font lacks comes from
-    the names font (registered while ``needs_names_font``)."""
-    return ft.TextStyle(font_family_fallback=[NAMES_FONT])
+def name_style(lang: str) -> ft.TextStyle:
+    """For a text or field showing a member's name or own words: the language's font, and
+    what it lacks from the names font (registered while ``needs_names_font``). A style must
+    name the language's font: one that names none is drawn without it."""
+    return ft.TextStyle(font_family=font_for(lang), font_family_fallback=[NAMES_FONT])

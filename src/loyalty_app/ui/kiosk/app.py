@@ -180,7 +180,7 @@ def KioskFrame() -> ft.Control:
             ft.Text(mode, size=18, weight=ft.FontWeight.BOLD),
             ft.Text(
                 t(lang, "kiosk.store", store=kiosk.store_name),
-                style=name_style(),  # the owner names the store: 港湾咖啡 7 号码头
+                style=name_style(lang),  # the owner names the store: 港湾咖啡 7 号码头
                 visible=bool(kiosk.store_name),
                 key="kiosk-store",
             ),

@@ -45,7 +45,7 @@ def AccountPage() -> ft.Control:
                         [
                             ft.Text(
                                 me.name if me else "",
-                                style=name_style(),
+                                style=name_style(lang),
                                 size=18,
                                 weight=ft.FontWeight.BOLD,
                             ),

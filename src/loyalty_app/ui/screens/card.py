@@ -181,7 +181,7 @@ def CardPage() -> ft.Control:
                             [
                                 ft.Text(
                                     me.name if me else "",
-                                    style=name_style(),
+                                    style=name_style(lang),
                                     size=20,
                                     weight=ft.FontWeight.BOLD,
                                     color=ft.Colors.WHITE,

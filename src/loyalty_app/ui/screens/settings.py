@@ -91,7 +91,7 @@ def SettingsPage() -> ft.Control:
                                     "settings.signed_in_as",
                                     name=app.me.name if app.me else "",
                                 ),
-                                style=name_style(),
+                                style=name_style(lang),
                                 size=13,
                                 visible=app.me is not None,
                             ),

@@ -74,7 +74,7 @@ def SignInPage() -> ft.Control:
             ),
             ft.TextField(
                 label=t(lang, "signin.name"),
-                text_style=name_style(),
+                text_style=name_style(lang),
                 ref=name,
                 value=app.name,
                 key="name",

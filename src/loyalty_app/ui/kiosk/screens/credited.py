@@ -55,7 +55,7 @@ def CreditedScreen() -> ft.Control:
             # Who and how much, as booked: a wrong amount is seen while it can still be voided.
             ft.Text(
                 t(lang, "kiosk.credited_who", name=r.display_name, amount=money),
-                style=name_style(),
+                style=name_style(lang),
                 size=BIG - 4,
                 key="credited-who",
             ),

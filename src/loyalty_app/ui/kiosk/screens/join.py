@@ -31,7 +31,7 @@ def JoinScreen() -> ft.Control:
             [
                 ft.Text(
                     t(lang, "kiosk.joined", name=j.display_name, number=j.member_number),
-                    style=name_style(),
+                    style=name_style(lang),
                     size=BIG,
                     key="joined",
                 ),
@@ -77,7 +77,7 @@ def JoinScreen() -> ft.Control:
             ft.TextField(
                 label=t(lang, "kiosk.name"),
                 key="join-name",
-                text_style=name_style(),  # a name typed in Chinese, in any language
+                text_style=name_style(lang),  # a name typed in Chinese, in any language
                 on_submit=submit,
                 **form.field("name"),
             ),

@@ -45,7 +45,7 @@ def _voucher_confirm(kiosk, summary) -> ft.Control:  # noqa: ANN001
                         reward=text(picked.reward_name, lang),
                         name=summary.display_name,
                     ),
-                    style=name_style(),
+                    style=name_style(lang),
                     size=22,
                     key="voucher-confirm",
                     text_align=ft.TextAlign.CENTER,
@@ -215,7 +215,7 @@ def MemberScreen() -> ft.Control:
         head = [
             ft.Text(
                 summary.display_name,
-                style=name_style(),
+                style=name_style(lang),
                 size=BIG + 4,
                 weight=ft.FontWeight.BOLD,
                 key="member-name",

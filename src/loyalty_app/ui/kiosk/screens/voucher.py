@@ -27,7 +27,7 @@ def VoucherScreen() -> ft.Control:
                     reward=text(v.voucher.reward_name, lang),
                     name=v.member_display_name,
                 ),
-                style=name_style(),
+                style=name_style(lang),
                 size=BIG,
                 key="voucher-done",
             ),
