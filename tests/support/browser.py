@@ -772,12 +772,15 @@ def wait_cjk_glyphs(
     timeout: float = 10_000,
     scale: float = 1.0,
     inside=None,  # noqa: ANN001
+    until=None,  # noqa: ANN001
 ) -> GlyphReport:
     """Screenshots until ``locator``'s text shows as glyphs or ``timeout`` ms pass.
 
     Fonts load after the first frame, so the first screenshots can show boxes even when the
     font is there. Returns the last report: assert on ``.verdict``, print ``.summary()``.
     ``inside(box)``: the part of the element's box to look at (``field_text``).
+    ``until(report)``: what the text must show beyond glyphs (``drawn_whole``): the first
+    glyphs can be a page still sliding in, or a font still arriving.
     """
     deadline = time.monotonic() + timeout / 1000
     while True:
@@ -788,9 +791,24 @@ def wait_cjk_glyphs(
             report = GlyphReport([], [], [], 0, False, "the element is missing or hidden")
         else:
             report = glyph_report(page.screenshot(), region, scale=scale)
-        if report.verdict or time.monotonic() >= deadline:
+        done = report.verdict and (until is None or until(report))
+        if done or time.monotonic() >= deadline:
             return report
         page.wait_for_timeout(250)
+
+
+def drawn_whole(characters: int):  # noqa: ANN201
+    """For ``wait_cjk_glyphs(until=...)``: one line of ``characters`` Chinese characters,
+    every one a glyph: no box, no glyph-wide blank, as wide as its characters."""
+
+    def whole(report: GlyphReport) -> bool:
+        return (
+            not report.boxes
+            and report.widest_gap() < 0.5
+            and report.glyphs_wide() > characters - 0.5
+        )
+
+    return whole
 
 
 def has_cjk_glyphs(

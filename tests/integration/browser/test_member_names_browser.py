@@ -14,7 +14,7 @@ import pytest
 
 from loyalty_app.i18n import t
 from tests.support import member_browser as member
-from tests.support.browser import AppProcess, wait_cjk_glyphs
+from tests.support.browser import AppProcess, drawn_whole, wait_cjk_glyphs
 from tests.support.gallery import VIEWPORTS, Gallery, image, text
 
 pytestmark = pytest.mark.browser
@@ -30,10 +30,9 @@ def _drawn(page, name: str) -> None:  # noqa: ANN001
     """The name's text shows every character as a glyph: no box, no blank."""
     shown = page.get_by_text(name, exact=True).first
     shown.wait_for(timeout=member.TIMEOUT_MS)
-    glyphs = wait_cjk_glyphs(page, shown, timeout=15_000)
-    assert glyphs.verdict and not glyphs.boxes, glyphs.summary()
-    assert glyphs.widest_gap() < 0.5, f"{name}: a character left blank: {glyphs.summary()}"
-    assert glyphs.glyphs_wide() > len(name) - 0.5, f"{name}: too short: {glyphs.summary()}"
+    whole = drawn_whole(len(name))
+    glyphs = wait_cjk_glyphs(page, shown, timeout=15_000, until=whole)
+    assert glyphs.verdict and whole(glyphs), f"{name}: {glyphs.summary()}"
 
 
 @pytest.mark.parametrize("lang", list(NAMES))
