@@ -8,9 +8,11 @@ labels come from the app's catalogues (``t``), never typed in here.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
+from pathlib import Path
 
 from loyalty_app.i18n import t
 
@@ -42,6 +44,15 @@ UNDER_ACCOUNT = {
     "inbox": "inbox.title",
 }
 TIMEOUT_MS = 20_000
+
+
+def app_data(tmp_path: Path, name: str, lang: str, theme: str = "system") -> Path:
+    """A new data folder for a member app that starts in ``lang`` and ``theme`` (its
+    prefs.json), as ``AppProcess``'s first argument."""
+    data = tmp_path / name
+    data.mkdir()
+    (data / "prefs.json").write_text(json.dumps({"lang": lang, "theme": theme}))
+    return data
 
 
 def open_app(browser, url: str, width: int = 390, height: int = 844):  # noqa: ANN001, ANN201

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import flet as ft
 
+from loyalty_core.names import written_in_cjk
+
 FONTS = {"NotoSansSC": "fonts/NotoSansSC-subset.otf", "NotoSansTC": "fonts/NotoSansTC-subset.otf"}
 # 63 KB: just the language picker's own labels, which every language must be able to show.
 LANGUAGE_NAMES_FONT = "LanguageNames"
@@ -32,9 +34,9 @@ def fonts_for(lang: str, *, names: bool = False) -> dict[str, str]:
 
 
 def needs_names_font(*texts: str | None) -> bool:
-    """True when a name has characters beyond the Latin scripts (林曉晴): the language's
-    subset may lack them, and English has no CJK font at all."""
-    return any(ord(char) >= 0x2E80 for text in texts for char in text or "")
+    """True when a name is written in CJK (林曉晴): the language's subset may lack its
+    characters, and English has no CJK font at all."""
+    return any(written_in_cjk(text) for text in texts)
 
 
 def name_style(lang: str) -> ft.TextStyle:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
+from loyalty_core.names import written_in_cjk
+
 MASK = "*"
-
-
-def _written_without_spaces(word: str) -> bool:
-    """Chinese (and Japanese) names are one word, surname first: 林曉晴."""
-    return any(ord(char) >= 0x2E80 for char in word)
 
 
 def cashier_name(name: str, number: str) -> str:
@@ -21,7 +18,7 @@ def cashier_name(name: str, number: str) -> str:
     if len(parts) > 1:
         return f"{parts[0]} {parts[-1][0]}."
     word = parts[0]
-    if not _written_without_spaces(word) or len(word) < 2:
+    if not written_in_cjk(word) or len(word) < 2:
         return word
     if len(word) == 2:
         return word[0] + MASK

@@ -108,9 +108,7 @@ def test_every_member_screen_and_state(browser, demo_server, smtp, tmp_path, lan
     started = time.monotonic()
     server = demo_server
     names = {rid: name[lang] for rid, name in reward_names().items()}
-    data = tmp_path / "phone"
-    data.mkdir()
-    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "system"}}')
+    data = member.app_data(tmp_path, "phone", lang)
     # A notice leaves after 4 s, or when the member goes to another tab: here only the latter,
     # so that every picture of a state shows the same (a timer could end mid-gallery).
     app = AppProcess(

@@ -67,9 +67,7 @@ def _unread(page, lang: str, expected: int | None = None) -> int:  # noqa: ANN00
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 def test_the_inbox_read_dismissed_and_shown_offline(browser, demo_server, tmp_path, lang):
-    data = tmp_path / "phone"
-    data.mkdir()
-    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "system"}}')
+    data = member.app_data(tmp_path, "phone", lang)
     app = AppProcess(data, "--backend", demo_server.base_url, log_path=tmp_path / "app.log")
     app.start()
     try:
@@ -168,9 +166,7 @@ def test_the_inbox_and_the_feedback_question_on_a_desktop_in_chinese(
     """The first run's inbox and feedback question in a desktop window, in a page opened at
     that size (Flutter's web renderer crashed resizing a Chinese page from phone to desktop;
     English is taken by resizing in the test above)."""
-    data = tmp_path / "desktop"
-    data.mkdir()
-    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "system"}}')
+    data = member.app_data(tmp_path, "desktop", lang)
     app = AppProcess(data, "--backend", demo_server.base_url, log_path=tmp_path / "app.log")
     app.start()
     try:

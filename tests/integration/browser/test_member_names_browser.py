@@ -38,9 +38,7 @@ def _drawn(page, name: str) -> None:  # noqa: ANN001
 @pytest.mark.parametrize("lang", list(NAMES))
 def test_a_name_in_chinese_is_drawn_in_every_language(browser, demo_server, smtp, tmp_path, lang):
     name = NAMES[lang]
-    data = tmp_path / "phone"
-    data.mkdir()
-    (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
+    data = member.app_data(tmp_path, "phone", lang, "light")
     app = AppProcess(data, "--backend", demo_server.base_url, log_path=tmp_path / "app.log")
     app.start()
     try:

@@ -102,9 +102,7 @@ class DemoMember:
 
     def __init__(self, browser, server, tmp_path, lang: str) -> None:  # noqa: ANN001
         self.browser, self.lang = browser, lang
-        data = tmp_path / "data"
-        data.mkdir()
-        (data / "prefs.json").write_text(f'{{"lang": "{lang}", "theme": "light"}}')
+        data = member.app_data(tmp_path, "data", lang, "light")
         self.app = AppProcess(data, "--backend", server.base_url, log_path=tmp_path / "app.log")
         self.page = None
 
